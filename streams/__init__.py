@@ -1,0 +1,3 @@
+"""news-event-streams: real-time event extraction from news on Kafka and Faust."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,58 @@
+"""The one Faust app: settings in, topics, tables, agents and views wired together.
+
+Run a worker with `streams worker` (or `faust -A streams.app worker`).
+"""
+
+from __future__ import annotations
+
+import faust
+
+from streams.agents import register_agents
+from streams.settings import Settings
+from streams.tables import declare_tables
+from streams.topics import declare_topics
+from streams.views import register_views
+
+
+def create_app(settings: Settings) -> faust.App:
+    app = faust.App(
+        settings.app_id,
+        broker=[f"kafka://{host}" for host in settings.bootstrap.split(",")],
+        broker_credentials=_credentials(settings),
+        store=settings.store,
+        datadir=settings.data_dir,
+        topic_partitions=settings.partitions,
+        processing_guarantee=settings.processing_guarantee,
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        broker_rebalance_timeout=settings.rebalance_timeout,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=settings.heartbeat_interval,
+        consumer_auto_offset_reset="earliest",
+        autodiscover=False,
+    )
+    topics = declare_topics(app, settings)
+    tables = declare_tables(app, settings)
+    register_agents(app, topics, tables, settings)
+    register_views(app, tables)
+    return app
+
+
+def _credentials(settings: Settings):
+    """SASL/SCRAM over TLS when KAFKA_SECURITY_PROTOCOL and friends are set; plaintext otherwise."""
+    sec = settings.security
+    if not sec.get("sasl_mechanism"):
+        return None
+    import ssl
+
+    context = ssl.create_default_context(cafile=sec.get("ssl_cafile"))
+    return faust.SASLCredentials(
+        username=sec.get("sasl_plain_username"),
+        password=sec.get("sasl_plain_password"),
+        mechanism=sec["sasl_mechanism"],
+        ssl_context=context,
+    )
+
+
+app = create_app(Settings.from_env())

@@ -1,0 +1,132 @@
+"""`extract(article)`: the one place that turns an article into entities and events.
+
+The Faust agent, `streams extract` and `streams eval` all call this, so what is measured offline
+is what runs in the stream. Steps: spaCy parse -> actor and place mentions (gazetteers correct the
+NER) -> events per sentence (subject-verb-object + verb lexicon) -> event locations.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from streams.extraction.actors import load_actor_coder
+from streams.extraction.events import load_event_coder
+from streams.extraction.mentions import MentionFinder
+from streams.extraction.nlp import load_nlp
+from streams.extraction.places import load_gazetteer
+from streams.extraction.types import Mention, Place
+
+FIELDS = ("title", "body")
+
+
+class Extractor:
+    """Holds the loaded model and gazetteers; one per process (see `default_extractor`)."""
+
+    def __init__(self, nlp, gazetteer, actor_coder, event_coder):
+        self.nlp = nlp
+        self.finder = MentionFinder(gazetteer, actor_coder)
+        self.event_coder = event_coder
+
+    def extract(self, article: dict[str, Any]) -> dict[str, Any]:
+        return self.extract_many([article])[0]
+
+    def extract_many(self, articles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Extract a batch: spaCy's `nlp.pipe` over every field of every article at once."""
+        texts = [article.get(name) or "" for article in articles for name in FIELDS]
+        docs = iter(self.nlp.pipe(texts))
+        return [self._extract_docs(article, [next(docs) for _ in FIELDS]) for article in articles]
+
+    def _extract_docs(self, article: dict[str, Any], docs: list) -> dict[str, Any]:
+        fields = list(zip(FIELDS, docs, strict=True))
+        countries = self.finder.article_countries(doc for _, doc in fields)
+        mentions: list[Mention] = []
+        events: list[dict[str, Any]] = []
+        sentence_offset = 0
+        for name, doc in fields:
+            field_mentions = self.finder.find(doc, name, countries, sentence_offset)
+            mentions.extend(field_mentions)
+            events.extend(self._code_events(doc, field_mentions, sentence_offset))
+            sentence_offset += sum(1 for _ in doc.sents) if len(doc) else 0
+        main_place = main_location(mentions)
+        for event in events:
+            place = event.pop("_place", None) or main_place
+            event["location"] = place.as_dict() if place else None
+        return {
+            "article_id": article.get("id"),
+            "entities": [entity_dict(m) for m in mentions],
+            "events": events,
+        }
+
+    def _code_events(self, doc, mentions: list[Mention], sentence_offset: int) -> list[dict]:
+        if not len(doc):
+            return []
+        events = []
+        for index, sent in enumerate(doc.sents, start=sentence_offset):
+            inside = [m for m in mentions if sent.start_char <= m.start and m.end <= sent.end_char]
+            actors = [m for m in inside if m.kind == "actor"]
+            coded = self.event_coder.code_sentence(sent, actors, index)
+            place = sentence_location(inside)
+            for event in coded:
+                event["_place"] = place
+            events.extend(coded)
+        return events
+
+
+def sentence_location(mentions: Iterable[Mention]) -> Place | None:
+    """The event's place: the most specific place named in its sentence."""
+    places = [m.place for m in mentions if m.kind == "location" and m.place]
+    return max(places, key=_specificity, default=None)
+
+
+def main_location(mentions: Sequence[Mention]) -> Place | None:
+    """The article's main place: its most-mentioned place, cities before countries."""
+    counts = Counter(m.place for m in mentions if m.kind == "location" and m.place)
+    if not counts:
+        return None
+    return max(counts, key=lambda place: (_specificity(place), counts[place]))
+
+
+def _specificity(place: Place) -> int:
+    # A city or a named spot says more about where an event happened than a region or country.
+    return {"P": 3, "S": 3, "T": 2, "H": 2, "A": 1}.get(place.feature_class, 0) - (
+        place.feature_code.startswith("PCL")
+    )
+
+
+def entity_dict(mention: Mention) -> dict[str, Any]:
+    """The public shape of an entity mention (issue contract: `entities` topic and `streams extract`)."""
+    place = mention.place
+    return {
+        "kind": mention.kind,
+        "text": mention.text,
+        "field": mention.field,
+        "start": mention.start,
+        "end": mention.end,
+        "type": mention.type,
+        "sentence_index": mention.sentence_index,
+        "code": mention.code,
+        "geonameid": place.geonameid if place else None,
+        "name": place.name if place else None,
+        "lat": place.lat if place else None,
+        "lon": place.lon if place else None,
+        "country": place.country if place else None,
+        "feature_class": place.feature_class if place else None,
+    }
+
+
+@functools.cache
+def default_extractor() -> Extractor:
+    """The process-wide extractor: model and gazetteers are loaded on first use, never at import."""
+    return Extractor(load_nlp(), load_gazetteer(), load_actor_coder(), load_event_coder())
+
+
+def extract(article: dict[str, Any]) -> dict[str, Any]:
+    """Entities and events of one article document (see `Extractor.extract`)."""
+    return default_extractor().extract(article)
+
+
+def extract_many(articles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return default_extractor().extract_many(articles)

@@ -1,0 +1,47 @@
+"""Value types shared by the extraction steps (no NLP, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A GeoNames place."""
+
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    country: str  # ISO 3166 alpha-3, "" when the place has none (a continent, an ocean)
+    feature_class: str  # GeoNames class: P populated place, A country/region, L area/continent, ...
+    feature_code: str = ""  # GeoNames code: PPLC capital, PCLI country, ADM1 region, CONT ...
+    population: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "geonameid": self.geonameid,
+            "name": self.name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "country": self.country,
+            "feature_class": self.feature_class,
+        }
+
+
+@dataclass(slots=True)
+class Mention:
+    """One entity mention inside one field ("title" or "body") of an article.
+
+    start/end are Python code-point offsets into that field's string (end exclusive).
+    """
+
+    text: str
+    field: str
+    start: int
+    end: int
+    type: str  # OntoNotes label: PERSON, ORG, GPE, LOC, NORP, FAC, ...
+    sentence_index: int = 0
+    kind: str = ""  # "actor" or "location"
+    code: str | None = None  # actor code (SYRGOV, USAGOV, RUS, IGO, ...)
+    place: Place | None = None

@@ -1,0 +1,51 @@
+"""Read-only HTTP views on the worker's web server, all JSON."""
+
+from __future__ import annotations
+
+import faust
+
+from streams.tables import Tables, top
+
+DEFAULT_TOP = 20
+MAX_TOP = 1000
+
+
+def register_views(app: faust.App, tables: Tables) -> None:
+    @app.page("/health")
+    async def health(self, request):
+        return self.json({"status": "ok", "app": app.conf.id})
+
+    @app.page("/actors/top")
+    async def actors_top(self, request):
+        return _top(self, request, tables.actor_counts, "code")
+
+    @app.page("/locations/top")
+    async def locations_top(self, request):
+        return _top(self, request, tables.location_counts, "geonameid")
+
+    @app.page("/actors/{code}")
+    @app.table_route(table=tables.actor_counts, match_info="code")
+    async def actor(self, request, code):
+        return _one(self, tables.actor_counts, code, "code")
+
+    @app.page("/locations/{geonameid}")
+    @app.table_route(table=tables.location_counts, match_info="geonameid")
+    async def location(self, request, geonameid):
+        return _one(self, tables.location_counts, geonameid, "geonameid")
+
+
+def _top(view, request, table, key_name: str):
+    try:
+        n = int(request.query.get("n", DEFAULT_TOP))
+    except ValueError:
+        return view.error(400, "n must be a whole number")
+    if not 1 <= n <= MAX_TOP:
+        return view.error(400, f"n must be between 1 and {MAX_TOP}")
+    return view.json([{key_name: key, **value} for key, value in top(table, n)])
+
+
+def _one(view, table, key: str, key_name: str):
+    value = table.get(key)
+    if not value:
+        return view.error(404, f"no counts for {key_name} {key}")
+    return view.json({key_name: key, **value})

@@ -53,4 +53,5 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
                 table = tables.location_counts
                 details = {"geonameid": mention.geonameid, "name": mention.name,
                            "lat": mention.lat, "lon": mention.lon, "country": mention.country}
-            table[mention.key] = add_mention(table[mention.key], mention.first_in_article, **details)
+            current = table.get(mention.key)
+            table[mention.key] = add_mention(current, mention.first_in_article, **details)

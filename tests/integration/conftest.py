@@ -1,0 +1,122 @@
+"""Integration fixtures: the real broker, a unique topic set and consumer group, a real worker.
+
+The broker is the one `ops/kafka` runs. It is started when it does not answer; when it cannot be
+reached, the tests fail with a message that says so: they never skip into a green run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from streams.admin import create_topics
+from streams.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def broker_answers(bootstrap: str) -> bool:
+    host, _, port = bootstrap.split(",")[0].rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+    if not broker_answers(bootstrap):
+        started = subprocess.run([str(ROOT / "ops" / "kafka"), "start"], capture_output=True,
+                                 text=True)
+        if started.returncode != 0 or not broker_answers(bootstrap):
+            pytest.fail(
+                f"Kafka broker at {bootstrap} cannot be reached and `ops/kafka start` failed:\n"
+                f"{started.stdout}{started.stderr}", pytrace=False)
+    return bootstrap
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def stream_settings(bootstrap: str, tmp: Path) -> Settings:
+    """Settings with topics, consumer group and state unique to this run."""
+    run = uuid.uuid4().hex[:10]
+    return replace(Settings(), bootstrap=bootstrap, app_id=f"it-{run}", topic_prefix=f"it-{run}-",
+                   data_dir=str(tmp / "state"), web_port=free_port())
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "KAFKA_BOOTSTRAP": settings.bootstrap,
+        "STREAMS_APP_ID": settings.app_id,
+        "STREAMS_TOPIC_PREFIX": settings.topic_prefix,
+        "STREAMS_DATA_DIR": settings.data_dir,
+        "STREAMS_WEB_PORT": str(settings.web_port),
+        "STREAMS_STORE": settings.store,
+    }
+
+
+class Worker:
+    """A `streams worker` subprocess with its own log file."""
+
+    def __init__(self, settings: Settings, log_path: Path):
+        self.settings = settings
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 120.0) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "worker", "-l", "info"],
+            cwd=ROOT, env=settings_env(self.settings), stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"the worker exited ({self.process.returncode}):\n{self.log_tail()}")
+            try:
+                urllib.request.urlopen(f"{self.settings.web_url}/health", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.3)
+        pytest.fail(f"the worker did not answer in {timeout:.0f}s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@pytest.fixture(scope="session")
+def pipeline(kafka_bootstrap, tmp_path_factory):
+    """Topics created explicitly and one worker running, for the whole session."""
+    tmp = tmp_path_factory.mktemp("pipeline")
+    settings = stream_settings(kafka_bootstrap, tmp)
+    asyncio.run(create_topics(settings))
+    worker = Worker(settings, tmp / "worker.log")
+    worker.start()
+    yield settings
+    worker.stop()

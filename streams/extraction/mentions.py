@@ -62,11 +62,12 @@ class MentionFinder:
         code = self.actors.code(text, label, context)
         if code:
             return [_as_actor(mention, code)]
-        if label in {"NORP", "PERSON", "ORG"}:
+        if label in ACTOR_LABELS:
             place = self._local_place(text, countries)
             if place:  # a mislabelled place: trust the gazetteer inside the article's countries
                 mention.type = "GPE"
                 return [_as_location(mention, place)]
+            return [_as_actor(mention, None)]  # uncoded: reported, but not counted
         return []
 
     def _place_mentions(self, ent, mention: Mention, countries, context) -> list[Mention]:
@@ -83,8 +84,7 @@ class MentionFinder:
             found.append(_as_actor(actor, self.actors.code(ent.text, "GPE", context) or country))
         if not found:
             code = self.actors.code(ent.text, ent.label_, context)
-            if code:
-                found.append(_as_actor(mention, code))
+            found.append(_as_actor(mention, code) if code else _as_location(mention, None))
         return found
 
     def _local_place(self, text: str, countries: list[str]) -> Place | None:
@@ -94,12 +94,12 @@ class MentionFinder:
         return place if place and place.country in countries else None
 
 
-def _as_actor(mention: Mention, code: str) -> Mention:
+def _as_actor(mention: Mention, code: str | None) -> Mention:
     mention.kind, mention.code = "actor", code
     return mention
 
 
-def _as_location(mention: Mention, place: Place) -> Mention:
+def _as_location(mention: Mention, place: Place | None) -> Mention:
     mention.kind, mention.place = "location", place
     return mention
 

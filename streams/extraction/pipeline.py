@@ -12,11 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from streams.extraction.actors import load_actor_coder
-from streams.extraction.events import load_event_coder
 from streams.extraction.mentions import MentionFinder
-from streams.extraction.nlp import load_nlp
-from streams.extraction.places import load_gazetteer
 from streams.extraction.types import Mention, Place
 
 FIELDS = ("title", "body")
@@ -120,6 +116,11 @@ def entity_dict(mention: Mention) -> dict[str, Any]:
 @functools.cache
 def default_extractor() -> Extractor:
     """The process-wide extractor: model and gazetteers are loaded on first use, never at import."""
+    from streams.extraction.actors import load_actor_coder
+    from streams.extraction.events import load_event_coder
+    from streams.extraction.nlp import load_nlp
+    from streams.extraction.places import load_gazetteer
+
     return Extractor(load_nlp(), load_gazetteer(), load_actor_coder(), load_event_coder())
 
 

@@ -1,0 +1,103 @@
+"""`streams eval`: run the extractor over the evaluation sets and print the scores."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from streams.evaluation.events import EventTally
+from streams.evaluation.geo import GeoTally, located_mentions
+from streams.evaluation.ner import gold_spans, predicted_spans, score_ner
+
+FILES = {
+    "ner": "ner_conll2003_dev.jsonl",
+    "geo": "geo_geovirus.jsonl",
+    "events": "events_plover_dev.jsonl",
+}
+BATCH = 32
+
+
+def default_eval_dir() -> Path:
+    """../shared/eval beside the checkout (the evaluation sets are never copied into the repo)."""
+    return Path(__file__).resolve().parents[2].parent / "shared" / "eval"
+
+
+def read_jsonl(path: Path, limit: int | None) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    return records[:limit] if limit else records
+
+
+def batches(records: list[dict], text_key: str) -> Iterator[tuple[list[dict], list[dict]]]:
+    """(records, extraction results) in batches, each record's text as an article body."""
+    from streams.extraction.pipeline import extract_many
+
+    for i in range(0, len(records), BATCH):
+        chunk = records[i : i + BATCH]
+        articles = [{"id": r["id"], "title": "", "body": r[text_key]} for r in chunk]
+        yield chunk, extract_many(articles)
+
+
+def score_ner_set(records: list[dict]) -> dict:
+    pairs = []
+    for chunk, results in batches(records, "text"):
+        pairs.extend((gold_spans(r), predicted_spans(res["entities"]))
+                     for r, res in zip(chunk, results, strict=True))
+    return {label: prf.as_dict() for label, prf in score_ner(pairs).items()}
+
+
+def score_geo_set(records: list[dict]) -> dict:
+    tally = GeoTally()
+    for chunk, results in batches(records, "text"):
+        for record, result in zip(chunk, results, strict=True):
+            tally.add(record["locations"], located_mentions(result["entities"]))
+    return tally.as_dict()
+
+
+def score_event_set(records: list[dict]) -> dict:
+    tally = EventTally()
+    for chunk, results in batches(records, "text"):
+        for record, result in zip(chunk, results, strict=True):
+            tally.add(record, result["events"])
+    return tally.as_dict()
+
+
+SCORERS = {"ner": score_ner_set, "geo": score_geo_set, "events": score_event_set}
+
+
+def evaluate(eval_dir: Path, only=None, limit: int | None = None) -> dict:
+    report = {}
+    for name in only or FILES:
+        path = eval_dir / FILES[name]
+        if not path.exists():
+            raise FileNotFoundError(f"evaluation set not found: {path} (use --eval-dir)")
+        started = time.perf_counter()
+        report[name] = SCORERS[name](read_jsonl(path, limit))
+        report[name]["seconds"] = round(time.perf_counter() - started, 1)
+    return report
+
+
+def run(eval_dir: str | None, only=None, limit: int | None = None) -> int:
+    report = evaluate(Path(eval_dir) if eval_dir else default_eval_dir(), only, limit)
+    if "ner" in report:
+        ner = report["ner"]
+        print("NER (CoNLL-2003 dev, exact span and label)")
+        for label in ("PER", "ORG", "LOC", "MISC", "micro"):
+            s = ner[label]
+            print(f"  {label:<6} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f}")
+    if "geo" in report:
+        g = report["geo"]
+        print("Geocoding (GeoVirus, 161 km)")
+        print(f"  recall={g['recall@161']:.3f} precision={g['precision@161']:.3f} "
+              f"F1={g['f1@161']:.3f} acc_among_found={g['acc@161']:.3f} "
+              f"(gold {g['gold']}, found {g['found']}, correct {g['correct']})")
+    if "events" in report:
+        e = report["events"]
+        print("Events (PLOVER gold sentences)")
+        print(f"  event type accuracy={e['plover_type_accuracy']:.3f} "
+              f"source country accuracy={e['source_country_accuracy']:.3f} "
+              f"({e['records']} records, {e['records_with_source']} with a source)")
+    print(json.dumps(report))
+    return 0

@@ -43,12 +43,9 @@ class MentionFinder:
         mentions: list[Mention] = []
         for ent in doc.ents:
             mentions.extend(self._classify(ent, field, countries, context))
-        taken = [(m.start, m.end) for m in mentions]
         for start, end, code in self.actors.find_generic(doc, context):
-            if not any(s < end and start < e for s, e in taken):
-                mentions.append(
-                    Mention(doc.text[start:end], field, start, end, "ORG", kind="actor", code=code)
-                )
+            generic = Mention(doc.text[start:end], field, start, end, "ORG", kind="actor", code=code)
+            mentions = _merge_generic(mentions, generic)
         for mention in mentions:
             mention.sentence_index = sentence_of(mention.start)
         mentions.sort(key=lambda m: (m.start, m.kind))
@@ -92,6 +89,19 @@ class MentionFinder:
             return None
         place = self.gazetteer.lookup(text, countries)
         return place if place and place.country in countries else None
+
+
+def _merge_generic(mentions: list[Mention], generic: Mention) -> list[Mention]:
+    """Add a generic actor phrase; it replaces the nationality word it contains.
+
+    "Syrian government forces" is one actor (SYRMIL), not "Syrian" (SYR) plus "government forces".
+    A phrase that overlaps any other entity (a person, an organisation) loses to it.
+    """
+    overlapping = [m for m in mentions if m.start < generic.end and generic.start < m.end]
+    if any(m.type != "NORP" or not (generic.start <= m.start and m.end <= generic.end)
+           for m in overlapping):
+        return mentions
+    return [m for m in mentions if m not in overlapping] + [generic]
 
 
 def _as_actor(mention: Mention, code: str | None) -> Mention:

@@ -1,0 +1,208 @@
+"""Who did what to whom: find an event's source and target actors in a dependency parse.
+
+The source is the actor inside the trigger's subject (the `by` agent for a passive verb); the
+target is the actor inside its object or a prepositional object. Clauses without a subject of
+their own borrow one: "X pushed to encircle Y" (xcomp), "X attacked and captured Y" (conj),
+"X urged Y to withdraw" (the object controls the inner verb).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from streams.extraction.types import Mention
+
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+# "X is opposed to Y", "X was engaged in fighting": passive in form, X is the one who acts.
+STATIVE_PARTICIPLES = frozenset(
+    {"oppose", "commit", "prepare", "determine", "dedicate", "engage", "involve"}
+)
+OBJECT_DEPS = ("dobj", "dative", "iobj", "attr", "oprd")
+# Prepositions that introduce an event's target, preferred first; "in"/"near" introduce places.
+TARGET_PREPS = (
+    "with", "against", "on", "upon", "to", "toward", "towards", "from", "at", "into", "over",
+    "for", "of", "between", "among",
+)  # fmt: skip
+PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "who", "which", "that", "this"})
+MAX_SUBJECT_CLIMB = 6  # clauses climbed to find a borrowed subject; parses have no cycles
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """A subject or object: the actor found in it, and its words when no actor names it."""
+
+    actor: Mention | None
+    text: str | None = None
+
+    @property
+    def is_pronoun(self) -> bool:
+        return self.actor is None and (self.text or "").lower() in PRONOUNS
+
+
+NO_ARGUMENT = Argument(None, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    source: Argument
+    target: Mention | None
+
+
+class ActorIndex:
+    """The sentence's actor mentions, looked up by the tokens that contain them."""
+
+    def __init__(self, actors: Sequence[Mention]):
+        self.actors = sorted(actors, key=lambda m: m.start)
+
+    def in_tokens(self, tokens: Iterable, head=None, exclude: Mention | None = None):
+        """The actor in `tokens`: the one covering `head` if any, else the first one."""
+        tokens = list(tokens)
+        if not tokens:
+            return None
+        start = min(t.idx for t in tokens)
+        end = max(t.idx + len(t) for t in tokens)
+        found = [m for m in self.actors if m.start < end and start < m.end and m is not exclude]
+        if head is not None:
+            for mention in found:
+                if mention.start < head.idx + len(head) and head.idx < mention.end:
+                    return mention
+        return found[0] if found else None
+
+    def in_subtree(self, token, exclude: Mention | None = None):
+        return self.in_tokens(token.subtree, head=token, exclude=exclude)
+
+    def before(self, token, exclude: Mention | None = None):
+        """The nearest actor that ends before `token` (a crude stand-in for coreference)."""
+        earlier = [m for m in self.actors if m.end <= token.idx and m is not exclude]
+        return earlier[-1] if earlier else None
+
+
+def _children(token, deps) -> list:
+    return [child for child in token.children if child.dep_ in deps]
+
+
+def _phrase(token) -> str:
+    """The words of a noun phrase up to its head ("Syrian government forces")."""
+    return token.doc[token.left_edge.i : token.i + 1].text
+
+
+def is_passive(verb) -> bool:
+    if verb.lemma_.lower() in STATIVE_PARTICIPLES:
+        return False
+    if any(child.dep_ in ("nsubjpass", "auxpass") for child in verb.children):
+        return True
+    return verb.tag_ == "VBN" and verb.dep_ in ("acl", "amod")
+
+
+def _agent(verb, actors: ActorIndex) -> Argument:
+    for agent in _children(verb, ("agent",)):
+        for pobj in _children(agent, ("pobj",)):
+            return Argument(actors.in_subtree(pobj), _phrase(pobj))
+    return NO_ARGUMENT
+
+
+def clause_subject(verb, actors: ActorIndex, climbs: int = 0) -> Argument:
+    """The doer of `verb`: its own subject, or one borrowed from the clause it hangs on."""
+    if is_passive(verb):
+        return _agent(verb, actors)
+    for subject in _children(verb, SUBJECT_DEPS | {"nsubjpass"}):
+        return Argument(actors.in_subtree(subject), _phrase(subject))
+    if climbs >= MAX_SUBJECT_CLIMB:
+        return NO_ARGUMENT
+    return _borrowed_subject(verb, actors, climbs + 1)
+
+
+def _borrowed_subject(verb, actors: ActorIndex, climbs: int) -> Argument:
+    dep, head = verb.dep_, verb.head
+    if dep == "pcomp" and head.dep_ == "prep":  # "accused X of attacking"
+        dep, head = "xcomp", head.head
+    if dep in ("xcomp", "conj") and is_passive(head) and not is_passive(verb):
+        # "X was indicted ... and will resign", "X was forced to withdraw": X does it
+        for subject in _children(head, ("nsubjpass",)):
+            return Argument(actors.in_subtree(subject), _phrase(subject))
+    if dep == "xcomp":
+        controller = _object_actor(head, actors)  # "urged X to withdraw": X withdraws
+        if controller:
+            return Argument(controller, controller.text)
+        return clause_subject(head, actors, climbs)
+    if dep in ("conj", "advcl", "ccomp", "acomp") and head.pos_ in ("VERB", "AUX"):
+        return clause_subject(head, actors, climbs)
+    if dep in ("relcl", "acl"):  # "rebels who attacked ...", "troops advancing on ..."
+        return Argument(actors.in_tokens([head], head=head), head.text)
+    return NO_ARGUMENT
+
+
+def _object_actor(verb, actors: ActorIndex):
+    for obj in _children(verb, OBJECT_DEPS):
+        mention = actors.in_subtree(obj)
+        if mention:
+            return mention
+    return None
+
+
+def _prep_targets(token, actors: ActorIndex, exclude: Mention | None):
+    preps = [c for c in token.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS]
+    preps.sort(key=lambda p: TARGET_PREPS.index(p.lower_))
+    for prep in preps:
+        for pobj in _children(prep, ("pobj",)):
+            mention = actors.in_subtree(pobj, exclude=exclude)
+            if mention:
+                return mention
+    return None
+
+
+def verb_target(verb, actors: ActorIndex, source: Mention | None):
+    """The actor acted on: the passive subject, the object, or a prepositional object."""
+    if is_passive(verb):
+        for subject in _children(verb, ("nsubjpass",)):
+            mention = actors.in_subtree(subject, exclude=source)
+            if mention:
+                return mention
+        if verb.dep_ in ("acl", "amod"):  # "the rebels besieged by ..."
+            mention = actors.in_tokens([verb.head], head=verb.head, exclude=source)
+            if mention:
+                return mention
+    for obj in _children(verb, OBJECT_DEPS):
+        mention = actors.in_subtree(obj, exclude=source)
+        if mention:
+            return mention
+    return _prep_targets(verb, actors, source)
+
+
+def verb_roles(verb, actors: ActorIndex) -> Roles:
+    source = clause_subject(verb, actors)
+    return Roles(source, verb_target(verb, actors, source.actor))
+
+
+def governing_verb(noun):
+    """The verb whose object (or prepositional object) the event noun is, if any."""
+    token = noun
+    if token.dep_ == "pobj" and token.head.dep_ == "prep":
+        token = token.head
+    if token.dep_ in (*OBJECT_DEPS, "prep", "nsubjpass") and token.head.pos_ in ("VERB", "AUX"):
+        return token.head
+    return None
+
+
+def noun_roles(noun, actors: ActorIndex) -> Roles:
+    """Roles of an event noun: "Israeli airstrikes on X", "X launched an attack on Y"."""
+    modifiers = [t for t in noun.subtree if t.i < noun.i and t.dep_ not in ("det", "punct")]
+    modifier_actor = actors.in_tokens(modifiers)
+    source = Argument(modifier_actor, modifier_actor.text) if modifier_actor else NO_ARGUMENT
+    for prep in _children(noun, ("prep",)):
+        if prep.lower_ == "by" and not source.actor:
+            for pobj in _children(prep, ("pobj",)):
+                source = Argument(actors.in_subtree(pobj), _phrase(pobj))
+        if prep.lower_ == "between" and not source.actor:  # "talks between X and Y"
+            source = Argument(actors.in_subtree(prep), None)
+    verb = governing_verb(noun)
+    if not source.actor and verb is not None:
+        source = clause_subject(verb, actors)
+    target = _prep_targets(noun, actors, source.actor)
+    if target is None and noun.dep_ in SUBJECT_DEPS:  # "airstrikes hit rebel positions"
+        target = verb_target(noun.head, actors, source.actor)
+    if target is None and verb is not None and noun.dep_ == "pobj":  # "engaged X in talks"
+        target = _object_actor(verb, actors)
+        target = None if target is source.actor else target
+    return Roles(source, target)

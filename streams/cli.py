@@ -50,7 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if argv[:1] == ["worker"]:  # everything after `worker` belongs to Faust's own worker options
+        args = parser.parse_args(["worker"])
+        args.faust_args = argv[1:]
+    else:
+        args = parser.parse_args(argv)
     settings = Settings.from_env()
     try:
         return COMMANDS[args.command](args, settings)

@@ -16,7 +16,7 @@ async def show(path: str, settings: Settings, timeout: float, n: int) -> int:
     results = await collect(settings, article_ids, timeout=timeout)
     for article_id in article_ids:
         print(f"\nEvents in article {article_id}:")
-        for event in results.events[article_id]:
+        for event in sorted(results.events[article_id], key=event_number):
             print("  " + format_event(event))
     expected = Counter(
         (m["kind"], m["key"]) for mentions in results.entities.values() for m in mentions
@@ -48,9 +48,14 @@ async def wait_for_tables(http: aiohttp.ClientSession, expected: Counter, timeou
             raise TimeoutError(f"{path} counts {got} mentions; the topic carried {count}")
 
 
+def event_number(event: dict) -> int:
+    """Events arrive by partition; their ids (`{article_id}:{n}`) give the article's order."""
+    return int(event["event_id"].rpartition(":")[2])
+
+
 def format_event(event: dict) -> str:
     source = (event.get("source") or {}).get("code") or "?"
     target = (event.get("target") or {}).get("code") or "-"
     place = (event.get("location") or {}).get("name") or "-"
-    return (f"{source:<8} {event['cameo_code']:<5} {event.get('plover_event') or '':<11} "
-            f"{target:<8} at {place}")
+    return (f"[{event['sentence_index']:>2}] {source:<8} {event['cameo_code']:<5} "
+            f"{event.get('plover_event') or '':<11} {target:<8} at {place}")

@@ -28,6 +28,7 @@ class EntityMention(PlainRecord):
     start: int
     end: int
     type: str
+    nominal: bool = False  # a common-noun actor ("government forces"), not a named entity
     code: str | None = None
     geonameid: int | None = None
     name: str | None = None
@@ -74,3 +75,32 @@ class DeadLetter(PlainRecord):
     offset: int
     key: str | None = None  # the original key, base64
     schema_version: int = SCHEMA_VERSION
+
+
+class Alert(PlainRecord):
+    """An alert raised by a rule (streams/schemas/alerts.v1.json), keyed on `alerts` by
+    `{rule}:{actor code | GeoNames id}`; built by `streams.alerts.rules.make_alert`."""
+
+    id: str  # deterministic: a hash of rule, subject and window
+    rule: str
+    kind: str  # spike | threshold | watchlist
+    severity: str  # info | warning | critical
+    subject: dict[str, Any]  # {kind, code | geonameid, name}
+    window: dict[str, str]  # {start, end}: RFC 3339 UTC, end exclusive
+    observed: float  # the window's count (watchlist: 1, the event that matched)
+    baseline: float | None  # spike: the mean of the trailing windows; otherwise null
+    evidence: dict[str, list[str]]  # {event_ids, article_ids}: at most 50 of each
+    created_at: str  # RFC 3339 UTC
+    details: dict[str, Any] | None = None  # what the rule compared or matched (threshold, ...)
+    schema_version: int = SCHEMA_VERSION
+
+
+class SubjectEvent(PlainRecord):
+    """Internal topic `{app_id}-events-by-subject` (not part of the contract): an event once for
+    each actor and place it is about, keyed like `entities`; or a timer tick (`tick` set, no
+    event) sent to every partition so the alert agent closes windows without waiting for events."""
+
+    subject: dict[str, Any] | None = None
+    event: dict[str, Any] | None = None
+    event_time: float | None = None  # published_at, else ingestion time (streams.alerts.windows)
+    tick: float | None = None  # wall-clock time of the tick

@@ -18,11 +18,14 @@ SCORED = ("PER", "ORG", "LOC")
 
 
 def predicted_spans(entities: Iterable[dict]) -> set[tuple[int, int, str]]:
-    """Body spans with a CoNLL label; a span coded both as actor and as place counts once."""
+    """Named body spans with a CoNLL label; a span coded both as actor and place counts once.
+
+    Common-noun actors ("government forces") are not named entities and are not scored.
+    """
     return {
         (e["start"], e["end"], ONTONOTES_TO_CONLL[e["type"]])
         for e in entities
-        if e["field"] == "body" and e["type"] in ONTONOTES_TO_CONLL
+        if e["field"] == "body" and e["type"] in ONTONOTES_TO_CONLL and not e.get("nominal")
     }
 
 

@@ -7,8 +7,11 @@ lies in one of the article's countries, so a person called like a far-away town 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
+
+from spacy.tokens import Span
 
 from streams.extraction.types import Mention, Place
 
@@ -17,6 +20,11 @@ ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
 # Dependency roles in which a place name stands for its government ("Moscow backtracked").
 ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "iobj", "agent", "dative"}
 ARGUMENT_PREPS = {"with", "against", "by", "to", "from", "on"}
+AREA_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "ADM1", "CONT", "RGN"}
+# OntoNotes spans often start with "the" and end with a possessive; names do not.
+LEADING_WORDS = {"the"}
+TRAILING_WORDS = {"'s", "'", "’s", "’"}
+_NUMERIC = re.compile(r"^[\d.,:/\-–]+$")  # scores and figures: "114", "4-28", "2-0"
 
 
 class MentionFinder:
@@ -25,26 +33,31 @@ class MentionFinder:
         self.actors = actor_coder
 
     def article_countries(self, docs: Iterable) -> list[str]:
-        """The article's countries, most mentioned first: the context for coding and geocoding."""
-        counts: Counter[str] = Counter()
+        """The article's countries, most relevant first: the context for coding and geocoding.
+
+        Place names vote through the gazetteer (which ignores names that could be in several
+        countries); nationality words ("Syrian") add the countries no place name gave.
+        """
+        places, nationalities = [], Counter()
         for doc in docs:
             for ent in doc.ents:
-                if ent.label_ in PLACE_LABELS | {"NORP"}:
-                    country = self.actors.country_of(ent.text) or self.gazetteer.country_code(
-                        ent.text
-                    )
-                    if country:
-                        counts[country] += 1
-        return [country for country, _ in counts.most_common()]
+                if ent.label_ in PLACE_LABELS:
+                    places.append(ent.text)
+                elif ent.label_ == "NORP" and (country := self.actors.country_of(ent.text)):
+                    nationalities[country] += 1
+        countries = self.gazetteer.article_countries(places)
+        return countries + [c for c, _ in nationalities.most_common() if c not in countries]
 
     def find(self, doc, field: str, countries: list[str], sentence_offset: int) -> list[Mention]:
         context = countries[0] if countries else None
         sentence_of = _sentence_index(doc, sentence_offset)
         mentions: list[Mention] = []
         for ent in doc.ents:
-            mentions.extend(self._classify(ent, field, countries, context))
+            for name in name_spans(ent):
+                mentions.extend(self._classify(name, field, countries, context))
         for start, end, code in self.actors.find_generic(doc, context):
-            generic = Mention(doc.text[start:end], field, start, end, "ORG", kind="actor", code=code)
+            generic = Mention(doc.text[start:end], field, start, end, "ORG", kind="actor", code=code,
+                              nominal=True)
             mentions = _merge_generic(mentions, generic)
         for mention in mentions:
             mention.sentence_index = sentence_of(mention.start)
@@ -85,23 +98,66 @@ class MentionFinder:
         return found
 
     def _local_place(self, text: str, countries: list[str]) -> Place | None:
-        if not countries or not self.gazetteer.contains(text):
+        """A place the NER mislabelled: a country or region by name, or a town of the article's
+        countries. A person named like a far-away town ("Obama", Japan) is left a person."""
+        if not self.gazetteer.contains(text):
             return None
         place = self.gazetteer.lookup(text, countries)
-        return place if place and place.country in countries else None
+        if place is None:
+            return None
+        if place.feature_code in AREA_CODES or place.feature_class == "L":
+            return place
+        return place if place.country in countries else None
+
+
+def name_spans(ent) -> list:
+    """The names inside an entity span.
+
+    The small model runs neighbouring names together ("Romania - Cosmin Contra", "Oval, London")
+    and takes in determiners, possessives and scores ("the State Department's", "Durham 114").
+    Split at free-standing separators and trim, keeping the label for the correction steps.
+    """
+    doc, parts, start = ent.doc, [], ent.start
+    for i in range(ent.start, ent.end):
+        if _is_separator(doc, i):
+            parts.append((start, i))
+            start = i + 1
+    parts.append((start, ent.end))
+    spans = []
+    for first, last in parts:
+        while first < last and doc[first].lower_ in LEADING_WORDS:
+            first += 1
+        while last > first and (doc[last - 1].lower_ in TRAILING_WORDS
+                                or _NUMERIC.match(doc[last - 1].text)):
+            last -= 1
+        if first < last:
+            unchanged = (first, last) == (ent.start, ent.end)
+            spans.append(ent if unchanged else Span(doc, first, last, label=ent.label_))
+    return spans
+
+
+def _is_separator(doc, i: int) -> bool:
+    token = doc[i]
+    if token.text in {",", "(", ")", "/", ";"}:
+        return True
+    # a dash with a space before it separates; "Guinea-Bissau" keeps its inner hyphen
+    return token.text in {"-", "--", "–", "—"} and i > 0 and bool(doc[i - 1].whitespace_)
 
 
 def _merge_generic(mentions: list[Mention], generic: Mention) -> list[Mention]:
-    """Add a generic actor phrase; it replaces the nationality word it contains.
+    """Add a generic actor phrase; it takes the code of the nationality word it contains.
 
-    "Syrian government forces" is one actor (SYRMIL), not "Syrian" (SYR) plus "government forces".
+    "Syrian government forces" is one actor (SYRMIL), not SYR plus SYRMIL: the word "Syrian"
+    stays a named mention (NORP) but uncoded, so it is reported and not counted twice.
     A phrase that overlaps any other entity (a person, an organisation) loses to it.
     """
     overlapping = [m for m in mentions if m.start < generic.end and generic.start < m.end]
     if any(m.type != "NORP" or not (generic.start <= m.start and m.end <= generic.end)
            for m in overlapping):
         return mentions
-    return [m for m in mentions if m not in overlapping] + [generic]
+    for nationality in overlapping:
+        nationality.code = None
+    return [*mentions, generic]
 
 
 def _as_actor(mention: Mention, code: str | None) -> Mention:

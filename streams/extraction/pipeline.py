@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from streams.extraction.casing import recase_headlines
 from streams.extraction.mentions import MentionFinder
 from streams.extraction.types import Mention, Place
 
@@ -32,7 +33,7 @@ class Extractor:
     def extract_many(self, articles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Extract a batch: spaCy's `nlp.pipe` over every field of every article at once."""
         texts = [article.get(name) or "" for article in articles for name in FIELDS]
-        docs = iter(self.nlp.pipe(texts))
+        docs = iter(self.nlp.pipe(recase_headlines(text) for text in texts))
         return [self._extract_docs(article, [next(docs) for _ in FIELDS]) for article in articles]
 
     def _extract_docs(self, article: dict[str, Any], docs: list) -> dict[str, Any]:
@@ -43,6 +44,9 @@ class Extractor:
         sentence_offset = 0
         for name, doc in fields:
             field_mentions = self.finder.find(doc, name, countries, sentence_offset)
+            original = article.get(name) or ""
+            for mention in field_mentions:  # the parse saw re-cased headlines; report the source
+                mention.text = original[mention.start : mention.end]
             mentions.extend(field_mentions)
             events.extend(self._code_events(doc, field_mentions, sentence_offset))
             sentence_offset += sum(1 for _ in doc.sents) if len(doc) else 0
@@ -102,6 +106,7 @@ def entity_dict(mention: Mention) -> dict[str, Any]:
         "start": mention.start,
         "end": mention.end,
         "type": mention.type,
+        "nominal": mention.nominal,
         "sentence_index": mention.sentence_index,
         "code": mention.code,
         "geonameid": place.geonameid if place else None,

@@ -45,3 +45,4 @@ class Mention:
     kind: str = ""  # "actor" or "location"
     code: str | None = None  # actor code (SYRGOV, USAGOV, RUS, IGO, ...)
     place: Place | None = None
+    nominal: bool = False  # a common-noun actor ("government forces"), not a named entity

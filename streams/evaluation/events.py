@@ -20,9 +20,9 @@ class EventTally:
         gold_countries = {a["code"][:3] for a in record.get("source_actor") or [] if a.get("code")}
         if gold_countries:
             self.with_source += 1
-            # Judge the source of the event that has the gold type, else of the first event.
-            chosen = (typed or events or [None])[0]
-            code = ((chosen or {}).get("source") or {}).get("code") or ""
+            # Judge the source of an event of the gold type, else of any event; an event whose
+            # source was coded is preferred over one whose source is unknown.
+            code = next((c for c in map(_source_code, typed + events) if c), "")
             self.source_correct += code[:3] in gold_countries
 
     def as_dict(self) -> dict:
@@ -33,3 +33,7 @@ class EventTally:
             "records": self.records,
             "records_with_source": self.with_source,
         }
+
+
+def _source_code(event: dict) -> str:
+    return (event.get("source") or {}).get("code") or ""

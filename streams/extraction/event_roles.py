@@ -167,7 +167,17 @@ def verb_target(verb, actors: ActorIndex, source: Mention | None):
         mention = actors.in_subtree(obj, exclude=source)
         if mention:
             return mention
-    return _prep_targets(verb, actors, source)
+    return _prep_targets(verb, actors, source) or _subject_partner(verb, actors, source)
+
+
+def _subject_partner(verb, actors: ActorIndex, source: Mention | None):
+    """"Kerry and Lavrov will meet": with no object, the subject's conjunct is the other side."""
+    for subject in _children(verb, ("nsubj",)):
+        for partner in (t for t in subject.subtree if t.dep_ == "conj"):
+            mention = actors.in_tokens([partner], head=partner, exclude=source)
+            if mention:
+                return mention
+    return None
 
 
 def verb_roles(verb, actors: ActorIndex) -> Roles:

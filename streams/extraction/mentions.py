@@ -20,6 +20,7 @@ ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
 # Dependency roles in which a place name stands for its government ("Moscow backtracked").
 ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "iobj", "agent", "dative"}
 ARGUMENT_PREPS = {"with", "against", "by", "to", "from", "on"}
+TITLE_DEPS = {"compound", "amod", "nmod", "poss", "case"}  # "Kyrgyz Prime Minister", "Chile's"
 AREA_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "ADM1", "CONT", "RGN"}
 # OntoNotes spans often start with "the" and end with a possessive; names do not.
 LEADING_WORDS = {"the"}
@@ -38,15 +39,25 @@ class MentionFinder:
         Place names vote through the gazetteer (which ignores names that could be in several
         countries); nationality words ("Syrian") add the countries no place name gave.
         """
-        places, nationalities = [], Counter()
+        places, nationalities, known_actors = [], Counter(), Counter()
         for doc in docs:
             for ent in doc.ents:
                 if ent.label_ in PLACE_LABELS:
                     places.append(ent.text)
                 elif ent.label_ == "NORP" and (country := self.actors.country_of(ent.text)):
                     nationalities[country] += 1
+                elif ent.label_ in {"PERSON", "ORG"} and (country := self._actor_country(ent.text)):
+                    known_actors[country] += 1
         countries = self.gazetteer.article_countries(places)
-        return countries + [c for c, _ in nationalities.most_common() if c not in countries]
+        for votes in (nationalities, known_actors):  # weaker evidence, in that order
+            countries += [c for c, _ in votes.most_common() if c not in countries]
+        return countries
+
+    def _actor_country(self, text: str) -> str | None:
+        """The country of a known person or organisation ("UNITA" -> AGO), if it has one."""
+        code = self.actors.code(text, "ORG")
+        country = code[:3] if code else None
+        return country if country and self.gazetteer.country_place(country) else None
 
     def find(self, doc, field: str, countries: list[str], sentence_offset: int) -> list[Mention]:
         context = countries[0] if countries else None
@@ -69,7 +80,7 @@ class MentionFinder:
         mention = Mention(text, field, ent.start_char, ent.end_char, label)
         if label in PLACE_LABELS:
             return self._place_mentions(ent, mention, countries, context)
-        code = self.actors.code(text, label, context)
+        code = self.actors.code(text, label, context) or self._titled_code(ent, context)
         if code:
             return [_as_actor(mention, code)]
         if label in ACTOR_LABELS:
@@ -79,6 +90,18 @@ class MentionFinder:
                 return [_as_location(mention, place)]
             return [_as_actor(mention, None)]  # uncoded: reported, but not counted
         return []
+
+    def _titled_code(self, ent, context: str | None) -> str | None:
+        """Code an unknown person by the title before the name: "Kyrgyz Prime Minister X"."""
+        if ent.label_ != "PERSON":
+            return None
+        doc, start = ent.doc, ent.start
+        while start > 0 and doc[start - 1].dep_ in TITLE_DEPS and doc[start - 1].head.i >= start - 1 \
+                and doc[start - 1].head.i < ent.end + 1:
+            start -= 1
+        if start == ent.start:
+            return None
+        return self.actors.code(doc[start : ent.end].text, "PERSON", context)
 
     def _place_mentions(self, ent, mention: Mention, countries, context) -> list[Mention]:
         place = self.gazetteer.lookup(ent.text, countries)
@@ -108,6 +131,40 @@ class MentionFinder:
         if place.feature_code in AREA_CODES or place.feature_class == "L":
             return place
         return place if place.country in countries else None
+
+
+def repeat_names(fields: list[tuple]) -> None:
+    """Add the mentions the NER missed of names it found elsewhere in the same article.
+
+    One name, one reading per article: if "Aleppo" is a place once, every other "Aleppo" is that
+    place too. Only places and named persons and organisations are repeated; a capital read as
+    its government depends on its sentence, and nominal actors on their phrase.
+    `fields` is [(field name, doc, mentions, sentence offset)]; mentions are added in place.
+    """
+    readings = {m.text: m for _, _, mentions, _ in fields for m in mentions if _repeatable(m)}
+    if not readings:
+        return
+    names = "|".join(map(re.escape, sorted(readings, key=len, reverse=True)))
+    pattern = re.compile(rf"\b(?:{names})\b")
+    for field, doc, mentions, offset in fields:
+        sentence_of = _sentence_index(doc, offset)
+        taken = [(m.start, m.end) for m in mentions]
+        for match in pattern.finditer(doc.text):
+            start, end = match.span()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            seen = readings[match.group()]
+            mentions.append(Mention(match.group(), field, start, end, seen.type,
+                                    sentence_of(start), seen.kind, seen.code, seen.place))
+        mentions.sort(key=lambda m: (m.start, m.kind))
+
+
+def _repeatable(mention: Mention) -> bool:
+    if mention.nominal or len(mention.text) < 3:
+        return False
+    if mention.kind == "location":
+        return mention.place is not None
+    return mention.code is not None and mention.type in {"PERSON", "ORG"}
 
 
 def name_spans(ent) -> list:

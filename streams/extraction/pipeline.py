@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from streams.extraction.casing import recase_headlines
-from streams.extraction.mentions import MentionFinder
+from streams.extraction.mentions import MentionFinder, repeat_names
 from streams.extraction.types import Mention, Place
 
 FIELDS = ("title", "body")
@@ -39,17 +39,21 @@ class Extractor:
     def _extract_docs(self, article: dict[str, Any], docs: list) -> dict[str, Any]:
         fields = list(zip(FIELDS, docs, strict=True))
         countries = self.finder.article_countries(doc for _, doc in fields)
-        mentions: list[Mention] = []
-        events: list[dict[str, Any]] = []
-        sentence_offset = 0
+        found, sentence_offset = [], 0
         for name, doc in fields:
             field_mentions = self.finder.find(doc, name, countries, sentence_offset)
             original = article.get(name) or ""
             for mention in field_mentions:  # the parse saw re-cased headlines; report the source
                 mention.text = original[mention.start : mention.end]
-            mentions.extend(field_mentions)
-            events.extend(self._code_events(doc, field_mentions, sentence_offset))
+            found.append((name, doc, field_mentions, sentence_offset))
             sentence_offset += sum(1 for _ in doc.sents) if len(doc) else 0
+        repeat_names(found)
+        mentions = [m for _, _, field_mentions, _ in found for m in field_mentions]
+        events = [
+            event
+            for _, doc, field_mentions, offset in found
+            for event in self._code_events(doc, field_mentions, offset)
+        ]
         main_place = main_location(mentions)
         for event in events:
             place = event.pop("_place", None) or main_place

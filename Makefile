@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install up down worker lint clean
+.PHONY: demo test install up down worker lint clean browser basemap
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,22 @@ demo: install
 	@echo "Kafka and the worker are still running (API on http://127.0.0.1:6066). Stop them with: make down"
 
 ## Unit tests, then integration tests against the real broker (started if needed).
-test: install
+test: install browser
 	ops/kafka start
 	$(BIN)/python -m pytest -ra
+
+## Headless Chromium and its driver for the dashboard test, from Debian, when missing (as root,
+## or through sudo).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
+
+## Rebuild streams/web/world.json (committed) from Natural Earth data in the geopandas 0.14 wheel.
+basemap: install
+	$(BIN)/pip download --quiet --no-deps --dest var/basemap geopandas==0.14.4
+	$(BIN)/python ops/build_basemap.py var/basemap/geopandas-0.14.4-py3-none-any.whl
 
 up: install
 	ops/kafka start

@@ -8,6 +8,10 @@ from __future__ import annotations
 import faust
 
 from streams.agents import register_agents
+from streams.alerting import register_alerting
+from streams.dashboard import register_dashboard_views
+from streams.metrics import register_metrics_view
+from streams.recent import Recent, register_recent_agents
 from streams.settings import Settings
 from streams.tables import declare_tables
 from streams.topics import declare_topics
@@ -35,7 +39,12 @@ def create_app(settings: Settings) -> faust.App:
     topics = declare_topics(app, settings)
     tables = declare_tables(app, settings)
     register_agents(app, topics, tables, settings)
+    register_alerting(app, topics, tables, settings)
     register_views(app, tables)
+    register_metrics_view(app)  # GET /metrics: this worker's counters (streams/metrics.py)
+    recent = Recent()  # per-worker buffers of the last events and alerts (not tables)
+    register_recent_agents(app, topics, recent)
+    register_dashboard_views(app, recent)
     return app
 
 

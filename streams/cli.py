@@ -1,4 +1,4 @@
-"""The `streams` command: worker, topics, replay, extract, show and eval."""
+"""The `streams` command: worker, topics, replay, extract, show, tail and eval."""
 
 from __future__ import annotations
 
@@ -30,6 +30,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     replay = sub.add_parser("replay", help="send article documents to the articles topic")
     replay.add_argument("path", help="a .json, .jsonl or .txt file, or a folder of them")
+    add_load_arguments(replay)
+    replay.add_argument("--loop", action="store_true",
+                        help="replay the corpus again and again (until --duration or Ctrl-C)")
+    replay.add_argument("--duration", type=float, default=None, metavar="S",
+                        help="stop sending after S seconds")
+    replay.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    loadtest = sub.add_parser("loadtest", help="measure the pipeline end to end on a unique "
+                              "topic set: throughput, latency, lag, worker CPU and memory")
+    loadtest.add_argument("--corpus", default="seeds",
+                          help="articles to replay (seeds); e.g. a .jsonl of real articles")
+    add_load_arguments(loadtest)
+    loadtest.add_argument("--workers", type=int, default=1, help="worker processes (1)")
+    loadtest.add_argument("--duration", type=float, default=None, metavar="S",
+                          help="loop the corpus for S seconds instead of sending it --repeat times")
+    loadtest.add_argument("--timeout", type=float, default=300.0,
+                          help="seconds to wait for the last results after sending (300)")
+    loadtest.add_argument("--out", default="var/loadtest", help="reports go to OUT/<timestamp>/")
+    loadtest.add_argument("--keep-topics", action="store_true",
+                          help="leave the run's topics on the broker (deleted by default)")
+    loadtest.add_argument("--no-plot", action="store_true", help="skip the PNG (no matplotlib)")
+    loadtest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     extract = sub.add_parser("extract", help="extract entities and events offline (no Kafka)")
     extract.add_argument("path", nargs="?", default="-",
@@ -39,6 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("path", help="the articles that were replayed (file or folder)")
     show.add_argument("--timeout", type=float, default=180.0, help="seconds to wait (180)")
     show.add_argument("-n", type=int, default=10, help="how many top actors and locations (10)")
+
+    tail = sub.add_parser("tail", help="print a topic's messages as JSON, optionally filtered")
+    tail.add_argument("topic", help="articles, entities, events, alerts or articles.dlq "
+                                    "(STREAMS_TOPIC_PREFIX is added)")
+    tail.add_argument("--from-beginning", action="store_true",
+                      help="start at the oldest message (default: only new ones)")
+    tail.add_argument("--filter", dest="where", default=None, metavar="EXPR",
+                      help="conditions joined by commas, e.g. 'location.name=Aleppo,quad_class=4'; "
+                           "operators = != ~ (contains) > >= < <=")
+    tail.add_argument("--max", type=int, default=None, metavar="N", help="stop after N messages")
+    tail.add_argument("--timeout", type=float, default=None, metavar="S",
+                      help="stop after S seconds")
+    tail.add_argument("--compact", action="store_true", help="one JSON object per line, no header")
 
     evaluate = sub.add_parser("eval", help="score extraction on the evaluation sets")
     evaluate.add_argument("--eval-dir", default=None,
@@ -57,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         args.faust_args = argv[1:]
     else:
         args = parser.parse_args(argv)
+        import_faust_without_argv()
     settings = Settings.from_env()
     try:
         return COMMANDS[args.command](args, settings)
@@ -67,7 +103,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def import_faust_without_argv() -> None:
+    """faust reads `--loop`/`-L` and `--datadir` from sys.argv when it is first imported (to pick
+    an event loop): `streams replay --loop` must not reach it."""
+    saved, sys.argv = sys.argv, sys.argv[:1]
+    try:
+        import faust  # noqa: F401
+    finally:
+        sys.argv = saved
+
+
 def run_worker(args, settings: Settings) -> int:
+    from streams.alerts.config import load_rules
+
+    load_rules(settings.alert_rules)  # a bad rules file stops here with its reason (a ValueError)
     from streams.app import app
 
     extra = [a for a in args.faust_args if a != "--"]
@@ -88,10 +137,35 @@ def run_replay(args, settings: Settings) -> int:
     from streams.corpus import read_articles
     from streams.producer import replay
 
-    report = asyncio.run(replay(read_articles(args.path), settings))
-    print(f"sent {report.sent} articles to {settings.topic('articles')} "
-          f"in {report.seconds:.2f}s ({report.rate:.1f}/s)")
-    return 0
+    from streams.producer import copies
+
+    articles = list(read_articles(args.path))
+    total = None if args.loop else len(articles) * args.repeat
+
+    async def run() -> int:
+        report = await replay(
+            copies(articles, args.repeat, loop=args.loop, fresh_ids=args.fresh_ids), settings,
+            rate=args.rate, duration=args.duration, total=total,
+            progress=not args.quiet and sys.stderr.isatty())
+        print(report.summary(settings.topic("articles")))
+        return 1 if report.errors else 0
+
+    return asyncio.run(run())
+
+
+def add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rate", type=float, default=None, metavar="N",
+                        help="articles per second (default: as fast as the broker takes them)")
+    parser.add_argument("--repeat", type=int, default=1, metavar="K",
+                        help="send the corpus K times (1)")
+    parser.add_argument("--fresh-ids", action="store_true",
+                        help="give copy c of each article the id '{id}~{c}'")
+
+
+def run_loadtest(args, settings: Settings) -> int:
+    from streams.loadtest.runner import main as loadtest
+
+    return loadtest(args, settings)
 
 
 def run_extract(args, settings: Settings) -> int:
@@ -113,6 +187,16 @@ def run_show(args, settings: Settings) -> int:
     return asyncio.run(show(args.path, settings, timeout=args.timeout, n=args.n))
 
 
+def run_tail(args, settings: Settings) -> int:
+    from streams.filters import parse_filter
+    from streams.tail import tail
+
+    where = parse_filter(args.where)  # a bad expression fails before Kafka is contacted
+    asyncio.run(tail(settings, args.topic, where=where, from_beginning=args.from_beginning,
+                     max_messages=args.max, timeout=args.timeout, compact=args.compact))
+    return 0
+
+
 def run_eval(args, settings: Settings) -> int:
     from streams.evaluation.report import run
 
@@ -123,8 +207,10 @@ COMMANDS = {
     "worker": run_worker,
     "topics": run_topics,
     "replay": run_replay,
+    "loadtest": run_loadtest,
     "extract": run_extract,
     "show": run_show,
+    "tail": run_tail,
     "eval": run_eval,
 }
 

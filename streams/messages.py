@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from typing import Any
 
 from streams.models import DeadLetter, EntityMention, Event
@@ -53,15 +54,28 @@ def _article_totals(article: dict[str, Any], mentions: int, events: int) -> dict
     }
 
 
+# Originals up to this size are kept whole: base64 makes them 4/3 larger, and the record must
+# stay under the producer's and the broker's 1 MB message limit. Larger ones keep a prefix, with
+# their size and SHA-256 so the whole can still be matched against the source.
+DLQ_MAX_ORIGINAL_BYTES = 512 * 1024
+DLQ_MAX_KEY_BYTES = 16 * 1024  # a key is an article id (at most 512 characters) when valid
+
+
 def dead_letter(reason: str, message: str, raw: bytes | None, key: bytes | None, *,
                 topic: str, partition: int, offset: int) -> DeadLetter:
     """A dead-letter record keeping the original bytes (base64) and why they were refused."""
+    raw = raw or b""
+    kept = raw[:DLQ_MAX_ORIGINAL_BYTES]
     return DeadLetter(
         reason=reason,
         message=message,
-        original=base64.b64encode(raw or b"").decode("ascii"),
-        key=base64.b64encode(key).decode("ascii") if key is not None else None,
+        original=base64.b64encode(kept).decode("ascii"),
+        key=base64.b64encode(key[:DLQ_MAX_KEY_BYTES]).decode("ascii")
+        if key is not None else None,
         topic=topic,
         partition=partition,
         offset=offset,
+        original_size=len(raw),
+        original_sha256=hashlib.sha256(raw).hexdigest(),
+        original_truncated=len(kept) < len(raw),
     )

@@ -69,11 +69,14 @@ class DeadLetter(PlainRecord):
 
     reason: str  # a stable code: invalid_json, not_an_object, missing_field, ...
     message: str  # for a person
-    original: str  # the original bytes, base64
+    original: str  # the original bytes, base64 (the first DLQ_MAX_ORIGINAL_BYTES of them)
     topic: str
     partition: int
     offset: int
     key: str | None = None  # the original key, base64
+    original_size: int = 0  # the size of the original value in bytes
+    original_sha256: str = ""  # hex SHA-256 of the whole original value
+    original_truncated: bool = False  # true when `original` holds only a prefix
     schema_version: int = SCHEMA_VERSION
 
 

@@ -26,10 +26,18 @@ class Settings:
     web_port: int = 6066  # STREAMS_WEB_PORT
     processing_guarantee: str = "at_least_once"  # STREAMS_PROCESSING_GUARANTEE
     max_article_bytes: int = 1_000_000  # STREAMS_MAX_ARTICLE_BYTES: checked before parsing
+    max_article_mentions: int = 1000  # STREAMS_MAX_ARTICLE_MENTIONS: more is dead-lettered
+    dedupe_ttl: float = 86_400.0  # STREAMS_DEDUPE_TTL (seconds): an id seen again within it is skipped
+    # The extract agent hands the NLP batches of up to batch_size articles, waiting at most
+    # batch_within seconds for a batch to fill: throughput under load, little latency when idle.
+    batch_size: int = 16  # STREAMS_BATCH_SIZE
+    batch_within: float = 0.2  # STREAMS_BATCH_WITHIN (seconds)
     # A local broker answers at once; Faust's defaults (60 s rebalance) make the first join slow.
     rebalance_timeout: float = 10.0  # STREAMS_REBALANCE_TIMEOUT (seconds)
     session_timeout: float = 10.0  # STREAMS_SESSION_TIMEOUT
     heartbeat_interval: float = 1.0  # STREAMS_HEARTBEAT_INTERVAL
+    alert_rules: str = ""  # STREAMS_ALERT_RULES: a TOML rules file; "" = streams/data/alert_rules.toml
+    alert_tick: float = 5.0  # STREAMS_ALERT_TICK: seconds between checks for windows that ended
     security: dict = field(default_factory=dict)  # KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* pass through
 
     @classmethod
@@ -53,6 +61,12 @@ class Settings:
             max_article_bytes=int(
                 _env("STREAMS_MAX_ARTICLE_BYTES", str(defaults.max_article_bytes))
             ),
+            max_article_mentions=int(
+                _env("STREAMS_MAX_ARTICLE_MENTIONS", str(defaults.max_article_mentions))
+            ),
+            dedupe_ttl=float(_env("STREAMS_DEDUPE_TTL", str(defaults.dedupe_ttl))),
+            batch_size=max(1, int(_env("STREAMS_BATCH_SIZE", str(defaults.batch_size)))),
+            batch_within=float(_env("STREAMS_BATCH_WITHIN", str(defaults.batch_within))),
             rebalance_timeout=float(
                 _env("STREAMS_REBALANCE_TIMEOUT", str(defaults.rebalance_timeout))
             ),
@@ -60,6 +74,8 @@ class Settings:
             heartbeat_interval=float(
                 _env("STREAMS_HEARTBEAT_INTERVAL", str(defaults.heartbeat_interval))
             ),
+            alert_rules=_env("STREAMS_ALERT_RULES", defaults.alert_rules),
+            alert_tick=float(_env("STREAMS_ALERT_TICK", str(defaults.alert_tick))),
             security=_security_from_env(),
         )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import faust
 
-from streams.models import DeadLetter, EntityMention, Event
+from streams.models import Alert, DeadLetter, EntityMention, Event, SubjectEvent
 from streams.settings import Settings
 
 ARTICLES, ENTITIES, EVENTS, ALERTS, DEAD_LETTERS = (
@@ -31,6 +31,7 @@ class Topics:
     events: faust.TopicT
     alerts: faust.TopicT
     dead_letters: faust.TopicT
+    events_by_subject: faust.TopicT  # internal: events re-keyed by actor code / GeoNames id
 
 
 def declare_topics(app: faust.App, settings: Settings) -> Topics:
@@ -49,6 +50,11 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
         articles=topic(ARTICLES, value_type=bytes, value_serializer="raw"),
         entities=topic(ENTITIES, value_type=EntityMention),
         events=topic(EVENTS, value_type=Event),
-        alerts=topic(ALERTS, value_serializer="json"),
+        alerts=topic(ALERTS, value_type=Alert),
         dead_letters=topic(DEAD_LETTERS, value_type=DeadLetter),
+        # Internal (Faust creates it, named like its changelogs): keyed like `entities`, so the
+        # alert state of a subject lives in the partition that sees the subject's events.
+        events_by_subject=app.topic(
+            f"{settings.app_id}-events-by-subject", partitions=settings.partitions,
+            key_type=str, key_serializer="raw", value_type=SubjectEvent, internal=True),
     )

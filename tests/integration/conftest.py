@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 
 from streams.admin import create_topics
+from streams.corpus import read_articles
+from streams.producer import replay
+from streams.results import collect
 from streams.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,6 +72,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "STREAMS_DATA_DIR": settings.data_dir,
         "STREAMS_WEB_PORT": str(settings.web_port),
         "STREAMS_STORE": settings.store,
+        "STREAMS_ALERT_RULES": settings.alert_rules,
+        "STREAMS_ALERT_TICK": str(settings.alert_tick),
     }
 
 
@@ -120,3 +125,38 @@ def pipeline(kafka_bootstrap, tmp_path_factory):
     worker.start()
     yield settings
     worker.stop()
+
+
+@pytest.fixture(scope="session")
+def seed_results(pipeline):
+    """The seed article replayed once per session, and what the stream made of it.
+
+    One replay shared by every module, so each count is that of one copy of the article: a
+    module that replayed the seed again would double the counts the others assert.
+    """
+    articles = list(read_articles("seeds"))
+    report = asyncio.run(replay(articles, pipeline))
+    assert report.sent == 1
+    results = asyncio.run(collect(pipeline, [a["id"] for a in articles], timeout=180))
+    return articles[0], results
+
+
+@pytest.fixture(scope="module")
+def start_worker(kafka_bootstrap, tmp_path_factory):
+    """A factory for a module's own worker: `start_worker("name", alert_rules=..., ...)` makes
+    fresh unique settings with those changes, creates the topics, starts a worker and returns
+    the settings. The workers stop when the module is done."""
+    workers: list[Worker] = []
+
+    def start(name: str, **changes) -> Settings:
+        tmp = tmp_path_factory.mktemp(name)
+        settings = replace(stream_settings(kafka_bootstrap, tmp), **changes)
+        asyncio.run(create_topics(settings))
+        worker = Worker(settings, tmp / "worker.log")
+        workers.append(worker)
+        worker.start()
+        return settings
+
+    yield start
+    for worker in workers:
+        worker.stop()

@@ -1,4 +1,7 @@
-"""The seed article through the real broker: entities, events and counts, exact values."""
+"""The seed article through the real broker: entities, events and counts, exact values.
+
+The seed is replayed once per session by the `seed_results` fixture in conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,8 @@ from collections import Counter
 
 import pytest
 
-from streams.corpus import read_articles
 from streams.extraction.pipeline import extract
-from streams.producer import replay
-from streams.results import collect, wait_for_count
+from streams.results import wait_for_count
 
 pytestmark = pytest.mark.integration
 
@@ -23,15 +24,6 @@ ALEPPO, SYRIA, HANGZHOU = 170063, 163843, 1808926
 def get_json(settings, path: str):
     with urllib.request.urlopen(f"{settings.web_url}{path}", timeout=5) as response:
         return json.loads(response.read())
-
-
-@pytest.fixture(scope="module")
-def seed_results(pipeline):
-    articles = list(read_articles("seeds"))
-    report = asyncio.run(replay(articles, pipeline))
-    assert report.sent == 1
-    results = asyncio.run(collect(pipeline, [a["id"] for a in articles], timeout=180))
-    return articles[0], results
 
 
 def test_the_stream_carries_what_the_extractor_reports(seed_results):

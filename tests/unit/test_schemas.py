@@ -9,7 +9,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator, ValidationError
 
-from streams.articles import InvalidArticle, validate_article
+from streams.articles import REASONS, InvalidArticle, validate_article
 from streams.extraction.cameo import cameo_table
 from streams.messages import dead_letter, entity_messages, event_messages
 from streams.schemas import CONTRACT_TOPICS, SCHEMA_FILES, schema_for, validate
@@ -64,9 +64,7 @@ ALERT = {
     "created_at": "2016-09-04T01:00:05.123Z", "schema_version": 1,
 }
 
-DEAD_LETTER_REASONS = ("empty_message", "too_large", "invalid_json", "not_an_object",
-                       "missing_field", "wrong_type", "id_too_long", "empty_body",
-                       "extraction_failed")
+DEAD_LETTER_REASONS = tuple(REASONS)
 
 
 def wire(record) -> dict:

@@ -1,0 +1,114 @@
+"""What the agents call so nothing is lost or double-counted: admission, dedupe, metrics.
+
+`Guard` owns the two dedupe tables (`seen_articles`, `counted_mentions`, see streams/dedupe.py)
+and counts into the process's Prometheus-style counters (streams/metrics.py). The agents stay
+thin loops: each article is `received`, then `admit`ted (or refused / skipped), its result is
+`check`ed, and it is `processed`; each entities message is counted only if `should_count`.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import faust
+from faust import streams as faust_streams
+
+from streams import metrics as m
+from streams.articles import check_key, check_mentions
+from streams.dedupe import ORIGIN_HEADER, MentionLedger, SeenArticles, origin, parse_origin
+from streams.messages import coded_entities
+from streams.settings import Settings
+
+
+def cleanup_interval(ttl: float) -> float:
+    """How often (in stream time) a partition's expired dedupe entries are deleted."""
+    return max(1.0, min(ttl / 4, 3600.0))
+
+
+@contextmanager
+def current(event) -> Iterator[None]:
+    """Make `event` Faust's current event while an article of a batch is handled.
+
+    Faust writes a table change to the partition of the current event (changelog and RocksDB
+    file alike). `stream.take_events` leaves the *last* event of a batch current, so table
+    writes for the other articles of the batch would land in the wrong partition. Uses the
+    context variable of faust-streaming 0.15 (`faust.streams._current_event`).
+    """
+    token = faust_streams._current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        faust_streams._current_event.reset(token)
+
+
+class Guard:
+    def __init__(self, app: faust.App, settings: Settings, metrics: m.Metrics = m.METRICS):
+        self.settings = settings
+        self.metrics = metrics
+        interval = cleanup_interval(settings.dedupe_ttl)
+        self.seen = SeenArticles(
+            app.Table("seen_articles", default=None, partitions=settings.partitions,
+                      help="Article id -> the first message that carried it (dedupe)"),
+            settings.dedupe_ttl, interval)
+        self.ledger = MentionLedger(
+            app.Table("counted_mentions", default=None, partitions=settings.partitions,
+                      help="Mentions already counted, by the articles message they came from"),
+            settings.dedupe_ttl, interval)
+
+    # --- the extract agent -------------------------------------------------------------
+
+    def received(self, event) -> None:
+        self.metrics.inc(m.ARTICLES_IN)
+
+    def admit(self, event, article: dict[str, Any]) -> bool:
+        """True to extract this article; False for a duplicate id. Raises InvalidArticle for a
+        message whose key is not its id."""
+        message = event.message
+        check_key(article, message.key)
+        with current(event):
+            self.seen.cleanup(message.partition, message.timestamp)
+            if self.seen.admit(article["id"], message.partition, message.offset,
+                               message.timestamp):
+                return True
+        self.metrics.inc(m.ARTICLES_DUPLICATE)
+        return False
+
+    def check(self, result: dict[str, Any]) -> None:
+        """Raises InvalidArticle(too_many_mentions) for a result over the mention limit."""
+        check_mentions(len(coded_entities(result)), self.settings.max_article_mentions)
+
+    def origin_headers(self, event) -> dict[str, bytes]:
+        """Headers for an entities message: which articles message it came from."""
+        return {ORIGIN_HEADER: origin(event.message.partition, event.message.offset)}
+
+    def processed(self, entities: int, events: int) -> None:
+        self.metrics.inc(m.ARTICLES_PROCESSED)
+        self.metrics.inc(m.ENTITIES_OUT, entities)
+        self.metrics.inc(m.EVENTS_OUT, events)
+
+    def dead_lettered(self, reason: str) -> None:
+        self.metrics.inc(m.ARTICLES_DEAD_LETTERED, reason=reason)
+
+    # --- the count agent ---------------------------------------------------------------
+
+    def should_count(self, mention, current_value: dict | None) -> bool:
+        """True to count the current entities message into `current_value` (call `stamp` on
+        the new value); False when it was counted already."""
+        event = faust.current_event()
+        message = event.message
+        self.ledger.cleanup(message.partition, message.timestamp)
+        applied = (current_value or {}).get("applied_offset")
+        if self.ledger.should_count(mention, parse_origin(event.headers), message.partition,
+                                    message.offset, message.timestamp, applied):
+            self.metrics.inc(m.MENTIONS_COUNTED)
+            return True
+        self.metrics.inc(m.MENTIONS_DUPLICATE)
+        return False
+
+    @staticmethod
+    def stamp(value: dict) -> dict:
+        """The new count value, with the offset of the entities message it now includes."""
+        return {**value, "applied_offset": faust.current_event().message.offset}

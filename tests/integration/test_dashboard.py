@@ -1,0 +1,165 @@
+"""The recent views and the dashboard in headless Chromium, with the seed replayed.
+
+Needs Debian's `chromium` and `chromium-driver` (`make test` installs them when missing); when
+they are missing this fails with a message that says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import orjson
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACT = ROOT / "var" / "artifacts" / "dashboard.png"
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--window-size=1400,1000")
+
+
+def get(settings, path: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(f"{settings.web_url}{path}", timeout=5) as response:
+            return response.status, response.headers["Content-Type"], response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read()
+
+
+def wait_for(fetch, done, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    value = fetch()
+    while not done(value) and time.monotonic() < deadline:
+        time.sleep(0.3)
+        value = fetch()
+    return value
+
+
+async def read_topic(settings, name: str) -> list[dict]:
+    """Every committed message of a topic up to its end now, decoded."""
+    topic = settings.topic(name)
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap, group_id=None,
+                                enable_auto_commit=False, isolation_level="read_committed")
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in range(settings.partitions)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        messages, behind = [], [tp for tp in partitions if ends[tp] > 0]
+        while behind:
+            for records in (await consumer.getmany(*behind, timeout_ms=500)).values():
+                messages.extend(orjson.loads(record.value) for record in records)
+            behind = [tp for tp in behind if await consumer.position(tp) < ends[tp]]
+        return messages
+    finally:
+        await consumer.stop()
+
+
+@pytest.fixture(scope="module")
+def recent_events(pipeline, seed_results):
+    """/events/recent once the worker's buffer holds everything the events topic carries."""
+    article, results = seed_results
+    on_topic = asyncio.run(read_topic(pipeline, "events"))
+
+    def fetch():
+        return json.loads(get(pipeline, "/events/recent?n=500")[2])
+
+    shown = wait_for(fetch, lambda rows: len(rows) >= len(on_topic))
+    return on_topic, shown
+
+
+def test_recent_events_are_what_the_topic_carries_newest_first(pipeline, seed_results,
+                                                               recent_events):
+    article, results = seed_results
+    on_topic, shown = recent_events
+    assert sorted(e["event_id"] for e in shown) == sorted(e["event_id"] for e in on_topic)
+    assert {e["event_id"] for e in results.events[article["id"]]} <= {e["event_id"] for e in shown}
+    assert json.loads(get(pipeline, "/events/recent?n=2")[2]) == shown[:2]
+    assert len(json.loads(get(pipeline, "/events/recent")[2])) == min(50, len(shown))
+
+
+def test_recent_views_check_n_and_serve_alerts(pipeline, recent_events):
+    for path in ("/events/recent?n=0", "/events/recent?n=501", "/alerts/recent?n=x"):
+        status, _, body = get(pipeline, path)
+        assert status == 400 and "error" in json.loads(body), path
+    status, kind, body = get(pipeline, "/alerts/recent?n=50")
+    assert (status, kind) == (200, "application/json; charset=utf-8")
+    assert isinstance(json.loads(body), list)
+
+
+def test_the_page_and_its_assets_are_served_by_the_worker(pipeline):
+    expected = {"/dashboard": "text/html", "/dashboard/dashboard.js": "text/javascript",
+                "/dashboard/dashboard.css": "text/css", "/dashboard/world.json": "application/json"}
+    for path, kind in expected.items():
+        status, content_type, _ = get(pipeline, path)
+        assert (status, content_type) == (200, f"{kind}; charset=utf-8"), path
+    for path in ("/dashboard/app.py", "/dashboard/..%2Fdashboard.py", "/dashboard/world.JSON"):
+        assert get(pipeline, path)[0] == 404, path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver_path):
+        pytest.fail("headless Chromium is needed: apt-get install chromium chromium-driver "
+                    "(`make test` does it)", pytrace=False)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    profile = tempfile.mkdtemp(prefix="dashboard-chromium-")
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_the_dashboard_maps_the_event_locations(pipeline, seed_results, recent_events, browser):
+    article, results = seed_results
+    on_topic, _ = recent_events
+    expected = {(e["location"]["geonameid"], e["location"]["name"]) for e in on_topic
+                if e["location"] and e["location"]["lat"] is not None}
+    seed_places = {e["location"]["name"] for e in results.events[article["id"]] if e["location"]}
+    assert "Aleppo" in seed_places and seed_places <= {name for _, name in expected}
+
+    browser.get(f"{pipeline.web_url}/dashboard")
+
+    def dots():
+        return {(int(d.get_attribute("data-geonameid")), d.get_attribute("data-name"))
+                for d in browser.find_elements("css selector", "#dots circle")}
+
+    assert wait_for(dots, lambda found: found == expected, timeout=30) == expected
+    top = json.loads(get(pipeline, "/locations/top?n=8")[2])
+
+    def bars():
+        return [li.get_attribute("data-key")
+                for li in browser.find_elements("css selector", "#top-locations li")]
+
+    assert wait_for(bars, lambda found: found == [r["name"] for r in top], timeout=15) == [
+        r["name"] for r in top]
+    assert bars()[0] == "Aleppo"
+    assert len(browser.find_elements("css selector", "#land path")) == 176
+    assert browser.find_element("id", "alerts").tag_name == "ul"
+    quads = {int(d.get_attribute("data-quad"))
+             for d in browser.find_elements("css selector", "#dots circle")}
+    assert quads == {e["quad_class"] for e in on_topic if e["location"]}
+
+    ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(ARTIFACT))
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []

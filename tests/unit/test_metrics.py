@@ -1,0 +1,56 @@
+"""The hand-written Prometheus text exposition of the worker's counters."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams import metrics as m
+from streams.articles import REASONS
+
+
+def test_counters_start_at_zero_with_every_known_reason():
+    samples = m.parse(m.Metrics().render())
+    assert samples[(m.ARTICLES_IN, ())] == 0
+    for reason in REASONS:
+        assert samples[(m.ARTICLES_DEAD_LETTERED, (("reason", reason),))] == 0
+    assert {name for name, _ in samples} == set(m.HELP)
+
+
+def test_render_is_the_text_exposition_format():
+    metrics = m.Metrics()
+    metrics.inc(m.ARTICLES_IN, 3)
+    metrics.inc(m.ARTICLES_DEAD_LETTERED, reason="invalid_json")
+    text = metrics.render()
+    assert text.endswith("\n")
+    assert "# HELP streams_articles_in_total Messages read from the articles topic.\n" in text
+    assert "# TYPE streams_articles_in_total counter\nstreams_articles_in_total 3\n" in text
+    assert 'streams_articles_dead_lettered_total{reason="invalid_json"} 1\n' in text
+
+
+def test_values_sum_over_labels_and_parse_back():
+    metrics = m.Metrics()
+    metrics.inc(m.ARTICLES_DEAD_LETTERED, reason="too_large")
+    metrics.inc(m.ARTICLES_DEAD_LETTERED, 2, reason="empty_body")
+    metrics.inc(m.ENTITIES_OUT, 2.5)
+    assert metrics.value(m.ARTICLES_DEAD_LETTERED) == 3
+    assert metrics.value(m.ARTICLES_DEAD_LETTERED, reason="empty_body") == 2
+    samples = m.parse(metrics.render())
+    assert m.total(samples, m.ARTICLES_DEAD_LETTERED) == 3
+    assert m.total(samples, m.ARTICLES_DEAD_LETTERED, reason="too_large") == 1
+    assert samples[(m.ENTITIES_OUT, ())] == 2.5
+
+
+def test_label_values_are_escaped():
+    metrics = m.Metrics()
+    metrics.inc(m.ARTICLES_DEAD_LETTERED, reason='odd "quoted"\\ \nvalue')
+    text = metrics.render()
+    assert 'reason="odd \\"quoted\\"\\\\ \\nvalue"' in text
+    assert m.total(m.parse(text), m.ARTICLES_DEAD_LETTERED, reason='odd "quoted"\\ \nvalue') == 1
+
+
+def test_counters_only_go_up_and_names_are_declared():
+    metrics = m.Metrics()
+    with pytest.raises(ValueError):
+        metrics.inc(m.ARTICLES_IN, -1)
+    with pytest.raises(KeyError):
+        metrics.inc("streams_made_up_total")

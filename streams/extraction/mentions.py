@@ -77,6 +77,9 @@ class MentionFinder:
 
     def _classify(self, ent, field: str, countries: list[str], context: str | None):
         label, text = ent.label_, ent.text
+        if label == "ORG" and self.gazetteer.country_code(text):
+            ent = Span(ent.doc, ent.start, ent.end, label="GPE")  # "Moldova" tagged ORG
+            label = "GPE"
         mention = Mention(text, field, ent.start_char, ent.end_char, label)
         if label in PLACE_LABELS:
             return self._place_mentions(ent, mention, countries, context)
@@ -137,13 +140,23 @@ def repeat_names(fields: list[tuple]) -> None:
     """Add the mentions the NER missed of names it found elsewhere in the same article.
 
     One name, one reading per article: if "Aleppo" is a place once, every other "Aleppo" is that
-    place too. Only places and named persons and organisations are repeated; a capital read as
-    its government depends on its sentence, and nominal actors on their phrase.
+    place too, and a person's surname alone is that person. Only places and named persons and
+    organisations are repeated; a capital read as its government depends on its sentence, and
+    nominal actors on their phrase.
     `fields` is [(field name, doc, mentions, sentence offset)]; mentions are added in place.
     """
-    readings = {m.text: m for _, _, mentions, _ in fields for m in mentions if _repeatable(m)}
+    readings: dict[str, Mention] = {}
+    for mention in (m for _, _, mentions, _ in fields for m in mentions if _repeatable(m)):
+        names = [mention.text]
+        if mention.type == "PERSON" and len(mention.text.split()[-1]) > 2:
+            names.append(mention.text.split()[-1])  # "Phil Simmons" ... later "Simmons"
+        for name in names:
+            seen = readings.get(name)
+            if seen is None or (mention.type == "PERSON" and seen.type != "PERSON"):
+                readings[name] = mention
     if not readings:
         return
+    _agree_on_persons(fields, readings)
     names = "|".join(map(re.escape, sorted(readings, key=len, reverse=True)))
     pattern = re.compile(rf"\b(?:{names})\b")
     for field, doc, mentions, offset in fields:
@@ -159,12 +172,25 @@ def repeat_names(fields: list[tuple]) -> None:
         mentions.sort(key=lambda m: (m.start, m.kind))
 
 
+def _agree_on_persons(fields: list[tuple], readings: dict[str, Mention]) -> None:
+    """A name read as a person anywhere in the article is a person everywhere: "Lebed" tagged
+    ORG, or "Duran" taken for a town after "Roberto Duran" was named."""
+    for _, _, mentions, _ in fields:
+        for mention in mentions:
+            seen = readings.get(mention.text)
+            if mention.nominal or not seen or seen.type != "PERSON" or mention.type == "PERSON":
+                continue
+            if mention.type == "ORG" or (mention.kind == "location" and seen.text != mention.text):
+                mention.type, mention.kind = "PERSON", "actor"
+                mention.code, mention.place = seen.code, None
+
+
 def _repeatable(mention: Mention) -> bool:
     if mention.nominal or len(mention.text) < 3:
         return False
     if mention.kind == "location":
         return mention.place is not None
-    return mention.code is not None and mention.type in {"PERSON", "ORG"}
+    return mention.type in {"PERSON", "ORG"}
 
 
 def name_spans(ent) -> list:

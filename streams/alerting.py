@@ -66,9 +66,11 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
             else:
                 if message.subject["kind"] == "location":
                     count_quad(event.key, message.event["quad_class"])
-                state, alerts = observe(tables.alert_state.get(event.key), message.subject,
-                                        message.event, message.event_time, active, now)
-                tables.alert_state[event.key] = {**state, "partition": event.message.partition}
+                current = tables.alert_state.get(event.key)
+                state, alerts = observe(current, message.subject, message.event,
+                                        message.event_time, active, now)
+                if state["rules"] or current:  # no rule looks at this subject: nothing to keep
+                    tables.alert_state[event.key] = {**state, "partition": event.message.partition}
             for alert in alerts:
                 await topics.alerts.send(key=alert_key(alert), value=Alert(**alert))
 

@@ -12,7 +12,8 @@ from streams.alerts.windows import event_time, rfc3339
 from streams.settings import Settings
 
 # Tumbling windows of the windowed counts, in event time: name -> (size, how long one is kept
-# after it ends; Faust measures that on the wall clock, so replayed old news ages out at once).
+# after it ends; Faust measures that on the wall clock, so replayed old news goes at the next
+# table cleanup).
 COUNT_WINDOWS = {
     "1h": (timedelta(hours=1), timedelta(days=2)),
     "1d": (timedelta(days=1), timedelta(days=30)),

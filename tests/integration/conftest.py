@@ -74,6 +74,11 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "STREAMS_STORE": settings.store,
         "STREAMS_ALERT_RULES": settings.alert_rules,
         "STREAMS_ALERT_TICK": str(settings.alert_tick),
+        "STREAMS_PARTITIONS": str(settings.partitions),
+        "STREAMS_PROCESSING_GUARANTEE": settings.processing_guarantee,
+        "STREAMS_MAX_ARTICLE_BYTES": str(settings.max_article_bytes),
+        "STREAMS_MAX_ARTICLE_MENTIONS": str(settings.max_article_mentions),
+        "STREAMS_DEDUPE_TTL": str(settings.dedupe_ttl),
     }
 
 
@@ -85,11 +90,15 @@ class Worker:
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
 
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     def start(self, timeout: float = 120.0) -> None:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker", "-l", "info"],
-            cwd=ROOT, env=settings_env(self.settings), stdout=log, stderr=subprocess.STDOUT)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "streams.cli", "worker", "-l", "info"],
+                cwd=ROOT, env=settings_env(self.settings), stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -109,6 +118,12 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no final commit, no flush (what a crash does)."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -160,3 +175,70 @@ def start_worker(kafka_bootstrap, tmp_path_factory):
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture(scope="module")
+def new_worker(kafka_bootstrap, tmp_path_factory):
+    """A factory for workers a test starts, kills and restarts itself:
+    `new_worker(settings, "name")` returns a Worker that is not started yet. Topics are not
+    created (use `fresh_settings`). Every worker still running stops when the module is done."""
+    workers: list[Worker] = []
+
+    def make(settings: Settings, name: str) -> Worker:
+        log_dir = tmp_path_factory.mktemp(f"{name}-log")
+        worker = Worker(settings, log_dir / "worker.log")
+        workers.append(worker)
+        return worker
+
+    yield make
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture(scope="module")
+def fresh_settings(kafka_bootstrap, tmp_path_factory):
+    """A factory for unique settings with their topics created: `fresh_settings("name", **changes)`
+    (`bootstrap=` may name another broker)."""
+
+    def make(name: str, **changes) -> Settings:
+        tmp = tmp_path_factory.mktemp(name)
+        settings = replace(stream_settings(kafka_bootstrap, tmp), **changes)
+        asyncio.run(create_topics(settings))
+        return settings
+
+    return make
+
+
+class Broker:
+    """A second, private `ops/kafka` broker on its own ports and data folder, for the tests that
+    stop a broker: the shared one on 9092 is never touched."""
+
+    def __init__(self, data_dir: Path):
+        self.port, self.controller_port = free_port(), free_port()
+        self.bootstrap = f"127.0.0.1:{self.port}"
+        self.env = {**os.environ, "KAFKA_PORT": str(self.port),
+                    "KAFKA_CONTROLLER_PORT": str(self.controller_port),
+                    "KAFKA_DATA_DIR": str(data_dir), "KAFKA_HEAP_OPTS": "-Xmx512m -Xms128m"}
+
+    def run(self, command: str) -> str:
+        done = subprocess.run([str(ROOT / "ops" / "kafka"), command], env=self.env,
+                              capture_output=True, text=True, timeout=180)
+        if done.returncode != 0:
+            pytest.fail(f"ops/kafka {command} on port {self.port} failed:\n"
+                        f"{done.stdout}{done.stderr}", pytrace=False)
+        return done.stdout.strip()
+
+    def start(self) -> str:
+        return self.run("start")
+
+    def stop(self) -> str:
+        return self.run("stop")
+
+
+@pytest.fixture(scope="module")
+def second_broker(tmp_path_factory):
+    """A private broker, started; stopped (and only it) when the module is done."""
+    broker = Broker(tmp_path_factory.mktemp("kafka2") / "data")
+    broker.start()
+    yield broker
+    broker.stop()

@@ -1,8 +1,5 @@
-"""examples/downstream_service.py against the real pipeline: it gets exactly the seed's events.
-
-The example subscribes to `alerts` and `events`; this test checks the events half.
-TODO(alerts): when the alerts agent lands, also check the alerts the seed raises.
-"""
+"""examples/downstream_service.py against the real pipeline: it gets exactly the seed's events
+and the alerts the default watch-list raises for them."""
 
 from __future__ import annotations
 
@@ -15,6 +12,9 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+
+from streams.geo import haversine_km
+from streams.schemas import validate
 
 pytestmark = pytest.mark.integration
 
@@ -31,6 +31,28 @@ def service():
     spec.loader.exec_module(module)
     yield module
     sys.modules.pop(spec.name, None)
+
+
+# The default rules (streams/data/alert_rules.toml) watch SYRREB and a 25 km circle round Aleppo.
+WATCHED_ACTOR, ALEPPO_POINT, RADIUS_KM = "SYRREB", (36.20124, 37.16117), 25.0
+
+
+def expected_watch_subjects(events: list[dict]) -> set[str]:
+    """What the watch-list must alert on for these events, once each (one day, one window)."""
+    subjects = set()
+    for event in events:
+        for side in (event["source"], event["target"]):
+            if side and side.get("code") == WATCHED_ACTOR:
+                subjects.add(WATCHED_ACTOR)
+        place = event["location"]
+        if place and haversine_km(*ALEPPO_POINT, place["lat"], place["lon"]) <= RADIUS_KM:
+            subjects.add(str(place["geonameid"]))
+    return subjects
+
+
+def seed_alerts(received, article_id: str) -> list[dict]:
+    return [m.value for m in received
+            if m.topic == "alerts" and article_id in m.value["evidence"]["article_ids"]]
 
 
 def seed_events(received, article_id: str) -> list[str]:
@@ -51,13 +73,23 @@ def test_the_downstream_service_receives_exactly_the_seed_events(pipeline, seed_
     group = f"{pipeline.app_id}-downstream"
     out = io.StringIO()
 
+    watched = expected_watch_subjects(results.events[article["id"]])
+    assert WATCHED_ACTOR in watched and str(170063) in watched
+
     def has_all(received) -> bool:
-        return len(seed_events(received, article["id"])) >= len(expected)
+        return (len(seed_events(received, article["id"])) >= len(expected)
+                and len(seed_alerts(received, article["id"])) >= len(watched))
 
     received = asyncio.run(service.run(
         bootstrap=pipeline.bootstrap, prefix=pipeline.topic_prefix, group_id=group,
         from_beginning=True, until=has_all, timeout=120, out=out))
     assert seed_events(received, article["id"]) == expected
+    alerts = seed_alerts(received, article["id"])
+    assert sorted(str(a["subject"].get("code") or a["subject"]["geonameid"]) for a in alerts) == \
+        sorted(watched)
+    for alert in alerts:
+        assert (alert["rule"], alert["kind"]) == ("watch-syria", "watchlist")
+        validate("alerts", alert)
     lines = out.getvalue().splitlines()
     assert lines == [service.describe(m) for m in received]  # one line per message
     fights = [line for line in lines if " -> SYRREB at Aleppo" in line]

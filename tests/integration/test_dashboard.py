@@ -155,6 +155,18 @@ def test_the_dashboard_maps_the_event_locations(pipeline, seed_results, recent_e
     assert bars()[0] == "Aleppo"
     assert len(browser.find_elements("css selector", "#land path")) == 176
     assert browser.find_element("id", "alerts").tag_name == "ul"
+    def served_alerts():
+        return {a["id"] for a in json.loads(get(pipeline, "/alerts/recent?n=50")[2])}
+
+    # The default watch-list alerts on the seed's SYRREB events and on Aleppo.
+    served = wait_for(served_alerts, bool, timeout=30)
+    assert served
+
+    def feed():
+        return {li.get_attribute("data-alert-id")
+                for li in browser.find_elements("css selector", "#alerts li[data-alert-id]")}
+
+    assert wait_for(feed, lambda found: found >= served, timeout=15) >= served
     quads = {int(d.get_attribute("data-quad"))
              for d in browser.find_elements("css selector", "#dots circle")}
     assert quads == {e["quad_class"] for e in on_topic if e["location"]}

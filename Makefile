@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install up down worker lint clean browser basemap
+.PHONY: demo test install up down worker lint clean browser basemap loadtest bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,20 @@ browser:
 basemap: install
 	$(BIN)/pip download --quiet --no-deps --dest var/basemap geopandas==0.14.4
 	$(BIN)/python ops/build_basemap.py var/basemap/geopandas-0.14.4-py3-none-any.whl
+
+## A load test on its own topics: a worker, the seed 200 times, a report and a plot under
+## var/loadtest/<timestamp>/. E.g. make loadtest LOADTEST="--corpus ../shared/eval/articles_geovirus.jsonl"
+LOADTEST ?= --corpus seeds --repeat 200 --fresh-ids --workers 1
+loadtest: install
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	ops/kafka start
+	$(BIN)/streams loadtest $(LOADTEST)
+
+## The pipeline benchmarks (README, Performance): extraction, 1 and 2 workers, transport, latency.
+bench: install
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	ops/kafka start
+	$(BIN)/python ops/bench_pipeline.py all
 
 up: install
 	ops/kafka start

@@ -40,7 +40,7 @@ from streams.corpus import read_articles  # noqa: E402
 from streams.loadtest.runner import LoadConfig, run  # noqa: E402
 from streams.loadtest.stats import format_table  # noqa: E402
 from streams.loadtest.workers import ensure_broker  # noqa: E402
-from streams.producer import LINGER_MS, copies, make_producer, replay  # noqa: E402
+from streams.producer import LINGER_MS, copies, replay  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,12 +58,12 @@ def bench_extract(articles: list[dict], batch_size: int) -> dict:
 
     default_extractor()
     extract_many(articles[:2])
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for i in range(0, len(articles), batch_size):
         extract_many(articles[i:i + batch_size])
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {"articles": len(articles), "seconds": seconds, "articles_per_s": len(articles) / seconds,
-            "batch_size": batch_size}
+            "cpu_ms_per_article": 1000 * cpu / len(articles), "batch_size": batch_size}
 
 
 def bench_pipeline(settings: Settings, corpus: str, repeat: int, workers: int, out: Path,
@@ -77,6 +77,7 @@ def bench_pipeline(settings: Settings, corpus: str, repeat: int, workers: int, o
             "articles": s["articles_completed"], "articles_per_s": s["articles_per_s"],
             "events_per_s": s["events_per_s"], "latency_s": s["latency_s"],
             "lag_max": report["lag"]["max"], "processes": report["processes"],
+            "worker_cpu_ms_per_article": s.get("worker_cpu_ms_per_article"),
             "finished": s["finished"], "report": report["report"], "plot": report.get("plot")}
 
 
@@ -192,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.what == "extract":
         results["extract"] = bench_extract(articles, settings.batch_size)
-        print_rows("a. extraction in process", [("articles/s", results["extract"]["articles_per_s"])])
+        print_rows("a. extraction in process", [
+            ("articles/s", results["extract"]["articles_per_s"]),
+            ("CPU per article (ms)", results["extract"]["cpu_ms_per_article"])])
     elif args.what == "pipeline":
         results["pipeline"] = []
         for batch_size in args.batch_sizes or [settings.batch_size]:
@@ -202,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                 results["pipeline"].append(figures)
                 print_rows(f"pipeline, {workers} worker(s), batch {batch_size}", [
                     ("articles/s", figures["articles_per_s"]),
+                    ("worker CPU per article (ms)", figures["worker_cpu_ms_per_article"]),
                     ("latency p50/p99 (s)",
                      f"{figures['latency_s']['p50']:.3f} / {figures['latency_s']['p99']:.3f}")])
     elif args.what == "transport":
@@ -230,6 +234,8 @@ def bench_all(settings: Settings, args, repeat: int, articles: list[dict], out: 
     latency = bench_pipeline(settings, args.corpus, repeat, 1, out, rate=half,
                              duration=args.latency_duration)
     extract = statistics.median(r["articles_per_s"] for r in extract_runs)
+    extract_cpu = statistics.median(r["cpu_ms_per_article"] for r in extract_runs)
+    cpu_ratio = ratio(extract_cpu, one["worker_cpu_ms_per_article"])
     replay_ratio = ratio(transport["replay_none"], transport["raw_produce_none"])
     p99 = latency["latency_s"]["p99"]
     rows = [
@@ -237,6 +243,8 @@ def bench_all(settings: Settings, args, repeat: int, articles: list[dict], out: 
         ("   the 3 runs", " / ".join(f"{r['articles_per_s']:.2f}" for r in extract_runs)),
         ("b. pipeline, 1 worker, flat out (articles/s)", one["articles_per_s"]),
         ("   b / a (target >= 0.85)", ratio(one["articles_per_s"], extract)),
+        ("   CPU per article: a / b (ms)",
+         f"{extract_cpu:.1f} / {one['worker_cpu_ms_per_article'] or 0:.1f} = {cpu_ratio or 0:.2f}"),
         ("   latency p50 / p99 flat out (s)",
          f"{one['latency_s']['p50']:.2f} / {one['latency_s']['p99']:.2f}"),
         ("c. pipeline, 2 workers (articles/s)", two["articles_per_s"]),
@@ -256,6 +264,7 @@ def bench_all(settings: Settings, args, repeat: int, articles: list[dict], out: 
     return {"extract_runs": extract_runs, "extract_median": extract, "pipeline_1": one,
             "pipeline_2": two, "transport": transport, "latency": latency,
             "ratios": {"b_over_a": ratio(one["articles_per_s"], extract),
+                       "b_over_a_cpu": cpu_ratio,
                        "c_over_b": ratio(two["articles_per_s"], one["articles_per_s"]),
                        "replay_over_raw": replay_ratio},
             "targets": {"b_over_a_ge_0.85": (ratio(one["articles_per_s"], extract) or 0) >= 0.85,

@@ -31,9 +31,10 @@ def extract_batch(
     """
     try:
         return list(extract_all(articles))
-    except Exception:
-        if len(articles) > 1:
-            log.warning("a batch of %d articles failed; extracting them one by one", len(articles))
+    except Exception as exc:
+        if len(articles) == 1:
+            return [exc]
+        log.warning("a batch of %d articles failed; extracting them one by one", len(articles))
     results: list[dict[str, Any] | Exception] = []
     for article in articles:
         try:

@@ -49,19 +49,19 @@ def create_app(settings: Settings) -> faust.App:
 
 
 def _credentials(settings: Settings):
-    """SASL/SCRAM over TLS when KAFKA_SECURITY_PROTOCOL and friends are set; plaintext otherwise."""
+    """Faust's view of KAFKA_SECURITY_PROTOCOL and friends: SASL (SCRAM, PLAIN) over TLS or not,
+    TLS alone, or None for plaintext. The TLS context is the one the other clients use."""
     sec = settings.security
-    if not sec.get("sasl_mechanism"):
-        return None
-    import ssl
-
-    context = ssl.create_default_context(cafile=sec.get("ssl_cafile"))
-    return faust.SASLCredentials(
-        username=sec.get("sasl_plain_username"),
-        password=sec.get("sasl_plain_password"),
-        mechanism=sec["sasl_mechanism"],
-        ssl_context=context,
-    )
+    if sec.get("sasl_mechanism"):
+        return faust.SASLCredentials(
+            username=sec.get("sasl_plain_username"),
+            password=sec.get("sasl_plain_password"),
+            mechanism=sec["sasl_mechanism"],
+            ssl_context=sec.get("ssl_context"),
+        )
+    if sec.get("ssl_context") is not None:
+        return faust.SSLCredentials(sec["ssl_context"])
+    return None
 
 
 app = create_app(Settings.from_env())

@@ -135,9 +135,7 @@ def run_topics(args, settings: Settings) -> int:
 
 def run_replay(args, settings: Settings) -> int:
     from streams.corpus import read_articles
-    from streams.producer import replay
-
-    from streams.producer import copies
+    from streams.producer import copies, replay
 
     articles = list(read_articles(args.path))
     total = None if args.loop else len(articles) * args.repeat

@@ -100,12 +100,21 @@ def _security_from_env() -> dict:
 
     Example: KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SASL_MECHANISM=SCRAM-SHA-512
     KAFKA_SASL_USERNAME=... KAFKA_SASL_PASSWORD=... KAFKA_SSL_CAFILE=/path/ca.pem
+
+    The result is keyword arguments for every aiokafka client (producer, consumer, admin); for
+    SSL and SASL_SSL it holds an `ssl_context` that verifies the brokers against the system's
+    CAs, or only KAFKA_SSL_CAFILE's when that is set (aiokafka takes no CA file argument).
     """
     keys = {
         "KAFKA_SECURITY_PROTOCOL": "security_protocol",
         "KAFKA_SASL_MECHANISM": "sasl_mechanism",
         "KAFKA_SASL_USERNAME": "sasl_plain_username",
         "KAFKA_SASL_PASSWORD": "sasl_plain_password",
-        "KAFKA_SSL_CAFILE": "ssl_cafile",
     }
-    return {option: os.environ[var] for var, option in keys.items() if os.environ.get(var)}
+    options: dict = {option: os.environ[var] for var, option in keys.items() if os.environ.get(var)}
+    if options.get("security_protocol", "").upper() in ("SSL", "SASL_SSL"):
+        import ssl
+
+        options["ssl_context"] = ssl.create_default_context(
+            cafile=os.environ.get("KAFKA_SSL_CAFILE") or None)
+    return options

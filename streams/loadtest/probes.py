@@ -83,22 +83,18 @@ def lag(end_offsets: dict, committed: dict) -> int:
 class LagProbe:
     """The consumer lag of one group on one topic, with an admin client and a group-less consumer."""
 
-    def __init__(self, bootstrap: str, group: str, topic: str, security: dict | None = None):
+    def __init__(self, bootstrap: str, group: str, topic: str, partitions: int,
+                 security: dict | None = None):
         self.group = group
         self.topic = topic
+        self.partitions = [TopicPartition(topic, p) for p in range(partitions)]
         self.admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **(security or {}))
         self.consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                                          **(security or {}))
-        self.partitions: list[TopicPartition] = []
 
     async def start(self) -> None:
         await self.admin.start()
         await self.consumer.start()
-        ids = self.consumer.partitions_for_topic(self.topic)
-        if not ids:  # metadata for a new topic can take a moment
-            await self.consumer._client.force_metadata_update()
-            ids = self.consumer.partitions_for_topic(self.topic) or set()
-        self.partitions = [TopicPartition(self.topic, p) for p in sorted(ids)]
 
     async def stop(self) -> None:
         await self.consumer.stop()

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import time
 import uuid
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,11 @@ from aiokafka.admin import AIOKafkaAdminClient
 from streams.corpus import read_articles
 from streams.loadtest import stats
 from streams.loadtest.probes import LagProbe, ProcessSampler
+from streams.loadtest.report import build_report, table
 from streams.loadtest.workers import WorkerProcess, broker_pid, ensure_broker
 from streams.producer import COMPRESSION, copies, iso_utc, make_producer, replay
 from streams.settings import Settings
-from streams.topics import ARTICLES, DEAD_LETTERS, ENTITIES, EVENTS
+from streams.topics import ARTICLES, DEAD_LETTERS, ENTITIES, EVENTS, partitions_for
 
 
 @dataclass
@@ -56,9 +57,10 @@ class OutputMonitor:
 
     async def start(self) -> None:
         await self.consumer.start()
-        await self.consumer._client.force_metadata_update()
-        self.consumer.assign([TopicPartition(topic, p) for topic in self.kinds
-                              for p in sorted(self.consumer.partitions_for_topic(topic) or ())])
+        # The run created these topics itself, so it knows their partitions (no metadata wait).
+        names = {self.settings.topic(name): name for name in (ENTITIES, EVENTS, DEAD_LETTERS)}
+        self.consumer.assign([TopicPartition(topic, p) for topic, name in names.items()
+                              for p in range(partitions_for(name, self.settings))])
         self.task = asyncio.create_task(self.run())
 
     async def run(self) -> None:
@@ -172,7 +174,7 @@ async def run(config: LoadConfig, settings: Settings) -> dict[str, Any]:
     workers = [WorkerProcess(settings, i + 1, run_dir) for i in range(config.workers)]
     monitor = OutputMonitor(settings)
     probe = LagProbe(settings.bootstrap, settings.app_id, settings.topic(ARTICLES),
-                     settings.security)
+                     partitions_for(ARTICLES, settings), settings.security)
     samples: list[dict[str, Any]] = []
     sampler_task = None
     try:
@@ -199,7 +201,9 @@ async def run(config: LoadConfig, settings: Settings) -> dict[str, Any]:
             rate=config.rate, duration=config.duration, progress=config.progress,
             total=None if loop else len(articles) * config.repeat,
             on_sent=monitor.tracker.sent, compression=config.compression)
-        finished = await drained(monitor, probe, time.monotonic() + config.timeout)
+        # Ctrl-C stops the replay (it reports `interrupted`): report what there is, do not wait.
+        finished = not sent.interrupted and await drained(monitor, probe,
+                                                          time.monotonic() + config.timeout)
         await asyncio.sleep(1.0)  # one more sample after the end
     finally:
         if sampler_task:
@@ -232,71 +236,6 @@ async def wait_for_group(probe: LagProbe, members: int, deadline: float) -> None
                 return
         await asyncio.sleep(0.5)
     raise TimeoutError(f"the workers' consumer group did not settle with {members} members")
-
-
-def build_report(config: LoadConfig, settings: Settings, tracker: stats.Tracker, sent,
-                 samples: list[dict[str, Any]], t0: float, finished: bool,
-                 workers: list[WorkerProcess]) -> dict[str, Any]:
-    summary = stats.summary(tracker, sent.seconds, sent.sent)
-    summary.update(send_errors=sent.errors, first_send_error=sent.first_error,
-                   finished=finished)
-    completions = tracker.completions()
-    end = max([t0] + [done for done, _ in completions] + [s.sent_at for s in
-                                                          tracker.articles.values()])
-    seconds = int(end - t0) + 1
-    series = {
-        "sent": stats.per_second((s.sent_at for s in tracker.articles.values()), t0, seconds),
-        "completed": stats.per_second((done for done, _ in completions), t0, seconds),
-        "events": stats.per_second(tracker.event_times, t0, seconds),
-        **{f"latency_p{q}": stats.latency_per_second(completions, t0, seconds, q)
-           for q in (50, 95, 99)},
-    }
-    lags = [s["lag"] for s in samples if s["lag"] is not None]
-    processes: dict[str, dict[str, float | None]] = {}
-    for name in sorted({n for s in samples for n in s["processes"]}):
-        cpu = [s["processes"][name]["cpu_percent"] for s in samples
-               if name in s["processes"] and s["processes"][name]["cpu_percent"] is not None]
-        rss = [s["processes"][name]["rss_mb"] for s in samples
-               if name in s["processes"] and s["processes"][name]["rss_mb"] is not None]
-        processes[name] = {"cpu_percent_mean": sum(cpu) / len(cpu) if cpu else None,
-                           "cpu_percent_max": max(cpu, default=None),
-                           "rss_mb_max": max(rss, default=None)}
-    return {
-        "config": {**asdict(config), "corpus_name": Path(config.corpus).name,
-                   "batch_size": settings.batch_size, "batch_within": settings.batch_within,
-                   "partitions": settings.partitions, "app_id": settings.app_id},
-        "started_at": iso_utc(t0),
-        "summary": summary,
-        "lag": {"max": max(lags, default=None), "final": lags[-1] if lags else None},
-        "processes": processes,
-        "series": series,
-        "samples": samples,
-        "latencies": [round(latency, 6) for _, latency in completions],
-        "worker_logs": [str(w.log_path) for w in workers],
-    }
-
-
-def table(report: dict[str, Any]) -> str:
-    s, c, latency = report["summary"], report["config"], report["summary"]["latency_s"]
-    rows = [
-        ("corpus", c["corpus_name"]), ("workers", c["workers"]),
-        ("rate asked (articles/s)", c["rate"] or "flat out"),
-        ("articles sent", s["articles_sent"]), ("articles complete", s["articles_completed"]),
-        ("articles silent / dead-lettered / unfinished",
-         f"{s['articles_silent']} / {s['articles_dead_lettered']} / {s['articles_unfinished']}"),
-        ("send errors", s["send_errors"]), ("events", s["events"]),
-        ("send rate (articles/s)", s["send_rate"]), ("throughput (articles/s)", s["articles_per_s"]),
-        ("throughput (events/s)", s["events_per_s"]),
-        ("latency p50 / p95 / p99 / max (s)", " / ".join(
-            "-" if latency[k] is None else f"{latency[k]:.3f}" for k in ("p50", "p95", "p99", "max"))),
-        ("lag max (articles)", report["lag"]["max"]),
-    ]
-    for name, proc in report["processes"].items():
-        cpu, rss = proc["cpu_percent_mean"], proc["rss_mb_max"]
-        rows.append((f"{name} CPU mean % / RSS max MB",
-                     f"{'-' if cpu is None else f'{cpu:.0f}'} / {'-' if rss is None else f'{rss:.0f}'}"))
-    rows += [("report", report.get("report")), ("plot", report.get("plot"))]
-    return stats.format_table(rows)
 
 
 def main(args, settings: Settings) -> int:

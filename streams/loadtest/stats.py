@@ -45,7 +45,7 @@ def per_second(times: Iterable[float], start: float, seconds: int) -> list[int]:
     """How many of `times` fall in each whole second after `start` (0..seconds-1)."""
     counts = [0] * max(seconds, 0)
     for t in times:
-        index = int(t - start)
+        index = math.floor(t - start)
         if 0 <= index < len(counts):
             counts[index] += 1
     return counts
@@ -56,7 +56,7 @@ def latency_per_second(completions: Iterable[tuple[float, float]], start: float,
     """The q-th percentile of the latencies of the articles completed in each second."""
     buckets: list[list[float]] = [[] for _ in range(max(seconds, 0))]
     for done_at, latency in completions:
-        index = int(done_at - start)
+        index = math.floor(done_at - start)
         if 0 <= index < len(buckets):
             buckets[index].append(latency)
     return [percentile(bucket, q) for bucket in buckets]

@@ -180,12 +180,15 @@ def start_worker(kafka_bootstrap, tmp_path_factory):
 @pytest.fixture(scope="module")
 def new_worker(kafka_bootstrap, tmp_path_factory):
     """A factory for workers a test starts, kills and restarts itself:
-    `new_worker(settings, "name")` returns a Worker that is not started yet. Topics are not
-    created (use `fresh_settings`). Every worker still running stops when the module is done."""
+    `new_worker(settings, "name")` returns a Worker that is not started yet; with `other=True`
+    it is another worker of the same app on this machine (its own web port and state folder).
+    Topics are not created (use `fresh_settings`). Workers still running stop with the module."""
     workers: list[Worker] = []
 
-    def make(settings: Settings, name: str) -> Worker:
+    def make(settings: Settings, name: str, other: bool = False) -> Worker:
         log_dir = tmp_path_factory.mktemp(f"{name}-log")
+        if other:
+            settings = replace(settings, web_port=free_port(), data_dir=str(log_dir / "state"))
         worker = Worker(settings, log_dir / "worker.log")
         workers.append(worker)
         return worker

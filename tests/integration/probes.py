@@ -1,0 +1,187 @@
+"""What the reliability tests observe on the broker and the worker: counters, lag, members.
+
+Plain functions (the fixtures are in conftest.py): the worker's /metrics, raw sends, the
+consumer group's committed offsets against the end of each topic, its members and their
+partitions, and every message of a topic read with `read_committed`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.protocol.group import MemberAssignment
+
+from streams import metrics as m
+from streams.extraction.pipeline import extract
+from streams.messages import entity_messages
+from streams.producer import make_producer
+from streams.settings import Settings
+from streams.topics import ARTICLES, ENTITIES, partitions_for
+
+# Two sentences naming Aleppo and the rebels: cheap to extract, so thousands run in a test.
+SHORT_BODY = ("Syrian government forces attacked rebels in Aleppo on Sunday. "
+              "The rebels withdrew from Aleppo.")
+
+
+def expected_counts(article: dict, copies: int) -> dict[tuple[str, str], dict[str, int]]:
+    """(kind, key) -> {"mentions", "articles"} after `copies` copies of `article` (fresh ids),
+    from the extractor run here, offline."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for mention in entity_messages(article, extract(article)):
+        count = counts.setdefault((mention.kind, mention.key), {"mentions": 0, "articles": 0})
+        count["mentions"] += copies
+        count["articles"] += copies if mention.first_in_article else 0
+    return counts
+
+
+def served_counts(settings: Settings) -> dict[tuple[str, str], dict[str, int]]:
+    """Every count the worker at settings.web_url serves, in the shape of `expected_counts`."""
+    rows = {("actor", row["code"]): row for row in get_json(settings, "/actors/top?n=1000")}
+    rows.update({("location", str(row["geonameid"])): row
+                 for row in get_json(settings, "/locations/top?n=1000")})
+    return {key: {"mentions": row["mentions"], "articles": row["articles"]}
+            for key, row in rows.items()}
+
+
+def metrics(settings: Settings) -> dict:
+    """The worker's /metrics, parsed: {(name, labels): value}."""
+    with urllib.request.urlopen(f"{settings.web_url}/metrics", timeout=5) as response:
+        assert response.headers["Content-Type"] == m.CONTENT_TYPE
+        return m.parse(response.read().decode("utf-8"))
+
+
+def get_json(settings: Settings, path: str) -> Any:
+    with urllib.request.urlopen(f"{settings.web_url}{path}", timeout=5) as response:
+        return orjson.loads(response.read())
+
+
+def location(settings: Settings, geonameid: int | str) -> dict | None:
+    """The running count of a place, or None while it has none (404)."""
+    try:
+        return get_json(settings, f"/locations/{geonameid}")
+    except urllib.error.HTTPError as exc:
+        if exc.code in (404, 500, 503):  # no counts yet, or a just-started worker's routing
+            return None
+        raise
+
+
+def wait_until(check: Callable[[], Any], what: str, timeout: float = 120.0,
+               interval: float = 0.2) -> Any:
+    """Poll `check()` until it returns something truthy, or fail saying what never happened."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        try:
+            last = check()
+        except (OSError, urllib.error.URLError) as exc:  # a worker restarting
+            last = exc
+        else:
+            if last:
+                return last
+        time.sleep(interval)
+    raise AssertionError(f"after {timeout:.0f}s still waiting for {what} (last: {last!r})")
+
+
+async def send_raw(settings: Settings, messages: Iterable[tuple], compression: str | None = "gzip"
+                   ) -> None:
+    """Send (key, value) or (key, value, timestamp in seconds) as they are, in order, to
+    `articles`; wait for every ack.
+
+    gzip, as a real producer would use it: the 5 MB case is 5 MB for the worker, but a few
+    kilobytes on the wire, under the broker's 1 MB default message limit."""
+    producer = make_producer(settings, compression)
+    await producer.start()
+    try:
+        for key, value, *timestamp in messages:
+            timestamp_ms = int(timestamp[0] * 1000) if timestamp else None
+            await producer.send_and_wait(settings.topic(ARTICLES), value, key=key,
+                                         timestamp_ms=timestamp_ms)
+    finally:
+        await producer.stop()
+
+
+async def lag(settings: Settings, topics=(ARTICLES, ENTITIES)) -> int:
+    """Messages in `topics` not yet committed by the app's consumer group (0: all done)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap, **settings.security)
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap, **settings.security)
+    await admin.start()
+    await consumer.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(settings.app_id)
+        partitions = [TopicPartition(settings.topic(name), p) for name in topics
+                      for p in range(settings.partitions)]
+        ends = await consumer.end_offsets(partitions)
+        return sum(end - (committed[tp].offset if tp in committed else 0)
+                   for tp, end in ends.items())
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+def settled(settings: Settings, timeout: float = 180.0) -> None:
+    """Wait until the worker has processed and committed everything sent so far."""
+    wait_until(lambda: asyncio.run(lag(settings)) == 0, "a lag of zero", timeout, interval=0.5)
+
+
+async def group_assignment(settings: Settings) -> tuple[str, dict[str, set[tuple[str, int]]]]:
+    """The app's consumer group, described by the broker: its state and, per member id, the
+    (topic, partition)s assigned to it (the Kafka protocol assignment Faust's assignor made)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap, **settings.security)
+    await admin.start()
+    try:
+        [response] = await admin.describe_consumer_groups([settings.app_id])
+    finally:
+        await admin.close()
+    # DescribeGroups v2: (error, group, state, protocol type, protocol, members); a member is
+    # (member id, client id, client host, metadata, assignment)
+    _, _, state, _, _, members = response.groups[0]
+    assigned = {}
+    for member in members:
+        assignment = MemberAssignment.decode(member[-1]) if member[-1] else None
+        assigned[member[0]] = {(topic, p) for topic, parts in
+                               (assignment.assignment if assignment else []) for p in parts}
+    return state, assigned
+
+
+def every_partition_once(settings: Settings, assigned: dict, topics=(ARTICLES, ENTITIES)) -> bool:
+    """Each partition of `topics` is held by exactly one member."""
+    wanted = {(settings.topic(name), p) for name in topics for p in range(settings.partitions)}
+    held = [tp for tps in assigned.values() for tp in tps if tp in wanted]
+    return len(held) == len(wanted) and set(held) == wanted
+
+
+async def read_all(settings: Settings, name: str, timeout: float = 60.0) -> list[dict]:
+    """Every message of a topic, from the beginning to its current end, read_committed."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.bootstrap, enable_auto_commit=False,
+        isolation_level="read_committed", max_partition_fetch_bytes=8 * 2**20,
+        **settings.security)
+    await consumer.start()
+    messages: list[dict] = []
+    deadline = time.monotonic() + timeout
+    try:
+        partitions = [TopicPartition(settings.topic(name), p)
+                      for p in range(partitions_for(name, settings))]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        while True:
+            positions = [await consumer.position(tp) for tp in partitions]
+            if all(position >= ends[tp] for position, tp in zip(positions, partitions, strict=True)):
+                return messages
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{name}: not at the end after {timeout:.0f}s")
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                messages.extend({"_key": record.key, "_headers": dict(record.headers),
+                                 **orjson.loads(record.value)} for record in records)
+    finally:
+        await consumer.stop()

@@ -1,0 +1,125 @@
+"""Bad input through a real worker: every kind in tests/bad_inputs.py, then one good article.
+
+Each kind is dead-lettered with its reason and the original bytes, or processed, as the corpus
+says; the worker stays up and processes the good article sent last; and the worker's /metrics
+prove conservation: articles in = processed + dead-lettered + duplicates, exactly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import time
+import urllib.request
+from collections import Counter
+
+import pytest
+from bad_inputs import DEAD_LETTER, PROCESSED, bad_inputs, good_article
+from probes import metrics, read_all, send_raw, wait_until
+
+from streams import metrics as m
+from streams.articles import parse_article
+from streams.extraction.pipeline import extract
+from streams.messages import DLQ_MAX_ORIGINAL_BYTES, coded_entities
+from streams.results import collect
+from streams.topics import DEAD_LETTERS
+
+pytestmark = pytest.mark.integration
+
+
+def b64(data: bytes | None) -> str | None:
+    return base64.b64encode(data).decode("ascii") if data is not None else None
+
+
+@pytest.fixture(scope="module")
+def run(fresh_settings, new_worker):
+    settings = fresh_settings("bad-input")
+    worker = new_worker(settings, "bad-input")
+    worker.start()
+    cases = bad_inputs(settings.topic_prefix)
+    good_key, good_value, good_doc = good_article(settings.topic_prefix)
+    started = time.monotonic()
+    asyncio.run(send_raw(settings, [(case.key, case.value) for case in cases]
+                         + [(good_key, good_value)]))
+    sent = len(cases) + 1
+
+    def all_accounted_for():
+        samples = metrics(settings)
+        out = sum(m.total(samples, name) for name in (
+            m.ARTICLES_PROCESSED, m.ARTICLES_DEAD_LETTERED, m.ARTICLES_DUPLICATE))
+        return samples if m.total(samples, m.ARTICLES_IN) == sent == out else None
+
+    samples = wait_until(all_accounted_for, f"{sent} articles accounted for", timeout=180)
+    seconds = time.monotonic() - started
+    print(f"\n{sent} messages ({len(cases)} bad-input kinds + 1 good) accounted for in "
+          f"{seconds:.1f}s")
+    good = asyncio.run(collect(settings, [good_doc["id"]], timeout=60))
+    dead_letters = asyncio.run(read_all(settings, DEAD_LETTERS))
+    return {"settings": settings, "worker": worker, "cases": cases, "sent": sent,
+            "samples": samples, "good_doc": good_doc, "good": good,
+            "dead_letters": dead_letters}
+
+
+def test_the_corpus_has_at_least_thirty_kinds(run):
+    assert len(run["cases"]) >= 30
+
+
+def test_conservation_holds_exactly_over_http(run):
+    samples, cases = run["samples"], run["cases"]
+    dead = Counter(case.reason for case in cases if case.outcome == DEAD_LETTER)
+    processed = sum(case.outcome == PROCESSED for case in cases) + 1  # + the good article
+    assert m.total(samples, m.ARTICLES_IN) == run["sent"] == len(cases) + 1
+    assert m.total(samples, m.ARTICLES_PROCESSED) == processed
+    assert m.total(samples, m.ARTICLES_DUPLICATE) == 0
+    assert m.total(samples, m.ARTICLES_DEAD_LETTERED) == sum(dead.values())
+    for reason, count in dead.items():
+        assert m.total(samples, m.ARTICLES_DEAD_LETTERED, reason=reason) == count, reason
+    assert m.total(samples, m.ARTICLES_IN) == (
+        m.total(samples, m.ARTICLES_PROCESSED) + m.total(samples, m.ARTICLES_DEAD_LETTERED)
+        + m.total(samples, m.ARTICLES_DUPLICATE))
+
+
+def test_each_dead_letter_carries_its_reason_a_message_and_the_original_bytes(run):
+    by_origin = {(record["key"], record["original_sha256"]): record
+                 for record in run["dead_letters"]}
+    expected = [case for case in run["cases"] if case.outcome == DEAD_LETTER]
+    assert len(run["dead_letters"]) == len(expected)
+    for case in expected:
+        value = case.value or b""
+        record = by_origin[(b64(case.key), hashlib.sha256(value).hexdigest())]
+        assert (record["reason"], record["_key"]) == (case.reason, case.reason.encode()), case.name
+        assert record["message"], case.name
+        assert record["original_size"] == len(value)
+        assert record["topic"] == run["settings"].topic("articles")
+        original = base64.b64decode(record["original"])
+        if len(value) <= DLQ_MAX_ORIGINAL_BYTES:
+            assert original == value and not record["original_truncated"], case.name
+        else:  # the 5 MB body: a prefix, with the size and hash of the whole
+            assert case.name == "body_5mb" and record["original_truncated"]
+            assert original == value[:DLQ_MAX_ORIGINAL_BYTES]
+
+
+def test_the_kinds_meant_to_be_processed_are_and_their_mentions_come_out(run):
+    dead_keys = {record["key"] for record in run["dead_letters"]}
+    processed = [case for case in run["cases"] if case.outcome == PROCESSED]
+    assert not dead_keys & {b64(case.key) for case in processed}
+    expected = {}
+    for case in processed:
+        article = parse_article(case.value, run["settings"].max_article_bytes)
+        expected[article["id"]] = len(coded_entities(extract(article)))
+    with_mentions = [article_id for article_id, count in expected.items() if count]
+    assert len(with_mentions) >= 6  # the English ones name Aleppo and the rebels
+    results = asyncio.run(collect(run["settings"], with_mentions, timeout=60))
+    assert {a: len(results.entities[a]) for a in with_mentions} == {
+        a: expected[a] for a in with_mentions}
+
+
+def test_the_worker_is_alive_and_processed_the_good_article_sent_last(run):
+    assert run["worker"].alive
+    settings, doc = run["settings"], run["good_doc"]
+    with urllib.request.urlopen(f"{settings.web_url}/health", timeout=5) as response:
+        assert response.status == 200
+    offline = coded_entities(extract(parse_article(
+        good_article(settings.topic_prefix)[1], settings.max_article_bytes)))
+    assert len(run["good"].entities[doc["id"]]) == len(offline) > 0

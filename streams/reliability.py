@@ -21,6 +21,7 @@ from streams.articles import check_key, check_mentions
 from streams.dedupe import ORIGIN_HEADER, MentionLedger, SeenArticles, origin, parse_origin
 from streams.messages import coded_entities
 from streams.settings import Settings
+from streams.storage import table_options
 
 
 def cleanup_interval(ttl: float) -> float:
@@ -51,11 +52,13 @@ class Guard:
         interval = cleanup_interval(settings.dedupe_ttl)
         self.seen = SeenArticles(
             app.Table("seen_articles", default=None, partitions=settings.partitions,
-                      help="Article id -> the first message that carried it (dedupe)"),
+                      help="Article id -> the first message that carried it (dedupe)",
+                      options=table_options()),
             settings.dedupe_ttl, interval)
         self.ledger = MentionLedger(
             app.Table("counted_mentions", default=None, partitions=settings.partitions,
-                      help="Mentions already counted, by the articles message they came from"),
+                      help="Mentions already counted, by the articles message they came from",
+                      options=table_options()),
             settings.dedupe_ttl, interval)
 
     # --- the extract agent -------------------------------------------------------------

@@ -10,6 +10,7 @@ import faust
 
 from streams.alerts.windows import event_time, rfc3339
 from streams.settings import Settings
+from streams.storage import table_options
 
 # Tumbling windows of the windowed counts, in event time: name -> (size, how long one is kept
 # after it ends; Faust measures that on the wall clock, so replayed old news goes at the next
@@ -35,12 +36,13 @@ class Tables:
 
 def declare_tables(app: faust.App, settings: Settings) -> Tables:
     def table(name: str, help_text: str) -> faust.Table:
-        return app.Table(name, default=None, partitions=settings.partitions, help=help_text)
+        return app.Table(name, default=None, partitions=settings.partitions, help=help_text,
+                         options=table_options())  # bounded RocksDB memory (streams/storage.py)
 
     def windowed(name: str, help_text: str, relative_to) -> dict:
         return {
             window: app.Table(f"{name}_{window}", default=dict, partitions=settings.partitions,
-                              help=f"{help_text} in {window} windows")
+                              help=f"{help_text} in {window} windows", options=table_options())
             .tumbling(size, expires=keep)
             .relative_to(relative_to)
             for window, (size, keep) in COUNT_WINDOWS.items()

@@ -11,6 +11,7 @@ repeat of a name found anywhere in the article.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 
 from streams.extraction.actor_data import normalize
@@ -32,11 +33,14 @@ class ParseFilter:
     def selected(self, docs: Sequence) -> list[list]:
         """The sentences of each Doc (one article's fields) that need a parse."""
         names = _names_pattern(docs)
-        return [
-            [s for s in doc.sents if self._has_trigger(s) and self._has_actor(s, names)]
-            if len(doc) else []
-            for doc in docs
-        ]
+        chosen = []
+        for doc in docs:
+            entity_starts = [ent.start for ent in doc.ents]
+            chosen.append([
+                s for s in (doc.sents if len(doc) else ())
+                if self._has_trigger(s) and self._has_actor(s, entity_starts, names)
+            ])
+        return chosen
 
     def _has_trigger(self, sentence) -> bool:
         words = {token.lower_ for token in sentence}
@@ -48,9 +52,9 @@ class ParseFilter:
                     return True
         return False
 
-    def _has_actor(self, sentence, names: re.Pattern | None) -> bool:
-        if sentence.ents:
-            return True
+    def _has_actor(self, sentence, entity_starts: list[int], names: re.Pattern | None) -> bool:
+        if bisect_left(entity_starts, sentence.start) < bisect_left(entity_starts, sentence.end):
+            return True  # an entity starts in the sentence
         if any(part in self.role_words for t in sentence for part in normalize(t.text).split()):
             return True
         return names is not None and names.search(sentence.text) is not None

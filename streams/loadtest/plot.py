@@ -53,8 +53,9 @@ def plot_report(report: dict[str, Any], path: Path, dpi: int = 80) -> Path:
         cpu.legend(loc="upper right", fontsize="small")
 
     config = report["config"]
+    rate_text = f"{config['rate']:.1f} articles/s" if config["rate"] else "flat out"
     fig.suptitle(f"streams loadtest: {config['corpus_name']}, {config['workers']} worker(s), "
-                 f"rate {config['rate'] or 'flat out'}", fontsize="medium")
+                 f"rate {rate_text}", fontsize="medium")
     for ax in axes:
         ax.grid(alpha=0.3)
     fig.tight_layout()

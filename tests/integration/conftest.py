@@ -217,7 +217,10 @@ class Broker:
     stop a broker: the shared one on 9092 is never touched."""
 
     def __init__(self, data_dir: Path):
-        self.port, self.controller_port = free_port(), free_port()
+        self.port = free_port()
+        self.controller_port = free_port()
+        while self.controller_port == self.port:
+            self.controller_port = free_port()
         self.bootstrap = f"127.0.0.1:{self.port}"
         self.env = {**os.environ, "KAFKA_PORT": str(self.port),
                     "KAFKA_CONTROLLER_PORT": str(self.controller_port),

@@ -66,6 +66,7 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
         """
         await asyncio.to_thread(default_extractor)  # load the model now, not on the first article
         async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+            guard.hold(events)  # committable only once handled, not when a stop cancels the batch
             parsed = []
             for event in events:
                 guard.received(event)
@@ -80,6 +81,7 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
                     await send_dead_letter(event, "extraction_failed",
                                            f"{type(exc).__name__}: {exc}")
             if not parsed:
+                guard.release(events)
                 continue
             results = await asyncio.to_thread(extract_batch, [article for _, article in parsed])
             for (event, article), result in zip(parsed, results, strict=True):
@@ -103,6 +105,7 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
                 for coded in coded_events:
                     await topics.events.send(key=coded.event_id, value=coded, timestamp=ingested)
                 guard.processed(len(mentions), len(coded_events))
+            guard.release(events)
 
     @app.agent(topics.entities, name="count")
     async def count_mentions(stream):

@@ -63,6 +63,24 @@ class Guard:
 
     # --- the extract agent -------------------------------------------------------------
 
+    @staticmethod
+    def hold(events) -> None:
+        """Keep a batch's offsets from being committed until `release`.
+
+        `stream.take_events` acks every event of a batch when its generator closes, and it also
+        closes when the agent is cancelled in the middle of the batch (a worker stopping, e.g.
+        scaling in): the worker would then commit articles it never processed. An extra
+        reference on each message keeps it uncommitted until the batch was handled.
+        """
+        for event in events:
+            event.message.incref()
+
+    @staticmethod
+    def release(events) -> None:
+        """The batch was handled: drop the extra references (take_events acks the rest)."""
+        for event in events:
+            event.ack()
+
     def received(self, event) -> None:
         self.metrics.inc(m.ARTICLES_IN)
 

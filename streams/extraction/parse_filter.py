@@ -70,7 +70,9 @@ def _names_pattern(docs: Iterable) -> re.Pattern | None:
     names = {name for name in names if len(name) > 2}
     if not names:
         return None
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b")
+    # any case: repeats are looked up by the source's spelling, these are the re-cased text's
+    alternatives = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
 
 
 def build_parse_filter(lexicon: EventLexicon, lemmatizer, attribute_ruler, roles) -> ParseFilter:

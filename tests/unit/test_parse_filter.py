@@ -67,3 +67,8 @@ def test_only_selected_sentences_are_parsed_and_boundaries_stay(two_pass):
     assert third.root.lemma_ == "flee"
     assert all(t.pos_ == "" and t.dep_ == "" for t in second)
     assert doc.ents  # the first pass's entities are kept
+
+
+def test_a_blank_line_ends_a_sentence(two_pass):
+    (doc,) = two_pass.names(["a military source said.\n\nGovernment forces have recaptured it"])
+    assert [s.text.strip() for s in doc.sents][-1] == "Government forces have recaptured it"

@@ -14,7 +14,7 @@ from streams.extraction.pipeline import default_extractor, extract_many
 from streams.messages import dead_letter, entity_messages, event_messages
 from streams.reliability import Guard
 from streams.settings import Settings
-from streams.tables import Tables, add_mention
+from streams.tables import Tables, add_mention, mention_details
 from streams.topics import Topics
 
 log = logging.getLogger(__name__)
@@ -111,12 +111,8 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
     async def count_mentions(stream):
         """entities -> actor_counts / location_counts; the topic is keyed by what is counted."""
         async for mention in stream:
-            if mention.kind == "actor":
-                table, details = tables.actor_counts, {"code": mention.code}
-            else:
-                table = tables.location_counts
-                details = {"geonameid": mention.geonameid, "name": mention.name,
-                           "lat": mention.lat, "lon": mention.lon, "country": mention.country}
+            table = tables.actor_counts if mention.kind == "actor" else tables.location_counts
+            details = mention_details(mention)
             current = table.get(mention.key)
             if not guard.should_count(mention, current):  # counted already (redelivered/re-sent)
                 continue

@@ -28,7 +28,7 @@ from streams.alerts.tracker import close_due, is_due, observe
 from streams.alerts.windows import Clock, event_time, system_clock
 from streams.models import Alert, SubjectEvent
 from streams.settings import Settings
-from streams.tables import Tables, add_mention
+from streams.tables import Tables, add_mention, mention_details
 from streams.topics import Topics
 
 log = logging.getLogger(__name__)
@@ -94,12 +94,8 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
     async def count_windows(stream):
         """entities -> mentions per actor / place in 1-hour and 1-day windows of event time."""
         async for mention in stream:
-            if mention.kind == "actor":
-                windows, details = tables.actor_windows, {"code": mention.code}
-            else:
-                windows = tables.location_windows
-                details = {"geonameid": mention.geonameid, "name": mention.name,
-                           "lat": mention.lat, "lon": mention.lon, "country": mention.country}
+            windows = tables.actor_windows if mention.kind == "actor" else tables.location_windows
+            details = mention_details(mention)
             for table in windows.values():
                 current = table[mention.key].value()
                 table[mention.key] = add_mention(current, mention.first_in_article, **details)

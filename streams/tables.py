@@ -59,6 +59,14 @@ def declare_tables(app: faust.App, settings: Settings) -> Tables:
     )
 
 
+def mention_details(mention) -> dict:
+    """What a count keeps about its subject besides the numbers (an `entities` record)."""
+    if mention.kind == "actor":
+        return {"code": mention.code}
+    return {"geonameid": mention.geonameid, "name": mention.name, "lat": mention.lat,
+            "lon": mention.lon, "country": mention.country}
+
+
 def add_mention(current: dict | None, first_in_article: bool, **details) -> dict:
     """The new count after one more mention (pure: the agent stores what this returns)."""
     current = current or {"mentions": 0, "articles": 0}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,20 +20,12 @@ import pytest
 
 from streams.admin import create_topics
 from streams.corpus import read_articles
+from streams.loadtest.workers import broker_answers, free_port
 from streams.producer import replay
 from streams.results import collect
 from streams.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def broker_answers(bootstrap: str) -> bool:
-    host, _, port = bootstrap.split(",")[0].rpartition(":")
-    try:
-        with socket.create_connection((host, int(port)), timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -48,12 +39,6 @@ def kafka_bootstrap() -> str:
                 f"Kafka broker at {bootstrap} cannot be reached and `ops/kafka start` failed:\n"
                 f"{started.stdout}{started.stderr}", pytrace=False)
     return bootstrap
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def stream_settings(bootstrap: str, tmp: Path) -> Settings:

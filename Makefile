@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install up down worker lint clean browser basemap loadtest bench
+.PHONY: compose-check demo test install up down worker lint clean browser basemap loadtest bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,12 +25,21 @@ demo: install
 	@echo "Kafka and the worker are still running (API on http://127.0.0.1:6066). Stop them with: make down"
 
 ## Unit tests, then integration tests against the real broker (started if needed).
-test: install browser
+test: install browser compose-check
+	$(BIN)/ruff check streams tests ops examples
 	ops/kafka start
 	$(BIN)/python -m pytest -ra
 
 ## Headless Chromium and its driver for the dashboard test, from Debian, when missing (as root,
 ## or through sudo).
+## The compose file for Docker users must stay valid (no engine needed to check it).
+compose-check:
+	@command -v docker-compose >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose; }
+	docker-compose config -q && echo "docker-compose.yml is valid"
+
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \

@@ -23,6 +23,7 @@ from streams.articles import parse_article
 from streams.extraction.pipeline import extract
 from streams.messages import DLQ_MAX_ORIGINAL_BYTES, coded_entities
 from streams.results import collect
+from streams.schemas import validate
 from streams.topics import DEAD_LETTERS
 
 pytestmark = pytest.mark.integration
@@ -123,3 +124,8 @@ def test_the_worker_is_alive_and_processed_the_good_article_sent_last(run):
     offline = coded_entities(extract(parse_article(
         good_article(settings.topic_prefix)[1], settings.max_article_bytes)))
     assert len(run["good"].entities[doc["id"]]) == len(offline) > 0
+
+
+def test_every_dead_letter_read_from_the_broker_matches_its_published_schema(run):
+    for record in run["dead_letters"]:
+        validate("articles.dlq", {k: v for k, v in record.items() if k != "_key"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -104,7 +105,7 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
                                                headers=guard.origin_headers(event))
                 for coded in coded_events:
                     await topics.events.send(key=coded.event_id, value=coded, timestamp=ingested)
-                guard.processed(len(mentions), len(coded_events))
+                guard.processed(len(mentions), len(coded_events), time.time() - ingested)
             guard.release(events)
 
     @app.agent(topics.entities, name="count")

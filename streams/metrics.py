@@ -1,6 +1,7 @@
 """Prometheus-style counters of one worker process, served as text at `GET /metrics`.
 
-Hand-written (no client library): counters only, in the text exposition format 0.0.4. They live
+Hand-written (no client library), in the text exposition format 0.0.4: counters, one histogram
+(processing latency) and a consumer-lag gauge read from the consumer at scrape time. They live
 in memory, so they count what this process has done since it started; a scrape of each worker
 and a sum gives the cluster. Conservation holds per process:
 
@@ -37,6 +38,12 @@ HELP = {
     MENTIONS_COUNTED: "Entities messages counted into actor_counts or location_counts.",
     MENTIONS_DUPLICATE: "Entities messages not counted: already counted (redelivered or re-emitted).",
 }
+PROCESSING_SECONDS = "streams_processing_seconds"
+PROCESSING_HELP = ("Seconds from an article's arrival on Kafka to its entities and events sent.")
+PROCESSING_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+CONSUMER_LAG = "streams_consumer_lag"
+CONSUMER_LAG_HELP = "Messages not yet committed by this worker, per assigned partition."
+
 # Label values known in advance are exposed at zero, so a rate over them is defined from the start.
 KNOWN_LABELS = {ARTICLES_DEAD_LETTERED: [{"reason": reason} for reason in REASONS]}
 
@@ -47,6 +54,9 @@ class Metrics:
     """Monotonic counters keyed by name and labels."""
 
     def __init__(self) -> None:
+        self._latency = [0] * len(PROCESSING_BUCKETS)  # observations per bucket (not cumulative)
+        self._latency_sum = 0.0
+        self._latency_count = 0
         self._values: dict[str, dict[Labels, float]] = defaultdict(dict)
         for name in HELP:
             for labels in KNOWN_LABELS.get(name, [{}]):
@@ -68,14 +78,41 @@ class Metrics:
             return series.get(_labels(labels), 0)
         return sum(series.values())
 
-    def render(self) -> str:
+    def observe_processing(self, seconds: float) -> None:
+        """One article's processing latency, into the histogram."""
+        for i, bound in enumerate(PROCESSING_BUCKETS):
+            if seconds <= bound:
+                self._latency[i] += 1
+                break
+        self._latency_sum += max(seconds, 0.0)
+        self._latency_count += 1
+
+    def render(self, lag: dict[tuple[str, int], int] | None = None) -> str:
+        """The text format; `lag` is {(topic, partition): messages behind} for the gauge."""
         lines = []
         for name, help_text in HELP.items():
             lines.append(f"# HELP {name} {help_text}")
             lines.append(f"# TYPE {name} counter")
             for labels, value in sorted(self._values[name].items()):
                 lines.append(f"{name}{_format_labels(labels)} {_format_value(value)}")
+        lines.extend(self._render_latency())
+        lines.append(f"# HELP {CONSUMER_LAG} {CONSUMER_LAG_HELP}")
+        lines.append(f"# TYPE {CONSUMER_LAG} gauge")
+        for (topic, partition), behind in sorted((lag or {}).items()):
+            labels = _labels({"topic": topic, "partition": str(partition)})
+            lines.append(f"{CONSUMER_LAG}{_format_labels(labels)} {behind}")
         return "\n".join(lines) + "\n"
+
+    def _render_latency(self) -> list[str]:
+        name, running = PROCESSING_SECONDS, 0
+        lines = [f"# HELP {name} {PROCESSING_HELP}", f"# TYPE {name} histogram"]
+        for bound, count in zip(PROCESSING_BUCKETS, self._latency, strict=True):
+            running += count
+            lines.append(f'{name}_bucket{{le="{bound}"}} {running}')
+        lines.append(f'{name}_bucket{{le="+Inf"}} {self._latency_count}')
+        lines.append(f"{name}_sum {_format_value(round(self._latency_sum, 6))}")
+        lines.append(f"{name}_count {self._latency_count}")
+        return lines
 
 
 def _labels(labels: dict[str, str]) -> Labels:
@@ -129,8 +166,21 @@ def total(samples: dict[tuple[str, Labels], float], name: str, **labels: str) ->
 METRICS = Metrics()  # this process's counters: the agents count into it, /metrics reads it
 
 
+def consumer_lag(assigned, highwater, committed) -> dict[tuple[str, int], int]:
+    """{(topic, partition): highwater - committed offset} for the assigned partitions (pure)."""
+    return {(tp.topic, tp.partition): max(0, highwater(tp) - (committed.get(tp) or 0))
+            for tp in assigned if highwater(tp) is not None}
+
+
+def _worker_lag(app: faust.App) -> dict[tuple[str, int], int]:
+    consumer = app.consumer
+    # Faust keeps the last committed offset per partition; it has no public accessor for it.
+    return consumer_lag(consumer.assignment(), consumer.highwater, consumer._committed_offset)
+
+
 def register_metrics_view(app: faust.App, metrics: Metrics = METRICS) -> None:
     @app.page("/metrics")
     async def metrics_view(self, request):
+        text = metrics.render(lag=_worker_lag(app))
         # aiohttp refuses a charset in content_type=, so the full header goes in headers=.
-        return self.bytes(metrics.render().encode("utf-8"), headers={"Content-Type": CONTENT_TYPE})
+        return self.bytes(text.encode("utf-8"), headers={"Content-Type": CONTENT_TYPE})

@@ -129,3 +129,24 @@ def test_the_worker_is_alive_and_processed_the_good_article_sent_last(run):
 def test_every_dead_letter_read_from_the_broker_matches_its_published_schema(run):
     for record in run["dead_letters"]:
         validate("articles.dlq", {k: v for k, v in record.items() if k != "_key"})
+
+
+def test_metrics_time_every_processed_article_and_show_the_lag_going_to_zero(run):
+    settings = run["settings"]
+    samples = metrics(settings)
+    processed = m.total(samples, m.ARTICLES_PROCESSED)
+    assert samples[(f"{m.PROCESSING_SECONDS}_count", ())] == processed == 12
+    assert samples[(f"{m.PROCESSING_SECONDS}_bucket", (("le", "+Inf"),))] == processed
+
+    def articles_lag(samples) -> float:
+        return m.total(samples, m.CONSUMER_LAG, topic=settings.topic("articles"))
+
+    def lag_reported_and_zero():
+        samples = metrics(settings)
+        reported = any(name == m.CONSUMER_LAG for name, _ in samples)
+        return samples if reported and articles_lag(samples) == 0 else None
+
+    samples = wait_until(lag_reported_and_zero, "the articles lag at 0", timeout=60)
+    partitions = {labels for name, labels in samples if name == m.CONSUMER_LAG
+                  and ("topic", settings.topic("articles")) in labels}
+    assert len(partitions) == settings.partitions  # one worker holds every partition

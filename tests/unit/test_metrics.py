@@ -13,7 +13,8 @@ def test_counters_start_at_zero_with_every_known_reason():
     assert samples[(m.ARTICLES_IN, ())] == 0
     for reason in REASONS:
         assert samples[(m.ARTICLES_DEAD_LETTERED, (("reason", reason),))] == 0
-    assert {name for name, _ in samples} == set(m.HELP)
+    histogram = {f"{m.PROCESSING_SECONDS}_{part}" for part in ("bucket", "sum", "count")}
+    assert {name for name, _ in samples} == set(m.HELP) | histogram
 
 
 def test_render_is_the_text_exposition_format():
@@ -54,3 +55,34 @@ def test_counters_only_go_up_and_names_are_declared():
         metrics.inc(m.ARTICLES_IN, -1)
     with pytest.raises(KeyError):
         metrics.inc("streams_made_up_total")
+
+
+def test_the_processing_histogram_is_cumulative_with_sum_and_count():
+    from streams.metrics import PROCESSING_SECONDS, Metrics, parse
+
+    metrics = Metrics()
+    for seconds in (0.02, 0.3, 0.3, 7.0, 120.0):
+        metrics.observe_processing(seconds)
+    samples = parse(metrics.render())
+
+    def bucket(le: str) -> float:
+        return samples[(f"{PROCESSING_SECONDS}_bucket", (("le", le),))]
+
+    assert [bucket(le) for le in ("0.05", "0.25", "0.5", "5.0", "10.0", "60.0", "+Inf")] == [
+        1, 1, 3, 3, 4, 4, 5]
+    assert samples[(f"{PROCESSING_SECONDS}_count", ())] == 5
+    assert samples[(f"{PROCESSING_SECONDS}_sum", ())] == 127.62
+
+
+def test_consumer_lag_is_highwater_minus_committed_per_assigned_partition():
+    from collections import namedtuple
+
+    from streams.metrics import CONSUMER_LAG, Metrics, consumer_lag, parse
+
+    TP = namedtuple("TP", "topic partition")
+    assigned = [TP("articles", 0), TP("articles", 1), TP("entities", 0)]
+    highwaters = {assigned[0]: 10, assigned[1]: 7, assigned[2]: 3}
+    lag = consumer_lag(assigned, highwaters.get, {assigned[0]: 4, assigned[2]: 3})
+    assert lag == {("articles", 0): 6, ("articles", 1): 7, ("entities", 0): 0}
+    samples = parse(Metrics().render(lag=lag))
+    assert samples[(CONSUMER_LAG, (("partition", "1"), ("topic", "articles")))] == 7

@@ -45,6 +45,19 @@ def extract_batch(
     return results
 
 
+def article_batches(stream, settings: Settings):
+    """Lists of events for the NLP: Faust's `take_events` batches, or with STREAMS_BATCH_SIZE=1
+    one message at a time through the plain event stream, which has no take buffer."""
+    if settings.batch_size == 1:
+        return _one_at_a_time(stream)
+    return stream.take_events(settings.batch_size, within=settings.batch_within)
+
+
+async def _one_at_a_time(stream):
+    async for event in stream.events():
+        yield [event]
+
+
 def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Settings) -> None:
     guard = Guard(app, settings)  # dedupe tables and /metrics counters (streams/reliability.py)
 
@@ -66,7 +79,7 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
         thread so the event loop keeps heartbeats, fetches, sends and the web API going.
         """
         await asyncio.to_thread(default_extractor)  # load the model now, not on the first article
-        async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+        async for events in article_batches(stream, settings):
             guard.hold(events)  # committable only once handled, not when a stop cancels the batch
             parsed = []
             for event in events:

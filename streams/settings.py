@@ -7,10 +7,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name, default)
-
-
 @dataclass(frozen=True)
 class Settings:
     """Every knob of the pipeline. `Settings.from_env()` reads `KAFKA_*` and `STREAMS_*` variables."""
@@ -45,41 +41,16 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         defaults = cls()
-        return cls(
-            bootstrap=_env("KAFKA_BOOTSTRAP", defaults.bootstrap),
-            app_id=_env("STREAMS_APP_ID", defaults.app_id),
-            topic_prefix=_env("STREAMS_TOPIC_PREFIX", defaults.topic_prefix),
-            partitions=int(_env("STREAMS_PARTITIONS", str(defaults.partitions))),
-            small_partitions=int(
-                _env("STREAMS_SMALL_PARTITIONS", str(defaults.small_partitions))
-            ),
-            store=_env("STREAMS_STORE", defaults.store),
-            data_dir=_env("STREAMS_DATA_DIR", defaults.data_dir),
-            web_host=_env("STREAMS_WEB_HOST", defaults.web_host),
-            web_port=int(_env("STREAMS_WEB_PORT", str(defaults.web_port))),
-            processing_guarantee=_env(
-                "STREAMS_PROCESSING_GUARANTEE", defaults.processing_guarantee
-            ),
-            max_article_bytes=int(
-                _env("STREAMS_MAX_ARTICLE_BYTES", str(defaults.max_article_bytes))
-            ),
-            max_article_mentions=int(
-                _env("STREAMS_MAX_ARTICLE_MENTIONS", str(defaults.max_article_mentions))
-            ),
-            dedupe_ttl=float(_env("STREAMS_DEDUPE_TTL", str(defaults.dedupe_ttl))),
-            batch_size=max(1, int(_env("STREAMS_BATCH_SIZE", str(defaults.batch_size)))),
-            batch_within=float(_env("STREAMS_BATCH_WITHIN", str(defaults.batch_within))),
-            rebalance_timeout=float(
-                _env("STREAMS_REBALANCE_TIMEOUT", str(defaults.rebalance_timeout))
-            ),
-            session_timeout=float(_env("STREAMS_SESSION_TIMEOUT", str(defaults.session_timeout))),
-            heartbeat_interval=float(
-                _env("STREAMS_HEARTBEAT_INTERVAL", str(defaults.heartbeat_interval))
-            ),
-            alert_rules=_env("STREAMS_ALERT_RULES", defaults.alert_rules),
-            alert_tick=float(_env("STREAMS_ALERT_TICK", str(defaults.alert_tick))),
-            security=_security_from_env(),
-        )
+        values = {}
+        for name, var in ENV_VARS.items():
+            default = getattr(defaults, name)
+            values[name] = type(default)(os.environ.get(var, default))
+        values["batch_size"] = max(1, values["batch_size"])
+        return cls(**values, security=_security_from_env())
+
+    def to_env(self) -> dict[str, str]:
+        """The variables that make another process (`streams worker`) read these settings."""
+        return {var: str(getattr(self, name)) for name, var in ENV_VARS.items()}
 
     def topic(self, name: str) -> str:
         """The broker-side name of a contract topic (`articles`, `events`, ...)."""
@@ -95,6 +66,31 @@ class Settings:
 
     def describe(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "security"}
+
+
+# Each setting's environment variable (security settings are read by _security_from_env).
+ENV_VARS = {
+    "bootstrap": "KAFKA_BOOTSTRAP",
+    "app_id": "STREAMS_APP_ID",
+    "topic_prefix": "STREAMS_TOPIC_PREFIX",
+    "partitions": "STREAMS_PARTITIONS",
+    "small_partitions": "STREAMS_SMALL_PARTITIONS",
+    "store": "STREAMS_STORE",
+    "data_dir": "STREAMS_DATA_DIR",
+    "web_host": "STREAMS_WEB_HOST",
+    "web_port": "STREAMS_WEB_PORT",
+    "processing_guarantee": "STREAMS_PROCESSING_GUARANTEE",
+    "max_article_bytes": "STREAMS_MAX_ARTICLE_BYTES",
+    "max_article_mentions": "STREAMS_MAX_ARTICLE_MENTIONS",
+    "dedupe_ttl": "STREAMS_DEDUPE_TTL",
+    "batch_size": "STREAMS_BATCH_SIZE",
+    "batch_within": "STREAMS_BATCH_WITHIN",
+    "rebalance_timeout": "STREAMS_REBALANCE_TIMEOUT",
+    "session_timeout": "STREAMS_SESSION_TIMEOUT",
+    "heartbeat_interval": "STREAMS_HEARTBEAT_INTERVAL",
+    "alert_rules": "STREAMS_ALERT_RULES",
+    "alert_tick": "STREAMS_ALERT_TICK",
+}
 
 
 def _security_from_env() -> dict:

@@ -25,20 +25,7 @@ def free_port() -> int:
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes `streams worker` use these settings."""
-    return {
-        **os.environ,
-        "KAFKA_BOOTSTRAP": settings.bootstrap,
-        "STREAMS_APP_ID": settings.app_id,
-        "STREAMS_TOPIC_PREFIX": settings.topic_prefix,
-        "STREAMS_PARTITIONS": str(settings.partitions),
-        "STREAMS_SMALL_PARTITIONS": str(settings.small_partitions),
-        "STREAMS_STORE": settings.store,
-        "STREAMS_DATA_DIR": settings.data_dir,
-        "STREAMS_WEB_HOST": settings.web_host,
-        "STREAMS_WEB_PORT": str(settings.web_port),
-        "STREAMS_BATCH_SIZE": str(settings.batch_size),
-        "STREAMS_BATCH_WITHIN": str(settings.batch_within),
-    }
+    return {**os.environ, **settings.to_env()}
 
 
 class WorkerProcess:

@@ -20,7 +20,7 @@ import pytest
 
 from streams.admin import create_topics
 from streams.corpus import read_articles
-from streams.loadtest.workers import broker_answers, free_port
+from streams.loadtest.workers import broker_answers, free_port, settings_env
 from streams.producer import replay
 from streams.results import collect
 from streams.settings import Settings
@@ -46,25 +46,6 @@ def stream_settings(bootstrap: str, tmp: Path) -> Settings:
     run = uuid.uuid4().hex[:10]
     return replace(Settings(), bootstrap=bootstrap, app_id=f"it-{run}", topic_prefix=f"it-{run}-",
                    data_dir=str(tmp / "state"), web_port=free_port())
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    return {
-        **os.environ,
-        "KAFKA_BOOTSTRAP": settings.bootstrap,
-        "STREAMS_APP_ID": settings.app_id,
-        "STREAMS_TOPIC_PREFIX": settings.topic_prefix,
-        "STREAMS_DATA_DIR": settings.data_dir,
-        "STREAMS_WEB_PORT": str(settings.web_port),
-        "STREAMS_STORE": settings.store,
-        "STREAMS_ALERT_RULES": settings.alert_rules,
-        "STREAMS_ALERT_TICK": str(settings.alert_tick),
-        "STREAMS_PARTITIONS": str(settings.partitions),
-        "STREAMS_PROCESSING_GUARANTEE": settings.processing_guarantee,
-        "STREAMS_MAX_ARTICLE_BYTES": str(settings.max_article_bytes),
-        "STREAMS_MAX_ARTICLE_MENTIONS": str(settings.max_article_mentions),
-        "STREAMS_DEDUPE_TTL": str(settings.dedupe_ttl),
-    }
 
 
 class Worker:

@@ -33,7 +33,10 @@ from streams.messages import event_messages
 from streams.producer import replay
 from streams.topics import EVENTS
 
-pytestmark = pytest.mark.integration
+# Run by `make test-crash`, not `make test`: after a kill -9 the new worker sometimes never
+# finishes recovering one partition's tables, so that partition of `articles` stays paused and
+# the test waits out its timeout (an open bug, README "Reliability"; seen in about half the runs).
+pytestmark = [pytest.mark.integration, pytest.mark.crash]
 
 N = 2000
 

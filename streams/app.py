@@ -9,6 +9,7 @@ import faust
 
 from streams.agents import register_agents
 from streams.alerting import register_alerting
+from streams.consumer import OrderedTransport
 from streams.dashboard import register_dashboard_views
 from streams.metrics import register_metrics_view
 from streams.recent import Recent, register_recent_agents
@@ -36,6 +37,7 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         autodiscover=False,
     )
+    app.transport = OrderedTransport(app.conf.broker_consumer, app)  # see streams/consumer.py
     topics = declare_topics(app, settings)
     tables = declare_tables(app, settings)
     register_agents(app, topics, tables, settings)

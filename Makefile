@@ -28,9 +28,9 @@ demo: install
 test: install browser compose-check
 	$(BIN)/ruff check streams tests ops examples
 	ops/kafka start
-	$(BIN)/python -m pytest -ra -m "not crash"
+	$(BIN)/python -m pytest -ra
 
-## The kill -9 recovery test, apart: it exposes an open recovery hang (README, Reliability).
+## The kill -9 recovery test alone (it is part of `make test` too).
 test-crash: install
 	ops/kafka start
 	$(BIN)/python -m pytest -ra -m crash

@@ -33,9 +33,8 @@ from streams.messages import event_messages
 from streams.producer import replay
 from streams.topics import EVENTS
 
-# Run by `make test-crash`, not `make test`: after a kill -9 the new worker sometimes never
-# finishes recovering one partition's tables, so that partition of `articles` stays paused and
-# the test waits out its timeout (an open bug, README "Reliability"; seen in about half the runs).
+# `make test-crash` runs this module alone. It once hung in about half the runs (a changelog
+# record dropped by Faust's fetch loop left table recovery waiting); streams/consumer.py fixed it.
 pytestmark = [pytest.mark.integration, pytest.mark.crash]
 
 N = 2000

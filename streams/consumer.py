@@ -10,8 +10,10 @@ committed as done. The articles in it are never extracted (seen in the scale-out
 articles per partition after each rebalance). A changelog record dropped the same way leaves
 table recovery waiting for an offset it never receives.
 
-This consumer keeps, per partition, the next offset it must deliver, set by every seek and
-advanced by every delivery, and an epoch that every seek bumps (`streams.delivery`):
+It overrides internals of faust-streaming 0.15.3 (the version pinned in pyproject.toml): check
+it again before moving Faust. This consumer keeps, per partition, the next offset it must
+deliver, set by every seek and advanced by every delivery, and an epoch that every seek bumps
+(`streams.delivery`):
 
 * a record from a fetch that started before the latest seek of its partition is stale: it is
   dropped, and the partition is sought again to the next offset, because that fetch may
@@ -21,7 +23,9 @@ advanced by every delivery, and an epoch that every seek bumps (`streams.deliver
   back to the next offset once; only if a fetch made after that seek still skips the offsets
   is the hole real (transaction markers) and marked done, as Faust does;
 * changelog and other non-committed topics keep Faust's rule: holes are compaction;
-* a record whose delivery a rebalance cut short (the flow suspended) is fetched again.
+* a record whose delivery a rebalance cut short (the flow suspended) is fetched again, and so
+  are the records Faust's fetch drops (the flow stopped, the generation changed, the partition
+  paused) after the position has moved past them.
 """
 
 from __future__ import annotations
@@ -93,8 +97,11 @@ class OrderedConsumer(faust_aiokafka.Consumer):
         generation_id = self.app.consumer_generation_id
         if records is None or self.should_stop:
             return
-        if not self.flow_active:
-            await self.perform_seek()  # as Faust does: everything back to its committed offset
+        if not self.flow_active:  # as Faust does: everything back to its committed offset
+            try:
+                await self.perform_seek()
+            except Exception as exc:
+                log.warning("could not seek back to the committed offsets: %r", exc)
             return
         dropped: set[TP] = set()
         buffered = self._buffered_partitions

@@ -82,7 +82,7 @@ class OrderedConsumer(faust_aiokafka.Consumer):
         await super().on_partitions_assigned(assigned, generation_id)
 
     async def _wait_next_records(self, timeout: float) -> Any:
-        if not self.flow_active:
+        if not self.flow_active:  # Faust waits here too; the epochs are noted after the wait
             await self.wait(self.can_resume_flow)
         self.order.fetch_starts()
         return await super()._wait_next_records(timeout)

@@ -108,7 +108,7 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
             await topics.events_by_subject.send(value=tick, partition=partition)
 
     @app.page("/alerts/state/{key}")
-    @app.table_route(table=tables.alert_state, match_info="key")
+    @app.topic_route(topic=topics.events_by_subject, match_info="key")  # why: streams/views.py
     async def alert_state(self, request, key):
         state = tables.alert_state.get(key)
         if not state:

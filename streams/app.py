@@ -42,7 +42,7 @@ def create_app(settings: Settings) -> faust.App:
     tables = declare_tables(app, settings)
     register_agents(app, topics, tables, settings)
     register_alerting(app, topics, tables, settings)
-    register_views(app, tables)
+    register_views(app, topics, tables)
     register_metrics_view(app)  # GET /metrics: this worker's counters (streams/metrics.py)
     recent = Recent()  # per-worker buffers of the last events and alerts (not tables)
     register_recent_agents(app, topics, recent)

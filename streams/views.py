@@ -5,13 +5,14 @@ from __future__ import annotations
 import faust
 
 from streams.tables import Tables, in_window, top, top_in_window, window_bounds
+from streams.topics import Topics
 
 DEFAULT_TOP = 20
 MAX_TOP = 1000
 OVERALL = "overall"  # ?window=: overall (the default), or a COUNT_WINDOWS name (1h, 1d)
 
 
-def register_views(app: faust.App, tables: Tables) -> None:
+def register_views(app: faust.App, topics: Topics, tables: Tables) -> None:
     @app.page("/health")
     async def health(self, request):
         return self.json({"status": "ok", "app": app.conf.id})
@@ -25,13 +26,16 @@ def register_views(app: faust.App, tables: Tables) -> None:
         return _top(self, request, tables.location_counts, "geonameid", tables.location_windows,
                     tables.location_quads)
 
+    # Routed to the worker that owns the key's partition of `entities`, where the count agent
+    # keeps it. Not `table_route`: it hashes the table's JSON-serialised key ('"SYRMIL"'), while
+    # `entities` is partitioned by the raw key, so with two workers it could ask the wrong one.
     @app.page("/actors/{code}")
-    @app.table_route(table=tables.actor_counts, match_info="code")
+    @app.topic_route(topic=topics.entities, match_info="code")
     async def actor(self, request, code):
         return _one(self, tables.actor_counts, code, "code")
 
     @app.page("/locations/{geonameid}")
-    @app.table_route(table=tables.location_counts, match_info="geonameid")
+    @app.topic_route(topic=topics.entities, match_info="geonameid")
     async def location(self, request, geonameid):
         return _one(self, tables.location_counts, geonameid, "geonameid")
 

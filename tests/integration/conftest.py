@@ -123,24 +123,17 @@ def seed_results(pipeline):
 
 
 @pytest.fixture(scope="module")
-def start_worker(kafka_bootstrap, tmp_path_factory):
+def start_worker(fresh_settings, new_worker):
     """A factory for a module's own worker: `start_worker("name", alert_rules=..., ...)` makes
     fresh unique settings with those changes, creates the topics, starts a worker and returns
     the settings. The workers stop when the module is done."""
-    workers: list[Worker] = []
 
     def start(name: str, **changes) -> Settings:
-        tmp = tmp_path_factory.mktemp(name)
-        settings = replace(stream_settings(kafka_bootstrap, tmp), **changes)
-        asyncio.run(create_topics(settings))
-        worker = Worker(settings, tmp / "worker.log")
-        workers.append(worker)
-        worker.start()
+        settings = fresh_settings(name, **changes)
+        new_worker(settings, name).start()
         return settings
 
-    yield start
-    for worker in workers:
-        worker.stop()
+    return start
 
 
 @pytest.fixture(scope="module")

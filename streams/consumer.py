@@ -68,6 +68,7 @@ class OrderedConsumer(faust_aiokafka.Consumer):
             if offset is None or offset < 0:  # no commit yet: where the reset policy put it
                 offset = await self.position(tp)
             self.order.sought(tp, offset)  # fetches that started during the seek are stale
+            self._read_offset[tp] = offset if offset else None
         self._committed_offset.update(
             {tp: offset if offset else None for tp, offset in committed.items()
              if offset is not None})
@@ -169,6 +170,7 @@ class OrderedConsumer(faust_aiokafka.Consumer):
                             continue
                         # Before the await: a seek during the callback must not be undone.
                         self.order.delivering(tp, message.offset)
+                        self._read_offset[tp] = message.offset
                         if commit_every is not None and self._n_acked >= commit_every:
                             self._n_acked = 0
                             await self.commit()

@@ -45,6 +45,12 @@ def normalize(text: str) -> str:
     return " ".join(words)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def normalize_word(text: str) -> str:
+    """`normalize` for one word's text, remembered: every word of every sentence is looked up."""
+    return normalize(text)
+
+
 def _strip_possessive(word: str) -> str:
     if word.endswith("'s"):
         word = word[:-2]

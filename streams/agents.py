@@ -58,7 +58,8 @@ async def _one_at_a_time(stream):
         yield [event]
 
 
-def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Settings) -> None:
+def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Settings) -> Guard:
+    """The extract and count agents; returns their Guard, which the windowed counts share."""
     guard = Guard(app, settings)  # dedupe tables and /metrics counters (streams/reliability.py)
 
     async def send_dead_letter(event, reason: str, message: str) -> None:
@@ -132,3 +133,5 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
                 continue
             table[mention.key] = guard.stamp(
                 add_mention(current, mention.first_in_article, **details))
+
+    return guard

@@ -7,7 +7,8 @@
   windowed `location_quads_*` tables, updates the subject's alert state (`alert_state`, keyed
   like the topic it reads) and sends what the rules raise; on a tick it closes the windows of
   its partition whose time is up.
-- agent `count_windows` (entities -> `actor_counts_*` / `location_counts_*` windowed tables).
+- agent `count_windows` (entities -> `actor_counts_*` / `location_counts_*` windowed tables),
+  deduplicated like the count agent (`Guard.should_count`, with a ledger of its own).
 - timer `alert_tick` (on the leader only): every STREAMS_ALERT_TICK seconds it sends a tick to
   each partition of events-by-subject. Faust's own `on_window_close` runs only when the next
   event arrives (faust-streaming #250); a tick is a message, so the agent that owns a
@@ -27,6 +28,7 @@ from streams.alerts.rules import Rule, alert_key, subjects_of
 from streams.alerts.tracker import close_due, is_due, observe
 from streams.alerts.windows import Clock, event_time, system_clock
 from streams.models import Alert, SubjectEvent
+from streams.reliability import Guard
 from streams.settings import Settings
 from streams.tables import Tables, add_mention, mention_details
 from streams.topics import Topics
@@ -35,7 +37,7 @@ log = logging.getLogger(__name__)
 
 
 def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: Settings,
-                      clock: Clock = system_clock) -> None:
+                      guard: Guard, clock: Clock = system_clock) -> None:
     @functools.cache
     def rules() -> tuple[Rule, ...]:
         """Loaded once, when the first agent starts (not at import); `streams worker` checks
@@ -98,7 +100,9 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
             details = mention_details(mention)
             for table in windows.values():
                 current = table[mention.key].value()
-                table[mention.key] = add_mention(current, mention.first_in_article, **details)
+                if guard.should_count(mention, current, windowed=True):  # as the count agent
+                    table[mention.key] = guard.stamp(
+                        add_mention(current, mention.first_in_article, **details))
 
     @app.timer(settings.alert_tick, on_leader=True)
     async def alert_tick():

@@ -40,8 +40,8 @@ def create_app(settings: Settings) -> faust.App:
     app.transport = OrderedTransport(app.conf.broker_consumer, app)  # see streams/consumer.py
     topics = declare_topics(app, settings)
     tables = declare_tables(app, settings)
-    register_agents(app, topics, tables, settings)
-    register_alerting(app, topics, tables, settings)
+    guard = register_agents(app, topics, tables, settings)
+    register_alerting(app, topics, tables, settings, guard)
     register_views(app, topics, tables)
     register_metrics_view(app)  # GET /metrics: this worker's counters (streams/metrics.py)
     recent = Recent()  # per-worker buffers of the last events and alerts (not tables)

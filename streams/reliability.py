@@ -1,6 +1,7 @@
 """What the agents call so nothing is lost or double-counted: admission, dedupe, metrics.
 
-`Guard` owns the two dedupe tables (`seen_articles`, `counted_mentions`, see streams/dedupe.py)
+`Guard` owns the dedupe tables (`seen_articles`, `counted_mentions`, `counted_window_mentions`,
+see streams/dedupe.py)
 and counts into the process's Prometheus-style counters (streams/metrics.py). The agents stay
 thin loops: each article is `received`, then `admit`ted (or refused / skipped), its result is
 `check`ed, and it is `processed`; each entities message is counted only if `should_count`.
@@ -60,6 +61,12 @@ class Guard:
                       help="Mentions already counted, by the articles message they came from",
                       options=table_options()),
             settings.dedupe_ttl, interval)
+        # The windowed counts are another agent on the same messages: a ledger of their own.
+        self.window_ledger = MentionLedger(
+            app.Table("counted_window_mentions", default=None, partitions=settings.partitions,
+                      help="Mentions already counted in the windowed counts, by origin",
+                      options=table_options()),
+            settings.dedupe_ttl, interval)
 
     # --- the extract agent -------------------------------------------------------------
 
@@ -117,19 +124,20 @@ class Guard:
 
     # --- the count agent ---------------------------------------------------------------
 
-    def should_count(self, mention, current_value: dict | None) -> bool:
+    def should_count(self, mention, current_value: dict | None, windowed: bool = False) -> bool:
         """True to count the current entities message into `current_value` (call `stamp` on
-        the new value); False when it was counted already."""
+        the new value); False when it was counted already. `windowed`: a value of the windowed
+        counts (its own ledger; the /metrics counters are the overall counts')."""
         event = faust.current_event()
         message = event.message
-        self.ledger.cleanup(message.partition, message.timestamp)
+        ledger = self.window_ledger if windowed else self.ledger
+        ledger.cleanup(message.partition, message.timestamp)
         applied = (current_value or {}).get("applied_offset")
-        if self.ledger.should_count(mention, parse_origin(event.headers), message.partition,
-                                    message.offset, message.timestamp, applied):
-            self.metrics.inc(m.MENTIONS_COUNTED)
-            return True
-        self.metrics.inc(m.MENTIONS_DUPLICATE)
-        return False
+        counted = ledger.should_count(mention, parse_origin(event.headers), message.partition,
+                                      message.offset, message.timestamp, applied)
+        if not windowed:
+            self.metrics.inc(m.MENTIONS_COUNTED if counted else m.MENTIONS_DUPLICATE)
+        return counted
 
     @staticmethod
     def stamp(value: dict) -> dict:

@@ -43,11 +43,14 @@ def expected_counts(article: dict, copies: int) -> dict[tuple[str, str], dict[st
     return counts
 
 
-def served_counts(settings: Settings) -> dict[tuple[str, str], dict[str, int]]:
-    """Every count the worker at settings.web_url serves, in the shape of `expected_counts`."""
-    rows = {("actor", row["code"]): row for row in get_json(settings, "/actors/top?n=1000")}
+def served_counts(settings: Settings, window: str = "overall"
+                  ) -> dict[tuple[str, str], dict[str, int]]:
+    """Every count the worker at settings.web_url serves, in the shape of `expected_counts`;
+    with `window` ("1h", "1d") those of its newest window of that size."""
+    query = f"?n=1000&window={window}"
+    rows = {("actor", row["code"]): row for row in get_json(settings, f"/actors/top{query}")}
     rows.update({("location", str(row["geonameid"])): row
-                 for row in get_json(settings, "/locations/top?n=1000")})
+                 for row in get_json(settings, f"/locations/top{query}")})
     return {key: {"mentions": row["mentions"], "articles": row["articles"]}
             for key, row in rows.items()}
 

@@ -28,9 +28,11 @@ from probes import (
 )
 
 from streams import metrics as m
+from streams.alerts.windows import rfc3339
 from streams.extraction.pipeline import extract
 from streams.messages import event_messages
 from streams.producer import replay
+from streams.tables import COUNT_WINDOWS
 from streams.topics import EVENTS
 
 # `make test-crash` runs this module alone. It once hung in about half the runs (a changelog
@@ -44,7 +46,10 @@ N = 2000
 def run(fresh_settings, new_worker):
     settings = fresh_settings("crash")
     prefix = settings.topic_prefix
-    articles = [{"id": f"{prefix}kill-{n}", "title": "", "body": SHORT_BODY} for n in range(N)]
+    # One publication time for all: every mention falls in the same 1-hour and 1-day window.
+    published = rfc3339(round(time.time()) - 2 * 3600)
+    articles = [{"id": f"{prefix}kill-{n}", "title": "", "body": SHORT_BODY,
+                 "published_at": published} for n in range(N)]
     expected = expected_counts(articles[0], N)
     one = extract(articles[0])
     expected_events = {f"{a['id']}:{i}" for a in articles for i in range(len(one["events"]))}
@@ -77,6 +82,7 @@ def run(fresh_settings, new_worker):
           f"{len(events)} messages, {len(event_ids)} distinct ids, "
           f"{sum(c - 1 for c in event_ids.values())} duplicates (at-least-once)")
     return {"settings": settings, "expected": expected, "served": served_counts(settings),
+            "windows": {window: served_counts(settings, window) for window in COUNT_WINDOWS},
             "samples": samples, "processed_before": processed_before, "second": second,
             "event_ids": event_ids, "expected_events": expected_events, "seconds": seconds}
 
@@ -89,6 +95,12 @@ def test_the_worker_was_killed_mid_replay(run):
 def test_the_counts_equal_a_clean_run_exactly(run):
     assert run["expected"][("location", "170063")]["mentions"] == 2 * N  # Aleppo, twice a copy
     assert run["served"] == run["expected"]
+
+
+def test_the_windowed_counts_equal_a_clean_run_exactly(run):
+    assert set(run["windows"]) == {"1h", "1d"}
+    for window, served in run["windows"].items():
+        assert served == run["expected"], window
 
 
 def test_no_event_is_lost(run):

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from streams.app import create_app
+from streams.dedupe import ORIGIN_HEADER, origin
 from streams.models import EntityMention, SubjectEvent
 from streams.settings import Settings
 from streams.tables import in_window, top_in_window, window_bounds
@@ -54,6 +55,18 @@ async def test_windowed_counts_use_published_at_else_the_message_timestamp(app):
     daily = {tuple(key[1]): value["mentions"]
              for key, value in app.tables["location_counts_1d"].items()}
     assert daily == {(SEP_4_2016, SEP_4_2016 + 86399.9): 4, (1699920000.0, 1700006399.9): 1}
+
+
+async def test_a_mention_sent_again_is_not_counted_again_in_the_windows(app):
+    # The same mention re-emitted (its article processed again after a crash) carries the same
+    # origin header: the windowed counts skip it, as the overall counts do.
+    async with app.agents["count_windows"].test_context() as agent:
+        for article_offset in (7, 7, 8):
+            await agent.put(mention("a", "2016-09-04T00:10:00Z"), key="170063",
+                            timestamp=INGESTED, headers={ORIGIN_HEADER: origin(0, article_offset)})
+    for name in ("location_counts_1h", "location_counts_1d"):
+        [value] = app.tables[name].values()
+        assert (value["mentions"], value["articles"]) == (2, 2), name
 
 
 async def test_top_in_the_newest_window(app):

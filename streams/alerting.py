@@ -63,16 +63,20 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
         active = rules()
         async for event in stream.events():
             message, now = event.value, clock()
+            alerts: list[dict] = []
             if message.tick is not None:
                 alerts = close_partition(event.message.partition, active, now)
             else:
+                event_id = message.event.get("event_id")
                 if message.subject["kind"] == "location":
-                    count_quad(event.key, message.event["quad_class"])
+                    count_quad(event.key, message.event["quad_class"], event_id)
                 current = tables.alert_state.get(event.key)
-                state, alerts = observe(current, message.subject, message.event,
-                                        message.event_time, active, now)
-                if state["rules"] or current:  # no rule looks at this subject: nothing to keep
-                    tables.alert_state[event.key] = {**state, "partition": event.message.partition}
+                if guard.should_count_event(event.key, event_id, current):  # not counted yet
+                    state, alerts = observe(current, message.subject, message.event,
+                                            message.event_time, active, now)
+                    if state["rules"] or current:  # no rule looks at it: nothing to keep
+                        tables.alert_state[event.key] = guard.stamp(
+                            {**state, "partition": event.message.partition})
             for alert in alerts:
                 await topics.alerts.send(key=alert_key(alert), value=Alert(**alert))
 
@@ -87,10 +91,12 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
                 alerts.extend(raised)
         return alerts
 
-    def count_quad(key: str, quad_class: int) -> None:
+    def count_quad(key: str, quad_class: int, event_id: str | None) -> None:
         for table in tables.location_quads.values():
             current = table[key].value()
-            table[key] = {**current, str(quad_class): current.get(str(quad_class), 0) + 1}
+            if guard.should_count_event(key, event_id, current):
+                table[key] = guard.stamp(
+                    {**current, str(quad_class): current.get(str(quad_class), 0) + 1})
 
     @app.agent(topics.entities, name="count_windows")
     async def count_windows(stream):

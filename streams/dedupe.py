@@ -10,10 +10,12 @@ already be on the broker. Three records make the counts exact anyway:
   and what it re-emits is caught by the ledger. `articles` is keyed by article id, so the table
   is co-partitioned with it (Faust writes each table change to the partition of the event being
   processed; `check_key` refuses messages whose key is not their id).
-* `MentionLedger` (table `counted_mentions`): every entities message carries a header naming the
+* `CountLedger` (table `counted_mentions`): every entities message carries a header naming the
   articles message it came from (`ORIGIN_HEADER`, "partition:offset"); the ledger keeps the
   mentions already counted under that identity, so a mention re-emitted when an article is
-  processed again is not counted twice.
+  processed again is not counted twice. The windowed counts keep their own
+  (`counted_window_mentions`), and the alert agent one of events per subject
+  (`counted_subject_events`, by event id, which an article processed again repeats).
 * `applied_offset` in each count value: the offset of the last entities message counted into
   it, written in the same changelog record as the count itself, so a redelivered entities
   message is never applied twice, whether or not the ledger entry reached the broker.
@@ -102,21 +104,26 @@ def mention_id(article_origin: str, mention: Any) -> str:
     return f"{article_origin}|{mention.kind}|{mention.key}|{mention.field}|{mention.start}"
 
 
-class MentionLedger(_Expiring):
-    """Mention id -> {"partition", "offset", "ts"} of the entities message that counted it."""
+class CountLedger(_Expiring):
+    """Id of what was counted (a mention, an event of a subject) -> {"partition", "offset",
+    "ts"} of the message that counted it."""
 
     def should_count(self, mention: Any, article_origin: str | None, partition: int,
                      offset: int, timestamp: float, applied_offset: int | None) -> bool:
         """True to count this entities message into a value last applied at `applied_offset`."""
+        key = mention_id(article_origin, mention) if article_origin is not None else None
+        return self.should_count_id(key, partition, offset, timestamp, applied_offset)
+
+    def should_count_id(self, key: str | None, partition: int, offset: int, timestamp: float,
+                        applied_offset: int | None) -> bool:
+        """The same for any message that counts the thing `key` names (None: unknown)."""
         if applied_offset is not None and offset <= applied_offset:
-            key = mention_id(article_origin, mention) if article_origin is not None else None
             if key is not None and self.table.get(key) is None:
                 # counted, but its ledger entry did not survive the crash: record it now
                 self.table[key] = {"partition": partition, "offset": offset, "ts": timestamp}
             return False
-        if article_origin is None:  # not from our extract agent: nothing to match it against
+        if key is None:  # not from our extract agent: nothing to match it against
             return True
-        key = mention_id(article_origin, mention)
         entry = self.table.get(key)
         if entry is not None and (entry["partition"], entry["offset"]) == (partition, offset):
             return True  # recorded, but the count itself did not survive: count it now

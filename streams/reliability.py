@@ -1,7 +1,7 @@
 """What the agents call so nothing is lost or double-counted: admission, dedupe, metrics.
 
 `Guard` owns the dedupe tables (`seen_articles`, `counted_mentions`, `counted_window_mentions`,
-see streams/dedupe.py)
+`counted_subject_events`, see streams/dedupe.py)
 and counts into the process's Prometheus-style counters (streams/metrics.py). The agents stay
 thin loops: each article is `received`, then `admit`ted (or refused / skipped), its result is
 `check`ed, and it is `processed`; each entities message is counted only if `should_count`.
@@ -19,7 +19,7 @@ from faust import streams as faust_streams
 
 from streams import metrics as m
 from streams.articles import check_key, check_mentions
-from streams.dedupe import ORIGIN_HEADER, MentionLedger, SeenArticles, origin, parse_origin
+from streams.dedupe import ORIGIN_HEADER, CountLedger, SeenArticles, origin, parse_origin
 from streams.messages import coded_entities
 from streams.settings import Settings
 from streams.storage import table_options
@@ -56,15 +56,20 @@ class Guard:
                       help="Article id -> the first message that carried it (dedupe)",
                       options=table_options()),
             settings.dedupe_ttl, interval)
-        self.ledger = MentionLedger(
+        self.ledger = CountLedger(
             app.Table("counted_mentions", default=None, partitions=settings.partitions,
                       help="Mentions already counted, by the articles message they came from",
                       options=table_options()),
             settings.dedupe_ttl, interval)
         # The windowed counts are another agent on the same messages: a ledger of their own.
-        self.window_ledger = MentionLedger(
+        self.window_ledger = CountLedger(
             app.Table("counted_window_mentions", default=None, partitions=settings.partitions,
                       help="Mentions already counted in the windowed counts, by origin",
+                      options=table_options()),
+            settings.dedupe_ttl, interval)
+        self.event_ledger = CountLedger(
+            app.Table("counted_subject_events", default=None, partitions=settings.partitions,
+                      help="Events already counted per actor or place (alert windows, quads)",
                       options=table_options()),
             settings.dedupe_ttl, interval)
 
@@ -138,6 +143,19 @@ class Guard:
         if not windowed:
             self.metrics.inc(m.MENTIONS_COUNTED if counted else m.MENTIONS_DUPLICATE)
         return counted
+
+    def should_count_event(self, subject_key: str, event_id: str | None,
+                           current_value: dict | None) -> bool:
+        """The same for the current events-by-subject message: False when this event was
+        counted for this subject already. Event ids are `{article_id}:{n}`, so the copies an
+        article re-emits when it is processed again carry the same id."""
+        event = faust.current_event()
+        message = event.message
+        self.event_ledger.cleanup(message.partition, message.timestamp)
+        applied = (current_value or {}).get("applied_offset")
+        return self.event_ledger.should_count_id(
+            f"{subject_key}|{event_id}" if event_id else None, message.partition, message.offset,
+            message.timestamp, applied)
 
     @staticmethod
     def stamp(value: dict) -> dict:

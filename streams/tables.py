@@ -112,8 +112,10 @@ def top_in_window(table: faust.Table, n: int) -> list[tuple[str, dict, tuple[flo
 
 
 def in_window(table: faust.Table, key: str, window_range: tuple[float, float]) -> dict:
-    """A key's value in one window (the Table behind a windowed one; {} when it has none)."""
-    return table.get((key, tuple(window_range))) or {}
+    """A key's value in one window (the Table behind a windowed one; {} when it has none),
+    without the dedupe bookkeeping (`applied_offset`, streams/reliability.py)."""
+    value = table.get((key, tuple(window_range))) or {}
+    return {name: count for name, count in value.items() if name != "applied_offset"}
 
 
 def window_bounds(window_range: tuple[float, float]) -> dict[str, str]:

@@ -19,6 +19,7 @@ import pytest
 from probes import (
     SHORT_BODY,
     expected_counts,
+    get_json,
     lag,
     metrics,
     read_all,
@@ -42,6 +43,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.crash]
 N = 2000
 
 
+def served_quads(settings) -> dict[str, dict[str, int]]:
+    """Events per place and quad class in the worker's newest 1-hour window (places with any)."""
+    rows = get_json(settings, "/locations/top?n=1000&window=1h")
+    return {str(row["geonameid"]): row["quad_classes"] for row in rows if row["quad_classes"]}
+
+
 @pytest.fixture(scope="module")
 def run(fresh_settings, new_worker):
     settings = fresh_settings("crash")
@@ -54,6 +61,10 @@ def run(fresh_settings, new_worker):
     one = extract(articles[0])
     expected_events = {f"{a['id']}:{i}" for a in articles for i in range(len(one["events"]))}
     assert event_messages(articles[0], one)  # the short article codes events too
+    expected_quads: dict[str, dict[str, int]] = {}  # place -> quad class -> events, 1h window
+    for event in one["events"]:
+        quads = expected_quads.setdefault(str(event["location"]["geonameid"]), {})
+        quads[str(event["quad_class"])] = quads.get(str(event["quad_class"]), 0) + N
 
     started = time.monotonic()
     first = new_worker(settings, "crash-first")
@@ -74,6 +85,9 @@ def run(fresh_settings, new_worker):
     events = asyncio.run(read_all(settings, EVENTS, timeout=120))
     seconds = time.monotonic() - started
     event_ids = Counter(event["event_id"] for event in events)
+    deadline = time.monotonic() + 60  # the alert agent follows `events` a little behind
+    while (quads := served_quads(settings)) != expected_quads and time.monotonic() < deadline:
+        time.sleep(0.5)
     print(f"\nkill -9 after {processed_before:.0f}/{N} articles processed; "
           f"{uncommitted} messages uncommitted at the kill; the new worker read "
           f"{m.total(samples, m.ARTICLES_IN):.0f} articles, skipped "
@@ -83,6 +97,7 @@ def run(fresh_settings, new_worker):
           f"{sum(c - 1 for c in event_ids.values())} duplicates (at-least-once)")
     return {"settings": settings, "expected": expected, "served": served_counts(settings),
             "windows": {window: served_counts(settings, window) for window in COUNT_WINDOWS},
+            "quads": quads, "expected_quads": expected_quads,
             "samples": samples, "processed_before": processed_before, "second": second,
             "event_ids": event_ids, "expected_events": expected_events, "seconds": seconds}
 
@@ -101,6 +116,11 @@ def test_the_windowed_counts_equal_a_clean_run_exactly(run):
     assert set(run["windows"]) == {"1h", "1d"}
     for window, served in run["windows"].items():
         assert served == run["expected"], window
+
+
+def test_the_events_per_place_and_quad_class_equal_a_clean_run_exactly(run):
+    assert run["expected_quads"]["170063"]  # the events happen at Aleppo
+    assert run["quads"] == run["expected_quads"]
 
 
 def test_no_event_is_lost(run):

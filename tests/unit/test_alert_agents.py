@@ -86,6 +86,20 @@ async def test_top_in_the_newest_window(app):
         "170063"]
 
 
+async def test_an_event_sent_again_is_counted_once_per_subject(app):
+    # After a crash an article's events are sent again with the same ids (`{article_id}:{n}`).
+    async with app.agents["alert"].test_context() as agent:
+        for article_id in ("a", "a", "b"):
+            event = {"event_id": f"{article_id}:0", "article_id": article_id, "quad_class": 4}
+            await agent.put(SubjectEvent(subject=ALEPPO, event=event, event_time=SEP_4_2016),
+                            key="170063", partition=2)
+        state = app.tables["alert_state"]["170063"]
+    quads = app.tables["location_quads_1h"]
+    assert in_window(quads, "170063", (SEP_4_2016, SEP_4_2016 + 3599.9)) == {"4": 2}
+    window = state["rules"]["many"]["windows"][str(int(SEP_4_2016))]
+    assert (window["count"], window["event_ids"]) == (2, ["a:0", "b:0"])
+
+
 async def test_the_alert_agent_counts_quad_classes_and_keeps_state_per_partition(app):
     state = app.tables["alert_state"]
     start = str(int(SEP_4_2016))

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from streams.dedupe import MentionLedger, SeenArticles, mention_id, origin, parse_origin
+from streams.dedupe import CountLedger, SeenArticles, mention_id, origin, parse_origin
 from streams.reliability import cleanup_interval
 
 TTL = 100.0
@@ -17,8 +17,8 @@ def seen(table=None) -> SeenArticles:
     return SeenArticles({} if table is None else table, TTL, 10.0)
 
 
-def ledger(table=None) -> MentionLedger:
-    return MentionLedger({} if table is None else table, TTL, 10.0)
+def ledger(table=None) -> CountLedger:
+    return CountLedger({} if table is None else table, TTL, 10.0)
 
 
 def mention(start=0, key="170063"):

@@ -51,27 +51,22 @@ class Guard:
         self.settings = settings
         self.metrics = metrics
         interval = cleanup_interval(settings.dedupe_ttl)
-        self.seen = SeenArticles(
-            app.Table("seen_articles", default=None, partitions=settings.partitions,
-                      help="Article id -> the first message that carried it (dedupe)",
-                      options=table_options()),
-            settings.dedupe_ttl, interval)
-        self.ledger = CountLedger(
-            app.Table("counted_mentions", default=None, partitions=settings.partitions,
-                      help="Mentions already counted, by the articles message they came from",
-                      options=table_options()),
-            settings.dedupe_ttl, interval)
+
+        def expiring(kind, name: str, help_text: str):
+            table = app.Table(name, default=None, partitions=settings.partitions,
+                              help=help_text, options=table_options())
+            return kind(table, settings.dedupe_ttl, interval)
+
+        self.seen = expiring(SeenArticles, "seen_articles",
+                             "Article id -> the first message that carried it (dedupe)")
+        self.ledger = expiring(CountLedger, "counted_mentions",
+                               "Mentions already counted, by the articles message they came from")
         # The windowed counts are another agent on the same messages: a ledger of their own.
-        self.window_ledger = CountLedger(
-            app.Table("counted_window_mentions", default=None, partitions=settings.partitions,
-                      help="Mentions already counted in the windowed counts, by origin",
-                      options=table_options()),
-            settings.dedupe_ttl, interval)
-        self.event_ledger = CountLedger(
-            app.Table("counted_subject_events", default=None, partitions=settings.partitions,
-                      help="Events already counted per actor or place (alert windows, quads)",
-                      options=table_options()),
-            settings.dedupe_ttl, interval)
+        self.window_ledger = expiring(CountLedger, "counted_window_mentions",
+                                      "Mentions already counted in the windowed counts, by origin")
+        self.event_ledger = expiring(CountLedger, "counted_subject_events",
+                                     "Events already counted per actor or place (alert windows, "
+                                     "quads)")
 
     # --- the extract agent -------------------------------------------------------------
 

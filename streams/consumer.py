@@ -65,8 +65,11 @@ class OrderedConsumer(faust_aiokafka.Consumer):
         await super().seek_wait(partitions)
 
     async def perform_seek(self) -> None:
-        """Faust's seek of every assigned partition to its committed offset."""
-        tps = self.assignment()
+        """Faust's seek of the stream partitions to their committed offsets. Changelog
+        partitions are left to the table recovery, which seeks them itself (aiokafka's
+        `seek_to_committed` leaves them alone too: nothing is committed for them); seeking
+        one to a position taken before the recovery's seek left the recovery waiting."""
+        tps = {tp for tp in self.assignment() if self.app.topics.acks_enabled_for(tp.topic)}
         # without a commit: where delivery stopped, else where the reset policy put it
         resume = {tp: self.order.next_offset.get(tp) for tp in tps}
         unknown = [tp for tp, offset in resume.items() if offset is None]

@@ -18,10 +18,10 @@ deliver, set by every seek and advanced by every delivery, and an epoch that eve
 * a record from a fetch that started before the latest seek of its partition is stale: it is
   dropped, and the partition is sought again to the next offset, because that fetch may
   already have moved the position past records nobody delivered;
-* nothing is delivered while a partition is being sought to its committed offset (one request
-  per partition, so it can take a while on a busy broker): the fetcher goes on reading from the
-  positions already set, and the order does not know them yet. At the end every partition is
-  sought again, once the order knows where;
+* nothing is delivered while a stream partition is being sought to its committed offset (one
+  request per partition, so it can take a while on a busy broker): the fetcher goes on reading
+  from the positions already set, and the order does not know them yet. At the end every such
+  partition is sought again, once the order knows where (changelogs are the recovery's to seek);
 * a record below the next offset was delivered already: dropped;
 * a record above it on a topic whose offsets are committed (a hole) makes the consumer seek
   back to the next offset once; only if a fetch made after that seek still skips the offsets

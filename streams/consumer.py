@@ -81,8 +81,7 @@ class OrderedConsumer(faust_aiokafka.Consumer):
         except Exception:  # read on from where delivery stopped rather than not at all
             await self.seek_wait(self._still_assigned(resume))
             raise
-        offsets = {tp: offset if offset is not None and offset >= 0 else resume[tp]
-                   for tp, offset in {**resume, **committed}.items() if tp in resume}
+        offsets = {tp: _committed_or(committed.get(tp), resume[tp]) for tp in resume}
         # Again, now telling the order first: fetches made meanwhile moved the positions. Every
         # partition still assigned leaves the seek (the revoked ones were forgotten already).
         await self.seek_wait(self._still_assigned(offsets))
@@ -223,6 +222,11 @@ class OrderedConsumer(faust_aiokafka.Consumer):
             raise
         finally:
             self.diag.unset_flag(CONSUMER_FETCHING)
+
+
+def _committed_or(committed: int | None, resume: int) -> int:
+    """The committed offset, or `resume` where the partition has none."""
+    return committed if committed is not None and committed >= 0 else resume
 
 
 class OrderedTransport(faust_aiokafka.Transport):

@@ -104,6 +104,11 @@ def mention_id(article_origin: str, mention: Any) -> str:
     return f"{article_origin}|{mention.kind}|{mention.key}|{mention.field}|{mention.start}"
 
 
+def ledger_key(article_origin: str | None, mention: Any) -> str | None:
+    """The mention's ledger key; None for a message without an origin (not from our agent)."""
+    return mention_id(article_origin, mention) if article_origin is not None else None
+
+
 class CountLedger(_Expiring):
     """Id of what was counted (a mention, an event of a subject) -> {"partition", "offset",
     "ts"} of the message that counted it."""
@@ -111,8 +116,8 @@ class CountLedger(_Expiring):
     def should_count(self, mention: Any, article_origin: str | None, partition: int,
                      offset: int, timestamp: float, applied_offset: int | None) -> bool:
         """True to count this entities message into a value last applied at `applied_offset`."""
-        key = mention_id(article_origin, mention) if article_origin is not None else None
-        return self.should_count_id(key, partition, offset, timestamp, applied_offset)
+        return self.should_count_id(ledger_key(article_origin, mention), partition, offset,
+                                    timestamp, applied_offset)
 
     def should_count_id(self, key: str | None, partition: int, offset: int, timestamp: float,
                         applied_offset: int | None) -> bool:

@@ -19,7 +19,14 @@ from faust import streams as faust_streams
 
 from streams import metrics as m
 from streams.articles import check_key, check_mentions
-from streams.dedupe import ORIGIN_HEADER, CountLedger, SeenArticles, origin, parse_origin
+from streams.dedupe import (
+    ORIGIN_HEADER,
+    CountLedger,
+    SeenArticles,
+    ledger_key,
+    origin,
+    parse_origin,
+)
 from streams.messages import coded_entities
 from streams.settings import Settings
 from streams.storage import table_options
@@ -128,13 +135,9 @@ class Guard:
         """True to count the current entities message into `current_value` (call `stamp` on
         the new value); False when it was counted already. `windowed`: a value of the windowed
         counts (its own ledger; the /metrics counters are the overall counts')."""
-        event = faust.current_event()
-        message = event.message
-        ledger = self.window_ledger if windowed else self.ledger
-        ledger.cleanup(message.partition, message.timestamp)
-        applied = (current_value or {}).get("applied_offset")
-        counted = ledger.should_count(mention, parse_origin(event.headers), message.partition,
-                                      message.offset, message.timestamp, applied)
+        key = ledger_key(parse_origin(faust.current_event().headers), mention)
+        counted = self._first_time(self.window_ledger if windowed else self.ledger, key,
+                                   current_value)
         if not windowed:
             self.metrics.inc(m.MENTIONS_COUNTED if counted else m.MENTIONS_DUPLICATE)
         return counted
@@ -144,13 +147,16 @@ class Guard:
         """The same for the current events-by-subject message: False when this event was
         counted for this subject already. Event ids are `{article_id}:{n}`, so the copies an
         article re-emits when it is processed again carry the same id."""
-        event = faust.current_event()
-        message = event.message
-        self.event_ledger.cleanup(message.partition, message.timestamp)
-        applied = (current_value or {}).get("applied_offset")
-        return self.event_ledger.should_count_id(
-            f"{subject_key}|{event_id}" if event_id else None, message.partition, message.offset,
-            message.timestamp, applied)
+        return self._first_time(self.event_ledger,
+                                f"{subject_key}|{event_id}" if event_id else None, current_value)
+
+    @staticmethod
+    def _first_time(ledger: CountLedger, key: str | None, current_value: dict | None) -> bool:
+        """The ledger's verdict on the current message (`CountLedger.should_count_id`)."""
+        message = faust.current_event().message
+        ledger.cleanup(message.partition, message.timestamp)
+        return ledger.should_count_id(key, message.partition, message.offset, message.timestamp,
+                                      (current_value or {}).get("applied_offset"))
 
     @staticmethod
     def stamp(value: dict) -> dict:

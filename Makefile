@@ -26,7 +26,7 @@ demo: install
 
 ## Unit tests, then integration tests against the real broker (started if needed).
 test: install browser compose-check
-	$(BIN)/ruff check streams tests ops examples
+	$(BIN)/ruff check streams tests ops bench build_data examples
 	ops/kafka start
 	$(BIN)/python -m pytest -ra
 
@@ -51,10 +51,10 @@ browser:
 	  $$SUDO apt-get update -q && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
 
-## Rebuild streams/web/world.json (committed) from Natural Earth data in the geopandas 0.14 wheel.
+## Rebuild streams/http/assets/world.json (committed) from Natural Earth data in the geopandas 0.14 wheel.
 basemap: install
 	$(BIN)/pip download --quiet --no-deps --dest var/basemap geopandas==0.14.4
-	$(BIN)/python ops/build_basemap.py var/basemap/geopandas-0.14.4-py3-none-any.whl
+	$(BIN)/python build_data/basemap.py var/basemap/geopandas-0.14.4-py3-none-any.whl
 
 ## A load test on its own topics: a worker, the seed 200 times, a report and a plot under
 ## var/loadtest/<timestamp>/. E.g. make loadtest LOADTEST="--corpus ../shared/eval/articles_geovirus.jsonl"
@@ -68,7 +68,7 @@ loadtest: install
 bench: install
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	ops/kafka start
-	$(BIN)/python ops/bench_pipeline.py all
+	$(BIN)/python bench/pipeline.py all
 
 up: install
 	ops/kafka start
@@ -80,7 +80,7 @@ down:
 	ops/kafka stop
 
 lint: install
-	$(BIN)/ruff check streams tests ops
+	$(BIN)/ruff check streams tests ops bench build_data examples
 
 clean: down
 	rm -rf var

@@ -30,13 +30,13 @@ from aiokafka.admin import AIOKafkaAdminClient
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streams import metrics as m  # noqa: E402
-from streams.admin import create_topics  # noqa: E402
-from streams.corpus import read_articles  # noqa: E402
+from streams.http import metrics as m  # noqa: E402
 from streams.loadtest.probes import parse_status_rss  # noqa: E402
 from streams.loadtest.workers import WorkerProcess, ensure_broker  # noqa: E402
-from streams.producer import copies, replay  # noqa: E402
 from streams.settings import Settings  # noqa: E402
+from streams.tools.admin import create_topics  # noqa: E402
+from streams.tools.corpus import read_articles  # noqa: E402
+from streams.tools.replay import copies, replay  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:

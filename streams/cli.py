@@ -117,7 +117,7 @@ def run_worker(args, settings: Settings) -> int:
     from streams.alerts.config import load_rules
 
     load_rules(settings.alert_rules)  # a bad rules file stops here with its reason (a ValueError)
-    from streams.app import app
+    from streams.runtime.app import app
 
     extra = [a for a in args.faust_args if a != "--"]
     sys.argv = ["streams", "worker", *(extra or ["-l", "info"])]
@@ -126,7 +126,7 @@ def run_worker(args, settings: Settings) -> int:
 
 
 def run_topics(args, settings: Settings) -> int:
-    from streams.admin import create_topics
+    from streams.tools.admin import create_topics
 
     for topic, state in asyncio.run(create_topics(settings)).items():
         print(f"{topic}: {state}")
@@ -134,8 +134,8 @@ def run_topics(args, settings: Settings) -> int:
 
 
 def run_replay(args, settings: Settings) -> int:
-    from streams.corpus import read_articles
-    from streams.producer import copies, replay
+    from streams.tools.corpus import read_articles
+    from streams.tools.replay import copies, replay
 
     articles = list(read_articles(args.path))
     total = None if args.loop else len(articles) * args.repeat
@@ -169,8 +169,8 @@ def run_loadtest(args, settings: Settings) -> int:
 def run_extract(args, settings: Settings) -> int:
     import orjson
 
-    from streams.corpus import read_articles
     from streams.extraction.pipeline import extract
+    from streams.tools.corpus import read_articles
 
     out = sys.stdout.buffer
     for article in read_articles(args.path):
@@ -180,14 +180,14 @@ def run_extract(args, settings: Settings) -> int:
 
 
 def run_show(args, settings: Settings) -> int:
-    from streams.show import show
+    from streams.tools.show import show
 
     return asyncio.run(show(args.path, settings, timeout=args.timeout, n=args.n))
 
 
 def run_tail(args, settings: Settings) -> int:
-    from streams.filters import parse_filter
-    from streams.tail import tail
+    from streams.tools.filters import parse_filter
+    from streams.tools.tail import tail
 
     where = parse_filter(args.where)  # a bad expression fails before Kafka is contacted
     asyncio.run(tail(settings, args.topic, where=where, from_beginning=args.from_beginning,

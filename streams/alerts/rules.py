@@ -28,7 +28,7 @@ KINDS = ("spike", "threshold", "watchlist")
 SEVERITIES = ("info", "warning", "critical")
 SUBJECT_KINDS = ("actor", "location")
 EVIDENCE_CAP = 50  # ids of each kind an alert carries at most (alerts.v1.json says 50)
-SCHEMA_VERSION = 1  # streams/schemas/alerts.v1.json (streams.models would import Faust)
+SCHEMA_VERSION = 1  # contract/json_schemas/alerts.v1.json (contract.models would import Faust)
 
 
 @dataclass(frozen=True)

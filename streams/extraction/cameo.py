@@ -1,6 +1,6 @@
 """The CAMEO event code table: names, Goldstein scores, quad classes and PLOVER types.
 
-The table (streams/data/cameo_codes.tsv) is built by ops/build_cameo_table.py, which documents
+The table (streams/data/cameo_codes.tsv) is built by build_data/cameo_table.py, which documents
 where each column comes from. It is read once, on first use.
 """
 

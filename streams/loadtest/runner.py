@@ -15,14 +15,14 @@ import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from streams.corpus import read_articles
+from streams.contract.topics import ARTICLES, DEAD_LETTERS, ENTITIES, EVENTS, partitions_for
 from streams.loadtest import stats
 from streams.loadtest.probes import LagProbe, ProcessSampler
 from streams.loadtest.report import build_report, table
 from streams.loadtest.workers import WorkerProcess, broker_pid, ensure_broker
-from streams.producer import COMPRESSION, copies, iso_utc, make_producer, replay
 from streams.settings import Settings
-from streams.topics import ARTICLES, DEAD_LETTERS, ENTITIES, EVENTS, partitions_for
+from streams.tools.corpus import read_articles
+from streams.tools.replay import COMPRESSION, copies, iso_utc, make_producer, replay
 
 
 @dataclass
@@ -157,7 +157,7 @@ async def delete_topics(settings: Settings) -> None:
 
 async def run(config: LoadConfig, settings: Settings) -> dict[str, Any]:
     """The whole test; returns the report (also written to <out>/<timestamp>/report.json)."""
-    from streams.admin import create_topics
+    from streams.tools.admin import create_topics
 
     articles = list(read_articles(config.corpus))
     if not articles:

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from streams.admin import create_topics
-from streams.corpus import read_articles
 from streams.loadtest.workers import broker_answers, free_port, settings_env
-from streams.producer import replay
-from streams.results import collect
 from streams.settings import Settings
+from streams.tools.admin import create_topics
+from streams.tools.corpus import read_articles
+from streams.tools.replay import replay
+from streams.tools.results import collect
 
 ROOT = Path(__file__).resolve().parents[2]
 

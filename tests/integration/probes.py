@@ -20,12 +20,12 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from aiokafka.protocol.group import MemberAssignment
 
-from streams import metrics as m
+from streams.contract.messages import entity_messages
+from streams.contract.topics import ARTICLES, ENTITIES, partitions_for
 from streams.extraction.pipeline import extract
-from streams.messages import entity_messages
-from streams.producer import make_producer
+from streams.http import metrics as m
 from streams.settings import Settings
-from streams.topics import ARTICLES, ENTITIES, partitions_for
+from streams.tools.replay import make_producer
 
 # Two sentences naming Aleppo and the rebels: cheap to extract, so thousands run in a test.
 SHORT_BODY = ("Syrian government forces attacked rebels in Aleppo on Sunday. "

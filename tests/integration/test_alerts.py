@@ -25,11 +25,11 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from streams.alerts.rules import alert_id
 from streams.alerts.windows import Window, rfc3339
-from streams.corpus import read_articles
+from streams.contract.schemas import validate
+from streams.contract.topics import ALERTS, ARTICLES
 from streams.extraction.pipeline import extract
-from streams.producer import make_producer
-from streams.schemas import validate
-from streams.topics import ALERTS, ARTICLES
+from streams.tools.corpus import read_articles
+from streams.tools.replay import make_producer
 
 pytestmark = pytest.mark.integration
 

@@ -18,13 +18,13 @@ import pytest
 from bad_inputs import DEAD_LETTER, PROCESSED, bad_inputs, good_article
 from probes import metrics, read_all, send_raw, wait_until
 
-from streams import metrics as m
-from streams.articles import parse_article
+from streams.contract.articles import parse_article
+from streams.contract.messages import DLQ_MAX_ORIGINAL_BYTES, coded_entities
+from streams.contract.schemas import validate
+from streams.contract.topics import DEAD_LETTERS
 from streams.extraction.pipeline import extract
-from streams.messages import DLQ_MAX_ORIGINAL_BYTES, coded_entities
-from streams.results import collect
-from streams.schemas import validate
-from streams.topics import DEAD_LETTERS
+from streams.http import metrics as m
+from streams.tools.results import collect
 
 pytestmark = pytest.mark.integration
 

@@ -14,8 +14,8 @@ import time
 import pytest
 from probes import SHORT_BODY, expected_counts, metrics, served_counts, settled, wait_until
 
-from streams import metrics as m
-from streams.producer import replay
+from streams.http import metrics as m
+from streams.tools.replay import replay
 
 pytestmark = pytest.mark.integration
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from streams.schemas import validate
+from streams.contract.schemas import validate
 
 pytestmark = pytest.mark.integration
 

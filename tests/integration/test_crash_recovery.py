@@ -6,7 +6,7 @@ no shutdown, no last commit, no flush. A new worker on the same state folder and
 group takes over. The clean expectation is 2,000 times what the extractor reports for one
 copy. The worker runs at least once (STREAMS_PROCESSING_GUARANTEE's default; see README,
 Reliability, for why not exactly_once): the articles after the last commit are processed
-again, and the dedupe records (streams/dedupe.py) keep them from being counted twice.
+again, and the dedupe records (streams/runtime/dedupe.py) keep them from being counted twice.
 """
 
 from __future__ import annotations
@@ -28,16 +28,16 @@ from probes import (
     wait_until,
 )
 
-from streams import metrics as m
 from streams.alerts.windows import rfc3339
+from streams.contract.messages import event_messages
+from streams.contract.topics import EVENTS
 from streams.extraction.pipeline import extract
-from streams.messages import event_messages
-from streams.producer import replay
-from streams.tables import COUNT_WINDOWS
-from streams.topics import EVENTS
+from streams.http import metrics as m
+from streams.runtime.tables import COUNT_WINDOWS
+from streams.tools.replay import replay
 
 # `make test-crash` runs this module alone. It once hung in about half the runs (a changelog
-# record dropped by Faust's fetch loop left table recovery waiting); streams/consumer.py fixed it.
+# record dropped by Faust's fetch loop left table recovery waiting); the ordered consumer fixed it.
 pytestmark = [pytest.mark.integration, pytest.mark.crash]
 
 N = 2000

@@ -13,8 +13,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from streams.contract.schemas import validate
 from streams.geo import haversine_km
-from streams.schemas import validate
 
 pytestmark = pytest.mark.integration
 

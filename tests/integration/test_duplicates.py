@@ -14,11 +14,11 @@ import pytest
 from bad_inputs import STORY
 from probes import location, metrics, read_all, send_raw, settled, wait_until
 
-from streams import metrics as m
-from streams.corpus import read_articles
-from streams.producer import replay
-from streams.results import collect
-from streams.topics import ENTITIES
+from streams.contract.topics import ENTITIES
+from streams.http import metrics as m
+from streams.tools.corpus import read_articles
+from streams.tools.replay import replay
+from streams.tools.results import collect
 
 pytestmark = pytest.mark.integration
 

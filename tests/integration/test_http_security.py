@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from probes import metrics
 
-from streams import metrics as m
-from streams.app import create_app
+from streams.http import metrics as m
+from streams.runtime.app import create_app
 
 pytestmark = pytest.mark.integration
 

@@ -20,8 +20,8 @@ from probes import (
     wait_until,
 )
 
-from streams.corpus import read_articles
-from streams.producer import replay
+from streams.tools.corpus import read_articles
+from streams.tools.replay import replay
 
 pytestmark = pytest.mark.integration
 

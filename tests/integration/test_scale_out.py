@@ -25,8 +25,8 @@ from probes import (
     wait_until,
 )
 
-from streams import metrics as m
-from streams.producer import replay
+from streams.http import metrics as m
+from streams.tools.replay import replay
 
 pytestmark = pytest.mark.integration
 

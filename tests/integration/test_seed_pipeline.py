@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 
 from streams.extraction.pipeline import extract
-from streams.results import wait_for_count
+from streams.tools.results import wait_for_count
 
 pytestmark = pytest.mark.integration
 

@@ -15,8 +15,8 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from streams.admin import create_topics
 from streams.settings import Settings
+from streams.tools.admin import create_topics
 
 pytestmark = pytest.mark.integration
 

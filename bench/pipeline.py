@@ -1,0 +1,280 @@
+"""Benchmarks of the pipeline, each with the ratios measured in the same run.
+
+    python bench/pipeline.py all          # a..e below, one table (what README, Performance shows)
+    python bench/pipeline.py extract      # a. in-process extraction (extract_many in batches)
+    python bench/pipeline.py pipeline [--workers 1 2] [--batch-sizes 1 16]
+    python bench/pipeline.py transport    # d. raw aiokafka produce/consume vs the replay producer
+    python bench/pipeline.py latency --rate N
+
+a. extraction in process, articles/s: the pipeline's limit (the batch path, STREAMS_BATCH_SIZE);
+b. the full pipeline (`streams loadtest`), 1 worker, flat out: ratio to a (target >= 0.85);
+c. 2 workers: ratio to b (the broker and both workers share the machine's cores);
+d. raw produce and consume of the same documents: the transport's limit; the replay producer
+   must reach >= 0.5 of the raw produce rate;
+e. latency at half of b's throughput: p99 < 1 s.
+
+The corpus defaults to ../shared/eval/articles_geovirus.jsonl when it is there (read, never
+copied), else seeds/. The machine is shared: `all` measures a three times, around b and c, and
+uses the median. Results go to var/bench/<timestamp>/bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import orjson  # noqa: E402
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa: E402
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # noqa: E402
+
+from streams.loadtest.runner import LoadConfig, run  # noqa: E402
+from streams.loadtest.stats import format_table  # noqa: E402
+from streams.loadtest.workers import ensure_broker  # noqa: E402
+from streams.settings import Settings  # noqa: E402
+from streams.tools.corpus import read_articles  # noqa: E402
+from streams.tools.replay import LINGER_MS, copies, replay  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "eval" / "articles_geovirus.jsonl"
+TRANSPORT_MESSAGES = 5000
+
+
+def corpus_articles(corpus: str, repeat: int) -> list[dict]:
+    return list(copies(list(read_articles(corpus)), repeat, fresh_ids=True))
+
+
+def bench_extract(articles: list[dict], batch_size: int) -> dict:
+    """a: extract_many over the corpus in batches, after loading the model."""
+    from streams.extraction.pipeline import default_extractor, extract_many
+
+    default_extractor()
+    extract_many(articles[:2])
+    started, cpu = time.perf_counter(), time.process_time()
+    for i in range(0, len(articles), batch_size):
+        extract_many(articles[i:i + batch_size])
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"articles": len(articles), "seconds": seconds, "articles_per_s": len(articles) / seconds,
+            "cpu_ms_per_article": 1000 * cpu / len(articles), "batch_size": batch_size}
+
+
+def bench_pipeline(settings: Settings, corpus: str, repeat: int, workers: int, out: Path,
+                   rate: float | None = None, duration: float | None = None) -> dict:
+    """b, c, e: one `streams loadtest` run; the headline figures."""
+    config = LoadConfig(corpus=corpus, repeat=repeat, workers=workers, rate=rate,
+                        duration=duration, out=str(out), plot=True)
+    report = asyncio.run(run(config, settings))
+    s = report["summary"]
+    return {"workers": workers, "batch_size": settings.batch_size, "rate": rate,
+            "articles": s["articles_completed"], "articles_per_s": s["articles_per_s"],
+            "events_per_s": s["events_per_s"], "latency_s": s["latency_s"],
+            "lag_max": report["lag"]["max"], "processes": report["processes"],
+            "worker_cpu_ms_per_article": s.get("worker_cpu_ms_per_article"),
+            "finished": s["finished"], "report": report["report"], "plot": report.get("plot")}
+
+
+async def bench_transport(settings: Settings, articles: list[dict], rounds: int = 3) -> dict:
+    """d: raw aiokafka produce (pre-serialised values) and consume, vs `replay()`; medians."""
+    articles = list(copies(articles, TRANSPORT_MESSAGES // len(articles) + 1,
+                           fresh_ids=True))[:TRANSPORT_MESSAGES]
+    values = [orjson.dumps(a) for a in articles]
+    run_id = uuid.uuid4().hex[:8]
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap, **settings.security)
+    await admin.start()
+    topics: list[str] = []
+    compressions: list[str | None] = [None, "gzip"]
+    from aiokafka.codec import has_lz4
+
+    if has_lz4():  # aiokafka's lz4 needs the `cramjam` package (not a dependency)
+        compressions.append("lz4")
+    figures: dict[str, list[float]] = {}
+
+    async def new_topic(name: str) -> str:
+        topic = f"bench-{run_id}-{name}"
+        await admin.create_topics([NewTopic(topic, settings.partitions, 1)])
+        topics.append(topic)
+        return topic
+
+    try:
+        # Every topic first, each with one message in: leaders elected before any clock starts.
+        plan = [(round_, kind, compression) for round_ in range(rounds)
+                for kind in ("raw", "replay") for compression in compressions]
+        for round_, kind, compression in plan:
+            await new_topic(f"{kind}-{compression or 'none'}-{round_}-articles")
+        await raw_produce(settings, topics, [b"{}"], None)
+        for round_, kind, compression in plan:
+            label = compression or "none"
+            topic = f"bench-{run_id}-{kind}-{label}-{round_}-articles"
+            if kind == "raw":
+                figures.setdefault(f"raw_produce_{label}", []).append(
+                    await raw_produce(settings, [topic], values, compression))
+                if compression is None:
+                    figures.setdefault("raw_consume", []).append(
+                        await raw_consume(settings, topic, len(values) + 1))
+            else:
+                prefixed = replace(settings, topic_prefix=topic.removesuffix("articles"))
+                report = await replay(articles, prefixed, compression=compression)
+                figures.setdefault(f"replay_{label}", []).append(report.rate)
+    finally:
+        await admin.delete_topics(topics)
+        await admin.close()
+    result = {name: statistics.median(rates) for name, rates in figures.items()}
+    result["messages"] = len(values)
+    result["bytes_per_message"] = sum(map(len, values)) / len(values)
+    return result
+
+
+async def raw_produce(settings: Settings, topics: list[str], values: list[bytes],
+                      compression: str | None) -> float:
+    """Send every value to every topic as fast as aiokafka takes them; messages/s."""
+    producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap, linger_ms=LINGER_MS,
+                                compression_type=compression, max_batch_size=256 * 1024,
+                                **settings.security)
+    await producer.start()
+    try:
+        started = time.perf_counter()
+        futures = [await producer.send(topic, value, key=str(i).encode())
+                   for topic in topics for i, value in enumerate(values)]
+        await producer.flush()
+        await asyncio.gather(*futures)
+        return len(futures) / (time.perf_counter() - started)
+    finally:
+        await producer.stop()
+
+
+async def raw_consume(settings: Settings, topic: str, expected: int) -> float:
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap, enable_auto_commit=False,
+                                auto_offset_reset="earliest", **settings.security)
+    await consumer.start()
+    try:
+        consumer.assign([TopicPartition(topic, p) for p in range(settings.partitions)])
+        count, started = 0, time.perf_counter()
+        while count < expected:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                count += len(records)
+        return count / (time.perf_counter() - started)
+    finally:
+        await consumer.stop()
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a and b else None
+
+
+def print_rows(title: str, rows: list[tuple[str, object]]) -> None:
+    print(f"\n{title}\n{format_table(rows)}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("what", choices=["all", "extract", "pipeline", "transport", "latency"])
+    parser.add_argument("--corpus", default=str(REAL) if REAL.exists() else str(ROOT / "seeds"))
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="copies of the corpus (default: 1 for a real corpus, 100 for seeds)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1])
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=None)
+    parser.add_argument("--rate", type=float, default=None, help="for `latency` (articles/s)")
+    parser.add_argument("--latency-duration", type=float, default=30.0)
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    corpus_size = len(list(read_articles(args.corpus)))
+    repeat = args.repeat or (1 if corpus_size > 20 else 100)
+    articles = corpus_articles(args.corpus, repeat)
+    out = ROOT / "var" / "bench" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out.mkdir(parents=True, exist_ok=True)
+    ensure_broker(settings.bootstrap)
+    results: dict = {"corpus": Path(args.corpus).name, "articles": len(articles),
+                     "batch_size": settings.batch_size}
+    print(f"corpus {Path(args.corpus).name}: {len(articles)} articles; results in {out}")
+
+    if args.what == "extract":
+        results["extract"] = bench_extract(articles, settings.batch_size)
+        print_rows("a. extraction in process", [
+            ("articles/s", results["extract"]["articles_per_s"]),
+            ("CPU per article (ms)", results["extract"]["cpu_ms_per_article"])])
+    elif args.what == "pipeline":
+        results["pipeline"] = []
+        for batch_size in args.batch_sizes or [settings.batch_size]:
+            for workers in args.workers:
+                figures = bench_pipeline(replace(settings, batch_size=batch_size), args.corpus,
+                                         repeat, workers, out)
+                results["pipeline"].append(figures)
+                print_rows(f"pipeline, {workers} worker(s), batch {batch_size}", [
+                    ("articles/s", figures["articles_per_s"]),
+                    ("worker CPU per article (ms)", figures["worker_cpu_ms_per_article"]),
+                    ("latency p50/p99 (s)",
+                     f"{figures['latency_s']['p50']:.3f} / {figures['latency_s']['p99']:.3f}")])
+    elif args.what == "transport":
+        results["transport"] = asyncio.run(bench_transport(settings, articles))
+        print_rows("d. transport (messages/s, medians of 3)", list(results["transport"].items()))
+    elif args.what == "latency":
+        if not args.rate:
+            parser.error("latency needs --rate (half of the pipeline's flat-out throughput)")
+        results["latency"] = bench_pipeline(settings, args.corpus, repeat, 1, out, rate=args.rate,
+                                            duration=args.latency_duration)
+        print_rows("e. latency", list(results["latency"]["latency_s"].items()))
+    else:
+        results.update(bench_all(settings, args, repeat, articles, out))
+    (out / "bench.json").write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
+    return 0
+
+
+def bench_all(settings: Settings, args, repeat: int, articles: list[dict], out: Path) -> dict:
+    extract_runs = [bench_extract(articles, settings.batch_size)]
+    one = bench_pipeline(settings, args.corpus, repeat, 1, out)
+    extract_runs.append(bench_extract(articles, settings.batch_size))
+    two = bench_pipeline(settings, args.corpus, repeat, 2, out)
+    extract_runs.append(bench_extract(articles, settings.batch_size))
+    transport = asyncio.run(bench_transport(settings, articles))
+    half = (one["articles_per_s"] or 0) / 2
+    latency = bench_pipeline(settings, args.corpus, repeat, 1, out, rate=half,
+                             duration=args.latency_duration)
+    extract = statistics.median(r["articles_per_s"] for r in extract_runs)
+    extract_cpu = statistics.median(r["cpu_ms_per_article"] for r in extract_runs)
+    cpu_ratio = ratio(extract_cpu, one["worker_cpu_ms_per_article"])
+    replay_ratio = ratio(transport["replay_none"], transport["raw_produce_none"])
+    p99 = latency["latency_s"]["p99"]
+    rows = [
+        ("a. extraction in process (articles/s, median of 3)", extract),
+        ("   the 3 runs", " / ".join(f"{r['articles_per_s']:.2f}" for r in extract_runs)),
+        ("b. pipeline, 1 worker, flat out (articles/s)", one["articles_per_s"]),
+        ("   b / a (target >= 0.85)", ratio(one["articles_per_s"], extract)),
+        ("   CPU per article: a / b (ms)",
+         f"{extract_cpu:.1f} / {one['worker_cpu_ms_per_article'] or 0:.1f} = {cpu_ratio or 0:.2f}"),
+        ("   latency p50 / p99 flat out (s)",
+         f"{one['latency_s']['p50']:.2f} / {one['latency_s']['p99']:.2f}"),
+        ("c. pipeline, 2 workers (articles/s)", two["articles_per_s"]),
+        ("   c / b", ratio(two["articles_per_s"], one["articles_per_s"])),
+        ("d. raw produce, no compression (messages/s)", transport["raw_produce_none"]),
+        ("   raw produce, gzip (messages/s)", transport["raw_produce_gzip"]),
+        *[("   raw produce, lz4 (messages/s)", transport["raw_produce_lz4"])
+          for _ in [0] if "raw_produce_lz4" in transport],
+        ("   raw consume (messages/s)", transport["raw_consume"]),
+        ("   replay producer (messages/s)", transport["replay_none"]),
+        ("   replay / raw produce (target >= 0.5)", replay_ratio),
+        ("e. latency at half of b (rate, articles/s)", half),
+        ("   p50 / p95 / p99 (s) (target p99 < 1)", " / ".join(
+            f"{latency['latency_s'][k]:.3f}" for k in ("p50", "p95", "p99"))),
+    ]
+    print_rows("pipeline benchmarks (one run)", rows)
+    return {"extract_runs": extract_runs, "extract_median": extract, "pipeline_1": one,
+            "pipeline_2": two, "transport": transport, "latency": latency,
+            "ratios": {"b_over_a": ratio(one["articles_per_s"], extract),
+                       "b_over_a_cpu": cpu_ratio,
+                       "c_over_b": ratio(two["articles_per_s"], one["articles_per_s"]),
+                       "replay_over_raw": replay_ratio},
+            "targets": {"b_over_a_ge_0.85": (ratio(one["articles_per_s"], extract) or 0) >= 0.85,
+                        "replay_over_raw_ge_0.5": (replay_ratio or 0) >= 0.5,
+                        "latency_p99_lt_1s": p99 is not None and p99 < 1.0}}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

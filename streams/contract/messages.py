@@ -1,0 +1,81 @@
+"""Turn an extraction result into topic records (pure, no Kafka): entity mentions and events."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from streams.contract.models import DeadLetter, EntityMention, Event
+
+
+def entity_key(entity: dict[str, Any]) -> str | None:
+    """What the mention is counted under: its actor code, or its GeoNames id."""
+    if entity["kind"] == "actor":
+        return entity.get("code")
+    geonameid = entity.get("geonameid")
+    return str(geonameid) if geonameid is not None else None
+
+
+def coded_entities(result: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(key, entity) for each mention that has a key: what goes to the `entities` topic."""
+    keyed = ((entity_key(entity), entity) for entity in result["entities"])
+    return [(key, entity) for key, entity in keyed if key is not None]
+
+
+def entity_messages(article: dict[str, Any], result: dict[str, Any]) -> list[EntityMention]:
+    """One record per coded mention; `first_in_article` marks the first of each key."""
+    keyed = coded_entities(result)
+    totals = _article_totals(article, len(keyed), len(result["events"]))
+    seen: set[tuple[str, str]] = set()
+    records = []
+    for key, entity in keyed:
+        first = (entity["kind"], key) not in seen
+        seen.add((entity["kind"], key))
+        records.append(EntityMention(key=key, first_in_article=first, **totals, **entity))
+    return records
+
+
+def event_messages(article: dict[str, Any], result: dict[str, Any]) -> list[Event]:
+    """One record per event, with an id that is stable for the same article."""
+    totals = _article_totals(article, len(coded_entities(result)), len(result["events"]))
+    return [
+        Event(event_id=f"{article['id']}:{index}", **totals, **event)
+        for index, event in enumerate(result["events"])
+    ]
+
+
+def _article_totals(article: dict[str, Any], mentions: int, events: int) -> dict[str, Any]:
+    return {
+        "article_id": article["id"],
+        "published_at": article.get("published_at"),
+        "article_mentions": mentions,
+        "article_events": events,
+    }
+
+
+# Originals up to this size are kept whole: base64 makes them 4/3 larger, and the record must
+# stay under the producer's and the broker's 1 MB message limit. Larger ones keep a prefix, with
+# their size and SHA-256 so the whole can still be matched against the source.
+DLQ_MAX_ORIGINAL_BYTES = 512 * 1024
+DLQ_MAX_KEY_BYTES = 16 * 1024  # a key is an article id (at most 512 characters) when valid
+
+
+def dead_letter(reason: str, message: str, raw: bytes | None, key: bytes | None, *,
+                topic: str, partition: int, offset: int) -> DeadLetter:
+    """A dead-letter record keeping the original bytes (base64) and why they were refused."""
+    raw = raw or b""
+    kept = raw[:DLQ_MAX_ORIGINAL_BYTES]
+    return DeadLetter(
+        reason=reason,
+        message=message,
+        original=base64.b64encode(kept).decode("ascii"),
+        key=base64.b64encode(key[:DLQ_MAX_KEY_BYTES]).decode("ascii")
+        if key is not None else None,
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        original_size=len(raw),
+        original_sha256=hashlib.sha256(raw).hexdigest(),
+        original_truncated=len(kept) < len(raw),
+    )

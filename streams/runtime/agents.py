@@ -1,0 +1,137 @@
+"""The Faust agents: thin loops that deserialise, call one pure function, and send."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import faust
+
+from streams.contract.articles import InvalidArticle, parse_article
+from streams.contract.messages import dead_letter, entity_messages, event_messages
+from streams.contract.topics import Topics
+from streams.extraction.pipeline import default_extractor, extract_many
+from streams.runtime.guard import Guard
+from streams.runtime.tables import Tables, add_mention, mention_details
+from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def extract_batch(
+    articles: Sequence[dict[str, Any]],
+    extract_all: Callable[[Sequence[dict[str, Any]]], list[dict[str, Any]]] = extract_many,
+) -> list[dict[str, Any] | Exception]:
+    """Each article's extraction result, or the exception it raised.
+
+    The batch goes through `extract_all` at once; if that raises, every article is extracted
+    alone, so one bad article fails only itself.
+    """
+    try:
+        return list(extract_all(articles))
+    except Exception as exc:
+        if len(articles) == 1:
+            return [exc]
+        log.warning("a batch of %d articles failed; extracting them one by one", len(articles))
+    results: list[dict[str, Any] | Exception] = []
+    for article in articles:
+        try:
+            results.append(extract_all([article])[0])
+        except Exception as exc:
+            results.append(exc)
+    return results
+
+
+def article_batches(stream, settings: Settings):
+    """Lists of events for the NLP: Faust's `take_events` batches, or with STREAMS_BATCH_SIZE=1
+    one message at a time through the plain event stream, which has no take buffer."""
+    if settings.batch_size == 1:
+        return _one_at_a_time(stream)
+    return stream.take_events(settings.batch_size, within=settings.batch_within)
+
+
+async def _one_at_a_time(stream):
+    async for event in stream.events():
+        yield [event]
+
+
+def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Settings) -> Guard:
+    """The extract and count agents; returns their Guard, which the windowed counts share."""
+    guard = Guard(app, settings)  # dedupe tables and /metrics counters (streams/runtime/guard.py)
+
+    async def send_dead_letter(event, reason: str, message: str) -> None:
+        msg = event.message
+        log.warning("dead-lettered %s/%s@%s: %s", msg.topic, msg.partition, msg.offset, message)
+        record = dead_letter(reason, message, event.value, msg.key, topic=msg.topic,
+                             partition=msg.partition, offset=msg.offset)
+        await topics.dead_letters.send(key=reason, value=record)
+        guard.dead_lettered(reason)
+
+    @app.agent(topics.articles, name="extract")
+    async def extract_articles(stream):
+        """articles -> entities (re-keyed by actor code / GeoNames id) and events.
+
+        Articles come in batches of up to STREAMS_BATCH_SIZE (waiting at most
+        STREAMS_BATCH_WITHIN s for one to fill) so the NLP runs once per batch (`nlp.pipe`).
+        Each message is still parsed and dead-lettered on its own. The batch is extracted in a
+        thread so the event loop keeps heartbeats, fetches, sends and the web API going.
+        """
+        await asyncio.to_thread(default_extractor)  # load the model now, not on the first article
+        async for events in article_batches(stream, settings):
+            guard.hold(events)  # committable only once handled, not when a stop cancels the batch
+            parsed = []
+            for event in events:
+                guard.received(event)
+                try:
+                    article = parse_article(event.value, settings.max_article_bytes)
+                    if guard.admit(event, article):  # key = id; an id seen within the TTL: skip
+                        parsed.append((event, article))
+                except InvalidArticle as exc:
+                    await send_dead_letter(event, exc.reason, exc.message)
+                except Exception as exc:  # one bad article must never stop the worker
+                    log.exception("parsing failed")
+                    await send_dead_letter(event, "extraction_failed",
+                                           f"{type(exc).__name__}: {exc}")
+            if not parsed:
+                guard.release(events)
+                continue
+            results = await asyncio.to_thread(extract_batch, [article for _, article in parsed])
+            for (event, article), result in zip(parsed, results, strict=True):
+                if isinstance(result, Exception):
+                    log.error("extraction failed", exc_info=result)
+                    await send_dead_letter(event, "extraction_failed",
+                                           f"{type(result).__name__}: {result}")
+                    continue
+                try:
+                    guard.check(result)  # more mentions than STREAMS_MAX_ARTICLE_MENTIONS
+                except InvalidArticle as exc:
+                    await send_dead_letter(event, exc.reason, exc.message)
+                    continue
+                # Entity and event messages keep the article's timestamp (when it reached
+                # Kafka): the event time of articles without published_at (streams.alerts).
+                ingested = event.message.timestamp
+                mentions, coded_events = entity_messages(article, result), event_messages(article, result)
+                for mention in mentions:  # the origin header lets the count agent dedupe
+                    await topics.entities.send(key=mention.key, value=mention, timestamp=ingested,
+                                               headers=guard.origin_headers(event))
+                for coded in coded_events:
+                    await topics.events.send(key=coded.event_id, value=coded, timestamp=ingested)
+                guard.processed(len(mentions), len(coded_events), time.time() - ingested)
+            guard.release(events)
+
+    @app.agent(topics.entities, name="count")
+    async def count_mentions(stream):
+        """entities -> actor_counts / location_counts; the topic is keyed by what is counted."""
+        async for mention in stream:
+            table = tables.actor_counts if mention.kind == "actor" else tables.location_counts
+            details = mention_details(mention)
+            current = table.get(mention.key)
+            if not guard.should_count(mention, current):  # counted already (redelivered/re-sent)
+                continue
+            table[mention.key] = guard.stamp(
+                add_mention(current, mention.first_in_article, **details))
+
+    return guard

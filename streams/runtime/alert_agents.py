@@ -1,0 +1,126 @@
+"""Alerts and windowed counts on the app: thin agents around `streams.alerts`, a timer, a view.
+
+- agent `alert_subjects` (events -> internal `events-by-subject`): each event once for every
+  actor and place it is about, keyed like `entities` (actor code or GeoNames id), with its event
+  time (published_at, else when the article reached Kafka).
+- agent `alert` (events-by-subject -> alerts): counts a place's events by quad class in the
+  windowed `location_quads_*` tables, updates the subject's alert state (`alert_state`, keyed
+  like the topic it reads) and sends what the rules raise; on a tick it closes the windows of
+  its partition whose time is up.
+- agent `count_windows` (entities -> `actor_counts_*` / `location_counts_*` windowed tables),
+  deduplicated like the count agent (`Guard.should_count`, with a ledger of its own).
+- timer `alert_tick` (on the leader only): every STREAMS_ALERT_TICK seconds it sends a tick to
+  each partition of events-by-subject. Faust's own `on_window_close` runs only when the next
+  event arrives (faust-streaming #250); a tick is a message, so the agent that owns a
+  partition's state closes its windows on time, inside a stream as Faust tables require.
+- `GET /alerts/state/{key}`: the alert state of an actor code or GeoNames id.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+import faust
+
+from streams.alerts.config import load_rules
+from streams.alerts.rules import Rule, alert_key, subjects_of
+from streams.alerts.tracker import close_due, is_due, observe
+from streams.alerts.windows import Clock, event_time, system_clock
+from streams.contract.models import Alert, SubjectEvent
+from streams.contract.topics import Topics
+from streams.runtime.guard import Guard
+from streams.runtime.tables import Tables, add_mention, mention_details
+from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: Settings,
+                      guard: Guard, clock: Clock = system_clock) -> None:
+    @functools.cache
+    def rules() -> tuple[Rule, ...]:
+        """Loaded once, when the first agent starts (not at import); `streams worker` checks
+        the file before it starts Faust, so a bad file stops the worker with its reason."""
+        loaded = load_rules(settings.alert_rules)
+        log.info("alert rules: %s", ", ".join(f"{r.name} ({r.kind})" for r in loaded))
+        return loaded
+
+    @app.agent(topics.events, name="alert_subjects")
+    async def rekey_events(stream):
+        """events -> events-by-subject, once per actor and place, keyed by what is counted."""
+        async for event in stream.events():
+            record = event.value.asdict()
+            at = event_time(event.value.published_at, event.message.timestamp)
+            for key, subject in subjects_of(record):
+                await topics.events_by_subject.send(
+                    key=key, value=SubjectEvent(subject=subject, event=record, event_time=at),
+                    timestamp=event.message.timestamp)
+
+    @app.agent(topics.events_by_subject, name="alert")
+    async def raise_alerts(stream):
+        """events-by-subject -> location_quads_*, alert_state and alerts."""
+        active = rules()
+        async for event in stream.events():
+            message, now = event.value, clock()
+            alerts: list[dict] = []
+            if message.tick is not None:
+                alerts = close_partition(event.message.partition, active, now)
+            else:
+                event_id = message.event.get("event_id")
+                if message.subject["kind"] == "location":
+                    count_quad(event.key, message.event["quad_class"], event_id)
+                current = tables.alert_state.get(event.key)
+                if guard.should_count_event(event.key, event_id, current):  # not counted yet
+                    state, alerts = observe(current, message.subject, message.event,
+                                            message.event_time, active, now)
+                    if state["rules"] or current:  # no rule looks at it: nothing to keep
+                        tables.alert_state[event.key] = guard.stamp(
+                            {**state, "partition": event.message.partition})
+            for alert in alerts:
+                await topics.alerts.send(key=alert_key(alert), value=Alert(**alert))
+
+    def close_partition(partition: int, active: tuple[Rule, ...], now: float) -> list[dict]:
+        """Close the due windows of the subjects whose state lives in `partition` (the one the
+        tick came on: a table is written in the partition of the message being processed)."""
+        alerts: list[dict] = []
+        for key, state in list(tables.alert_state.items()):
+            if state.get("partition") == partition and is_due(state, now):
+                state, raised = close_due(state, active, now)
+                tables.alert_state[key] = state
+                alerts.extend(raised)
+        return alerts
+
+    def count_quad(key: str, quad_class: int, event_id: str | None) -> None:
+        for table in tables.location_quads.values():
+            current = table[key].value()
+            if guard.should_count_event(key, event_id, current):
+                table[key] = guard.stamp(
+                    {**current, str(quad_class): current.get(str(quad_class), 0) + 1})
+
+    @app.agent(topics.entities, name="count_windows")
+    async def count_windows(stream):
+        """entities -> mentions per actor / place in 1-hour and 1-day windows of event time."""
+        async for mention in stream:
+            windows = tables.actor_windows if mention.kind == "actor" else tables.location_windows
+            details = mention_details(mention)
+            for table in windows.values():
+                current = table[mention.key].value()
+                if guard.should_count(mention, current, windowed=True):  # as the count agent
+                    table[mention.key] = guard.stamp(
+                        add_mention(current, mention.first_in_article, **details))
+
+    @app.timer(settings.alert_tick, on_leader=True)
+    async def alert_tick():
+        """A tick to every partition of events-by-subject: windows close without new events."""
+        tick = SubjectEvent(tick=clock())
+        for partition in range(settings.partitions):
+            await topics.events_by_subject.send(value=tick, partition=partition)
+
+    @app.page("/alerts/state/{key}")
+    @app.topic_route(topic=topics.events_by_subject, match_info="key")  # why: streams/http/views.py
+    async def alert_state(self, request, key):
+        state = tables.alert_state.get(key)
+        if not state:
+            return self.error(404, f"no alert state for {key}")
+        return self.json({"key": key, **state})

@@ -1,0 +1,69 @@
+"""The one Faust app: settings in, topics, tables, agents and views wired together.
+
+Run a worker with `streams worker` (or `faust -A streams.runtime.app worker`).
+"""
+
+from __future__ import annotations
+
+import faust
+
+from streams.contract.topics import declare_topics
+from streams.http.dashboard import register_dashboard_views
+from streams.http.metrics import register_metrics_view
+from streams.http.views import register_views
+from streams.runtime.agents import register_agents
+from streams.runtime.alert_agents import register_alerting
+from streams.runtime.ordered_consumer import OrderedTransport
+from streams.runtime.recent import Recent, register_recent_agents
+from streams.runtime.tables import declare_tables
+from streams.settings import Settings
+
+
+def create_app(settings: Settings) -> faust.App:
+    app = faust.App(
+        settings.app_id,
+        broker=[f"kafka://{host}" for host in settings.bootstrap.split(",")],
+        broker_credentials=_credentials(settings),
+        store=settings.store,
+        datadir=settings.data_dir,
+        topic_partitions=settings.partitions,
+        processing_guarantee=settings.processing_guarantee,
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        broker_rebalance_timeout=settings.rebalance_timeout,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=settings.heartbeat_interval,
+        consumer_auto_offset_reset="earliest",
+        autodiscover=False,
+    )
+    app.transport = OrderedTransport(app.conf.broker_consumer, app)  # see streams/runtime/ordered_consumer.py
+    topics = declare_topics(app, settings)
+    tables = declare_tables(app, settings)
+    guard = register_agents(app, topics, tables, settings)
+    register_alerting(app, topics, tables, settings, guard)
+    register_views(app, topics, tables)
+    register_metrics_view(app)  # GET /metrics: this worker's counters (streams/http/metrics.py)
+    recent = Recent()  # per-worker buffers of the last events and alerts (not tables)
+    register_recent_agents(app, topics, recent)
+    register_dashboard_views(app, recent)
+    return app
+
+
+def _credentials(settings: Settings):
+    """Faust's view of KAFKA_SECURITY_PROTOCOL and friends: SASL (SCRAM, PLAIN) over TLS or not,
+    TLS alone, or None for plaintext. The TLS context is the one the other clients use."""
+    sec = settings.security
+    if sec.get("sasl_mechanism"):
+        return faust.SASLCredentials(
+            username=sec.get("sasl_plain_username"),
+            password=sec.get("sasl_plain_password"),
+            mechanism=sec["sasl_mechanism"],
+            ssl_context=sec.get("ssl_context"),
+        )
+    if sec.get("ssl_context") is not None:
+        return faust.SSLCredentials(sec["ssl_context"])
+    return None
+
+
+app = create_app(Settings.from_env())

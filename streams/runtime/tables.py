@@ -1,0 +1,124 @@
+"""The tables: running counts keyed by what they count (an actor code or a GeoNames id)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+import faust
+
+from streams.alerts.windows import event_time, rfc3339
+from streams.runtime.storage import table_options
+from streams.settings import Settings
+
+# Tumbling windows of the windowed counts, in event time: name -> (size, how long one is kept
+# after it ends; Faust measures that on the wall clock, so replayed old news goes at the next
+# table cleanup).
+COUNT_WINDOWS = {
+    "1h": (timedelta(hours=1), timedelta(days=2)),
+    "1d": (timedelta(days=1), timedelta(days=30)),
+}
+
+
+@dataclass(frozen=True)
+class Tables:
+    actor_counts: faust.Table  # actor code -> {"mentions", "articles", ...}
+    location_counts: faust.Table  # GeoNames id (str) -> {"mentions", "articles", "name", ...}
+    # COUNT_WINDOWS name -> a tumbling table with the same keys and values, per window
+    actor_windows: dict[str, faust.types.tables.WindowWrapperT]
+    location_windows: dict[str, faust.types.tables.WindowWrapperT]
+    # COUNT_WINDOWS name -> GeoNames id -> {"1": events, ..., "4": events} by quad class
+    location_quads: dict[str, faust.types.tables.WindowWrapperT]
+    # actor code or GeoNames id -> the alert rules' windows and fired set (streams.alerts.tracker)
+    alert_state: faust.Table
+
+
+def declare_tables(app: faust.App, settings: Settings) -> Tables:
+    def table(name: str, help_text: str) -> faust.Table:
+        return app.Table(name, default=None, partitions=settings.partitions, help=help_text,
+                         options=table_options())  # bounded RocksDB memory (streams/runtime/storage.py)
+
+    def windowed(name: str, help_text: str, relative_to) -> dict:
+        return {
+            window: app.Table(f"{name}_{window}", default=dict, partitions=settings.partitions,
+                              help=f"{help_text} in {window} windows", options=table_options())
+            .tumbling(size, expires=keep)
+            .relative_to(relative_to)
+            for window, (size, keep) in COUNT_WINDOWS.items()
+        }
+
+    return Tables(
+        actor_counts=table("actor_counts", "Mentions and distinct articles per actor code"),
+        location_counts=table("location_counts", "Mentions and distinct articles per place"),
+        actor_windows=windowed("actor_counts", "Mentions per actor code", mention_time),
+        location_windows=windowed("location_counts", "Mentions per place", mention_time),
+        location_quads=windowed("location_quads", "Events per place and quad class",
+                                subject_event_time),
+        alert_state=table("alert_state", "Alert windows and fired alerts per actor or place"),
+    )
+
+
+def mention_details(mention) -> dict:
+    """What a count keeps about its subject besides the numbers (an `entities` record)."""
+    if mention.kind == "actor":
+        return {"code": mention.code}
+    return {"geonameid": mention.geonameid, "name": mention.name, "lat": mention.lat,
+            "lon": mention.lon, "country": mention.country}
+
+
+def add_mention(current: dict | None, first_in_article: bool, **details) -> dict:
+    """The new count after one more mention (pure: the agent stores what this returns)."""
+    current = current or {"mentions": 0, "articles": 0}
+    return {
+        **current,
+        **details,
+        "mentions": current["mentions"] + 1,
+        "articles": current["articles"] + (1 if first_in_article else 0),
+    }
+
+
+def top(table, n: int) -> list[tuple[str, dict]]:
+    """The n keys with most mentions held by this worker (ties by key, for a stable order)."""
+    items = [(key, value) for key, value in table.items() if value]
+    items.sort(key=lambda item: (-item[1]["mentions"], item[0]))
+    return items[:n]
+
+
+def mention_time(event) -> float:
+    """Event time of an `entities` message: published_at, else its timestamp (ingestion)."""
+    return event_time(event.value.published_at, event.message.timestamp)
+
+
+def subject_event_time(event) -> float:
+    """Event time of an internal `events-by-subject` message (set when it was re-keyed)."""
+    return event.value.event_time
+
+
+def top_in_window(table: faust.Table, n: int) -> list[tuple[str, dict, tuple[float, float]]]:
+    """The n keys with most mentions in the newest window this worker holds counts for, as
+    (key, value, window range), ties by key; empty when it holds none. `table` is the Table
+    behind a windowed one (`wrapper.table`)."""
+    by_window: dict[tuple[float, float], list] = defaultdict(list)
+    for raw_key, value in table.items():
+        key, (start, end) = raw_key  # stored as (key, (start, end)); lists after JSON
+        if value:
+            by_window[(start, end)].append((key, value))
+    if not by_window:
+        return []
+    newest = max(by_window)
+    items = sorted(by_window[newest], key=lambda item: (-item[1]["mentions"], item[0]))
+    return [(key, value, newest) for key, value in items[:n]]
+
+
+def in_window(table: faust.Table, key: str, window_range: tuple[float, float]) -> dict:
+    """A key's value in one window (the Table behind a windowed one; {} when it has none),
+    without the dedupe bookkeeping (`applied_offset`, streams/runtime/guard.py)."""
+    value = table.get((key, tuple(window_range))) or {}
+    return {name: count for name, count in value.items() if name != "applied_offset"}
+
+
+def window_bounds(window_range: tuple[float, float]) -> dict[str, str]:
+    """RFC 3339 `{"start", "end"}` of a Faust window range (Faust ends a window 0.1 s early)."""
+    start, end = window_range
+    return {"start": rfc3339(start), "end": rfc3339(round(end + 0.1, 3))}

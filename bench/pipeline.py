@@ -1,6 +1,6 @@
 """Benchmarks of the pipeline, each with the ratios measured in the same run.
 
-    python bench/pipeline.py all          # a..e below, one table (what README, Performance shows)
+    python bench/pipeline.py all          # a..e below, one table (what docs/performance.md shows)
     python bench/pipeline.py extract      # a. in-process extraction (extract_many in batches)
     python bench/pipeline.py pipeline [--workers 1 2] [--batch-sizes 1 16]
     python bench/pipeline.py transport    # d. raw aiokafka produce/consume vs the replay producer

@@ -25,7 +25,7 @@ class Settings:
     max_article_mentions: int = 1000  # STREAMS_MAX_ARTICLE_MENTIONS: more is dead-lettered
     dedupe_ttl: float = 86_400.0  # STREAMS_DEDUPE_TTL (seconds): an id seen again within it is skipped
     # The extract agent hands the NLP batches of up to batch_size articles, waiting at most
-    # batch_within seconds for a batch to fill: more throughput under load (README, Performance).
+    # batch_within seconds for a batch to fill: more throughput under load (docs/performance.md).
     # 1 reads one message at a time.
     batch_size: int = 16  # STREAMS_BATCH_SIZE
     batch_within: float = 0.2  # STREAMS_BATCH_WITHIN (seconds)

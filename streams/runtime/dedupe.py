@@ -1,6 +1,6 @@
 """Nothing double-counted: the article dedupe table and the count stage's mention ledger.
 
-The worker runs at least once (see README, Reliability): after a crash, Kafka delivers again
+The worker runs at least once (see docs/reliability.md): after a crash, Kafka delivers again
 every message after the last committed offset, and some of what the worker sent for them may
 already be on the broker. Three records make the counts exact anyway:
 

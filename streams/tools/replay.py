@@ -22,7 +22,7 @@ from streams.contract.topics import ARTICLES
 from streams.settings import Settings
 from streams.tools.pacing import TokenBucket, default_burst
 
-# Measured with `bench/pipeline.py transport` (see README, Performance): on a local broker
+# Measured with `bench/pipeline.py transport` (see docs/performance.md): on a local broker
 # compression costs producer CPU and buys nothing; gzip only pays on a slow network link.
 COMPRESSION: str | None = None
 LINGER_MS = 5

@@ -138,14 +138,16 @@ class MentionFinder:
         return place if place.country in countries else None
 
 
-def repeat_names(fields: list[tuple]) -> None:
+def repeat_names(fields: list[tuple], sources: dict[str, str]) -> None:
     """Add the mentions the NER missed of names it found elsewhere in the same article.
 
     One name, one reading per article: if "Aleppo" is a place once, every other "Aleppo" is that
     place too, and a person's surname alone is that person. Only places and named persons and
     organisations are repeated; a capital read as its government depends on its sentence, and
-    nominal actors on their phrase.
+    nominal actors on their phrase. A repeat takes the reading (type, code, place), not the
+    text: its text is its own slice of the source ("SYRIA" in a headline the NER read re-cased).
     `fields` is [(field name, doc, mentions, sentence offset)]; mentions are added in place.
+    `sources` maps each field name to the string its offsets index into, the article's own.
     """
     readings: dict[str, Mention] = {}
     for mention in (m for _, _, mentions, _ in fields for m in mentions if _repeatable(m)):
@@ -162,14 +164,14 @@ def repeat_names(fields: list[tuple]) -> None:
     names = "|".join(map(re.escape, sorted(readings, key=len, reverse=True)))
     pattern = re.compile(rf"\b(?:{names})\b")
     for field, doc, mentions, offset in fields:
-        sentence_of = _sentence_index(doc, offset)
+        sentence_of, source = _sentence_index(doc, offset), sources[field]
         taken = [(m.start, m.end) for m in mentions]
         for match in pattern.finditer(doc.text):
             start, end = match.span()
             if any(s < end and start < e for s, e in taken):
                 continue
             seen = readings[match.group()]
-            mentions.append(Mention(match.group(), field, start, end, seen.type,
+            mentions.append(Mention(source[start:end], field, start, end, seen.type,
                                     sentence_of(start), seen.kind, seen.code, seen.place))
         mentions.sort(key=lambda m: (m.start, m.kind))
 

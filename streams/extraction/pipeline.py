@@ -45,16 +45,16 @@ class Extractor:
 
     def _extract_docs(self, article: dict[str, Any], docs: list, parsed: list) -> dict[str, Any]:
         fields = list(zip(FIELDS, docs, strict=True))
+        sources = {name: article.get(name) or "" for name in FIELDS}  # what the offsets index
         countries = self.finder.article_countries(doc for _, doc in fields)
         found, sentence_offset = [], 0
         for name, doc in fields:
             field_mentions = self.finder.find(doc, name, countries, sentence_offset)
-            original = article.get(name) or ""
             for mention in field_mentions:  # the parse saw re-cased headlines; report the source
-                mention.text = original[mention.start : mention.end]
+                mention.text = sources[name][mention.start : mention.end]
             found.append((name, doc, field_mentions, sentence_offset))
             sentence_offset += sum(1 for _ in doc.sents) if len(doc) else 0
-        repeat_names(found)
+        repeat_names(found, sources)
         mentions = [m for _, _, field_mentions, _ in found for m in field_mentions]
         events = [
             event

@@ -21,7 +21,7 @@ newsroom really sends, and refusing them would lose news):
 Keys: one that is not UTF-8 is refused as invalid_key; no key, an empty key or a huge one is
 not the article id (key_mismatch). The value is checked first: a tombstone with a bad key is
 empty_message. A header *name* that is not UTF-8 is not here: aiokafka 0.14 cannot produce one,
-and cannot read one either (its record reader raises; see the report in the change history).
+and cannot read one either: its record reader raises UnicodeDecodeError and the worker exits.
 """
 
 from __future__ import annotations

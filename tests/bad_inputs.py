@@ -13,7 +13,15 @@ newsroom really sends, and refusing them would lose news):
 * a big integer in a field the pipeline does not read: read as a double, ignored;
 * control characters (escaped, so valid JSON) in the body: replaced by spaces, offsets kept;
 * right-to-left marks and embeddings, combining marks, emoji, Arabic/Chinese/Russian text,
-  HTML markup: text like any other (HTML is not stripped: offsets point into what was sent).
+  HTML markup: text like any other (HTML is not stripped: offsets point into what was sent);
+* any headers (binary values, empty and missing values, names in any script, a thousand of
+  them, a 200 KB value, a malformed `streams-origin`): the pipeline does not read the headers of
+  `articles`; a dead letter keeps them.
+
+Keys: one that is not UTF-8 is refused as invalid_key; no key, an empty key or a huge one is
+not the article id (key_mismatch). The value is checked first: a tombstone with a bad key is
+empty_message. A header *name* that is not UTF-8 is not here: aiokafka 0.14 cannot produce one,
+and cannot read one either: its record reader raises UnicodeDecodeError and the worker exits.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ class Case:
     outcome: str  # DEAD_LETTER or PROCESSED
     reason: str | None  # the dead-letter reason code
     why: str
+    headers: tuple[tuple[str, bytes | None], ...] = ()  # the message headers
 
     @property
     def article_id(self) -> str:
@@ -53,7 +62,7 @@ def bad_inputs(prefix: str, max_bytes: int = 1_000_000) -> list[Case]:
     """Every case, with ids and keys starting with `prefix` (unique per test run)."""
     cases: list[Case] = []
 
-    def add(name, value, outcome, reason, why, key: bytes | None | str = "id"):
+    def add(name, value, outcome, reason, why, key: bytes | None | str = "id", headers=()):
         article_id = f"{prefix}{name}"
         if key == "id":
             key = article_id.encode("utf-8")
@@ -61,13 +70,13 @@ def bad_inputs(prefix: str, max_bytes: int = 1_000_000) -> list[Case]:
             key = key(article_id)
         if callable(value):
             value = value(article_id)
-        cases.append(Case(name, key, value, outcome, reason, why))
+        cases.append(Case(name, key, value, outcome, reason, why, tuple(headers)))
 
     def dead(name, value, reason, why, **kw):
         add(name, value, DEAD_LETTER, reason, why, **kw)
 
-    def ok(name, value, why):
-        add(name, value, PROCESSED, None, why)
+    def ok(name, value, why, **kw):
+        add(name, value, PROCESSED, None, why, **kw)
 
     # --- not JSON ------------------------------------------------------------------------
     dead("truncated_json", lambda i: _doc(i, body=STORY)[:-9], "invalid_json",
@@ -144,6 +153,43 @@ def bad_inputs(prefix: str, max_bytes: int = 1_000_000) -> list[Case]:
          key=None)
     dead("key_differs", lambda i: _doc(i, body=STORY), "key_mismatch",
          "keyed by something other than the id", key=f"{prefix}another-id".encode())
+    dead("key_not_utf8", lambda i: _doc(i, body=STORY), "invalid_key",
+         "a key of bytes 00 ff fe (once stopped the worker on every partition)",
+         key=b"\x00\xff\xfe")
+    dead("key_latin1", lambda i: _doc(i + "-café", body=STORY), "invalid_key",
+         "the id as Latin-1 bytes", key=lambda i: (i + "-café").encode("latin-1"))
+    dead("key_utf16", lambda i: _doc(i, body=STORY), "invalid_key", "the id as UTF-16",
+         key=lambda i: i.encode("utf-16"))
+    dead("empty_key", lambda i: _doc(i, body=STORY), "key_mismatch", "a zero-length key",
+         key=b"")
+    dead("huge_key", lambda i: _doc(i, body=STORY), "key_mismatch",
+         "a 100,000-byte key (the dead letter keeps 16 KB, its size and SHA-256)",
+         key=lambda i: (i * (100_000 // len(i) + 1)).encode()[:100_000])
+    dead("binary_key_and_value", b"\xff\x00binary", "nul_character",
+         "a binary key and value: the value is checked first", key=b"\xfe\xff\x00\x01")
+    dead("tombstone_bad_key", None, "empty_message", "a tombstone whose key is not UTF-8",
+         key=b"\xc3\x28")
+    # --- headers: never read on articles, kept in a dead letter ------------------------------
+    dead("bad_json_binary_headers", lambda i: _doc(i, body=STORY)[:-3], "invalid_json",
+         "invalid JSON with binary header values: the dead letter keeps them",
+         headers=[("x-bin", b"\x00\xff\xfe"), ("x-empty", b""), ("x-none", None),
+                  ("ключ-🔑", b"\xc3\x28")])
+    dead("bad_key_many_headers", lambda i: _doc(i, body=STORY), "invalid_key",
+         "a bad key with 300 headers", key=b"\xff",
+         headers=[(f"h{n}", bytes([n % 256]) * 3) for n in range(300)])
+    ok("binary_headers", lambda i: _doc(i, body=STORY), "binary, empty and missing header values",
+       headers=[("x-bin", b"\x00\xff\xfe\x80"), ("x-empty", b""), ("x-none", None),
+                ("x-bin", b"\xc0\xaf")])
+    ok("unicode_header_names", lambda i: _doc(i, body=STORY), "header names in any script",
+       headers=[("ключ", b"1"), ("مفتاح", b"2"), ("键🔑", b"3"), ("", b"empty name"),
+                ("\u0000nul", b"4")])
+    ok("many_headers", lambda i: _doc(i, body=STORY), "1,000 headers",
+       headers=[(f"header-{n}", str(n).encode()) for n in range(1000)])
+    ok("huge_header", lambda i: _doc(i, body=STORY), "a 200 KB header value",
+       headers=[("x-huge", b"\xff" * 200_000)])
+    ok("bad_origin_header", lambda i: _doc(i, body=STORY),
+       "a malformed streams-origin header (read only on entities)",
+       headers=[("streams-origin", b"\xff\xfe:x")])
     # --- too much --------------------------------------------------------------------------
     dead("tombstone", None, "empty_message", "a message with no value at all")
     dead("body_5mb", lambda i: _doc(i, body=(STORY + " ") * (5 * 2**20 // (len(STORY) + 1))),
@@ -178,7 +224,7 @@ def bad_inputs(prefix: str, max_bytes: int = 1_000_000) -> list[Case]:
     ok("unknown_fields", lambda i: orjson.dumps({"id": i, "body": STORY, "tags": ["war"],
                                                  "meta": {"a": {"b": [1, 2.5, None]}}}),
        "fields the pipeline does not know")
-    assert len({(case.key, case.value) for case in cases}) == len(cases), "cases must differ"
+    assert len({(case.key, case.value, case.headers) for case in cases}) == len(cases), "cases differ"
     assert len({case.name for case in cases}) == len(cases)
     return cases
 

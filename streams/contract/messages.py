@@ -56,26 +56,51 @@ def _article_totals(article: dict[str, Any], mentions: int, events: int) -> dict
 
 # Originals up to this size are kept whole: base64 makes them 4/3 larger, and the record must
 # stay under the producer's and the broker's 1 MB message limit. Larger ones keep a prefix, with
-# their size and SHA-256 so the whole can still be matched against the source.
+# their size and SHA-256 so the whole can still be matched against the source. The same for the
+# key; headers are kept in order while their names and values fit in DLQ_MAX_HEADER_BYTES.
 DLQ_MAX_ORIGINAL_BYTES = 512 * 1024
 DLQ_MAX_KEY_BYTES = 16 * 1024  # a key is an article id (at most 512 characters) when valid
+DLQ_MAX_HEADER_BYTES = 64 * 1024
 
 
 def dead_letter(reason: str, message: str, raw: bytes | None, key: bytes | None, *,
-                topic: str, partition: int, offset: int) -> DeadLetter:
+                topic: str, partition: int, offset: int, headers: Any = None) -> DeadLetter:
     """A dead-letter record keeping the original bytes (base64) and why they were refused."""
     raw = raw or b""
     kept = raw[:DLQ_MAX_ORIGINAL_BYTES]
+    kept_headers, headers_truncated = _kept_headers(headers)
     return DeadLetter(
         reason=reason,
         message=message,
-        original=base64.b64encode(kept).decode("ascii"),
-        key=base64.b64encode(key[:DLQ_MAX_KEY_BYTES]).decode("ascii")
-        if key is not None else None,
+        original=_b64(kept),
+        key=_b64(key[:DLQ_MAX_KEY_BYTES]) if key is not None else None,
         topic=topic,
         partition=partition,
         offset=offset,
         original_size=len(raw),
         original_sha256=hashlib.sha256(raw).hexdigest(),
         original_truncated=len(kept) < len(raw),
+        key_size=len(key) if key is not None else None,
+        key_sha256=hashlib.sha256(key).hexdigest() if key is not None else None,
+        key_truncated=key is not None and len(key) > DLQ_MAX_KEY_BYTES,
+        headers=kept_headers,
+        headers_truncated=headers_truncated,
     )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _kept_headers(headers: Any) -> tuple[list[list[str | None]], bool]:
+    """[[name, value as base64 or None], ...] in order, while they fit; and whether some did not."""
+    items = list(headers.items() if isinstance(headers, dict) else headers or ())
+    kept: list[list[str | None]] = []
+    size = 0
+    for name, value in items:
+        name = name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
+        size += len(name.encode("utf-8")) + len(value or b"")
+        if size > DLQ_MAX_HEADER_BYTES:
+            return kept, True
+        kept.append([name, _b64(value) if value is not None else None])
+    return kept, False

@@ -77,6 +77,11 @@ class DeadLetter(PlainRecord):
     original_size: int = 0  # the size of the original value in bytes
     original_sha256: str = ""  # hex SHA-256 of the whole original value
     original_truncated: bool = False  # true when `original` holds only a prefix
+    key_size: int | None = None  # the size of the original key in bytes; None: no key
+    key_sha256: str | None = None  # hex SHA-256 of the whole original key
+    key_truncated: bool = False  # true when `key` holds only a prefix
+    headers: list[list[str | None]] | None = None  # [[name, value base64 or None], ...]
+    headers_truncated: bool = False  # true when some of the last headers were left off
     schema_version: int = SCHEMA_VERSION
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import faust
 
+from streams.contract.checked import CheckedSchema, CheckedTopic, Refusals
+from streams.contract.inbound import reader
 from streams.contract.models import Alert, DeadLetter, EntityMention, Event, SubjectEvent
 from streams.settings import Settings
 
@@ -35,26 +37,36 @@ class Topics:
 
 
 def declare_topics(app: faust.App, settings: Settings) -> Topics:
-    def topic(name: str, **options) -> faust.TopicT:
+    """Every topic an agent reads is read without failing: `articles` as raw bytes (the agent
+    validates them), the derived ones through a reader that refuses what an agent cannot read
+    (streams/contract/inbound.py); refused messages are dead-lettered (streams/contract/checked.py)."""
+    dead_letters = app.topic(settings.topic(DEAD_LETTERS), partitions=partitions_for(
+        DEAD_LETTERS, settings), key_type=str, key_serializer="raw", value_type=DeadLetter)
+    refusals = Refusals(dead_letters)
+
+    def checked(name: str, contract: str, value_type, **options) -> faust.TopicT:
         # Keys are plain UTF-8 strings so consumers without Faust can read them.
-        return app.topic(
-            settings.topic(name),
-            partitions=partitions_for(name, settings),
-            key_type=str,
-            key_serializer="raw",
-            **options,
-        )
+        schema = CheckedSchema(reader(contract), key_type=str, key_serializer="raw",
+                               value_type=value_type, value_serializer="json")
+        return CheckedTopic(app, topics=[name], schema=schema, key_serializer="raw",
+                            value_serializer="json", refusals=refusals, **options)
+
+    def topic(name: str, value_type) -> faust.TopicT:
+        return checked(settings.topic(name), name, value_type,
+                       partitions=partitions_for(name, settings))
 
     return Topics(
-        # Articles arrive as raw bytes: the agent parses them itself so bad input can be dead-lettered.
-        articles=topic(ARTICLES, value_type=bytes, value_serializer="raw"),
-        entities=topic(ENTITIES, value_type=EntityMention),
-        events=topic(EVENTS, value_type=Event),
-        alerts=topic(ALERTS, value_type=Alert),
-        dead_letters=topic(DEAD_LETTERS, value_type=DeadLetter),
+        # Articles arrive as raw bytes, the key too: the agent parses them itself so bad input
+        # (a key that is not UTF-8 included) can be dead-lettered.
+        articles=app.topic(settings.topic(ARTICLES), partitions=partitions_for(ARTICLES, settings),
+                           key_type=bytes, key_serializer="raw", value_type=bytes,
+                           value_serializer="raw"),
+        entities=topic(ENTITIES, EntityMention),
+        events=topic(EVENTS, Event),
+        alerts=topic(ALERTS, Alert),
+        dead_letters=dead_letters,
         # Internal (Faust creates it, named like its changelogs): keyed like `entities`, so the
         # alert state of a subject lives in the partition that sees the subject's events.
-        events_by_subject=app.topic(
-            f"{settings.app_id}-events-by-subject", partitions=settings.partitions,
-            key_type=str, key_serializer="raw", value_type=SubjectEvent, internal=True),
+        events_by_subject=checked(f"{settings.app_id}-events-by-subject", "events-by-subject",
+                                  SubjectEvent, partitions=settings.partitions, internal=True),
     )

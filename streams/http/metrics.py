@@ -6,6 +6,10 @@ in memory, so they count what this process has done since it started; a scrape o
 and a sum gives the cluster. Conservation holds per process:
 
     articles_in = articles_processed + articles_dead_lettered (all reasons) + articles_duplicate
+
+A message of a derived topic (entities, events, events-by-subject, alerts) that its agents
+cannot read or process is dead-lettered too, and counted in messages_dead_lettered by topic and
+reason (streams/contract/checked.py).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ ENTITIES_OUT = "streams_entities_out_total"
 EVENTS_OUT = "streams_events_out_total"
 MENTIONS_COUNTED = "streams_mentions_counted_total"
 MENTIONS_DUPLICATE = "streams_mentions_duplicate_total"
+MESSAGES_DEAD_LETTERED = "streams_messages_dead_lettered_total"
 
 HELP = {
     ARTICLES_IN: "Messages read from the articles topic.",
@@ -37,6 +42,7 @@ HELP = {
     EVENTS_OUT: "Messages sent to the events topic.",
     MENTIONS_COUNTED: "Entities messages counted into actor_counts or location_counts.",
     MENTIONS_DUPLICATE: "Entities messages not counted: already counted (redelivered or re-emitted).",
+    MESSAGES_DEAD_LETTERED: "Messages of the derived topics sent to articles.dlq, by topic and reason.",
 }
 PROCESSING_SECONDS = "streams_processing_seconds"
 PROCESSING_HELP = ("Seconds from an article's arrival on Kafka to its entities and events sent.")

@@ -58,6 +58,12 @@ async def _one_at_a_time(stream):
         yield [event]
 
 
+async def failed(topic, event, exc: Exception) -> None:
+    """An agent of a derived topic raised on `event`: dead-letter it (streams/contract/checked.py)."""
+    await topic.refusals.refuse(event.message, "processing_failed", f"{type(exc).__name__}: {exc}",
+                                error=exc)
+
+
 def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Settings) -> Guard:
     """The extract and count agents; returns their Guard, which the windowed counts share."""
     guard = Guard(app, settings)  # dedupe tables and /metrics counters (streams/runtime/guard.py)
@@ -65,8 +71,8 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
     async def send_dead_letter(event, reason: str, message: str) -> None:
         msg = event.message
         log.warning("dead-lettered %s/%s@%s: %s", msg.topic, msg.partition, msg.offset, message)
-        record = dead_letter(reason, message, event.value, msg.key, topic=msg.topic,
-                             partition=msg.partition, offset=msg.offset)
+        record = dead_letter(reason, message, msg.value, msg.key, topic=msg.topic,
+                             partition=msg.partition, offset=msg.offset, headers=msg.headers)
         await topics.dead_letters.send(key=reason, value=record)
         guard.dead_lettered(reason)
 
@@ -125,13 +131,17 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
     @app.agent(topics.entities, name="count")
     async def count_mentions(stream):
         """entities -> actor_counts / location_counts; the topic is keyed by what is counted."""
-        async for mention in stream:
-            table = tables.actor_counts if mention.kind == "actor" else tables.location_counts
-            details = mention_details(mention)
-            current = table.get(mention.key)
-            if not guard.should_count(mention, current):  # counted already (redelivered/re-sent)
-                continue
-            table[mention.key] = guard.stamp(
-                add_mention(current, mention.first_in_article, **details))
+        async for event in stream.events():
+            mention = event.value
+            try:
+                table = tables.actor_counts if mention.kind == "actor" else tables.location_counts
+                details = mention_details(mention)
+                current = table.get(mention.key)
+                if not guard.should_count(mention, current):  # counted already (redelivered/re-sent)
+                    continue
+                table[mention.key] = guard.stamp(
+                    add_mention(current, mention.first_in_article, **details))
+            except Exception as exc:  # one message must never stop the worker
+                await failed(topics.entities, event, exc)
 
     return guard

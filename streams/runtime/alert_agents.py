@@ -29,6 +29,7 @@ from streams.alerts.tracker import close_due, is_due, observe
 from streams.alerts.windows import Clock, event_time, system_clock
 from streams.contract.models import Alert, SubjectEvent
 from streams.contract.topics import Topics
+from streams.runtime.agents import failed
 from streams.runtime.guard import Guard
 from streams.runtime.tables import Tables, add_mention, mention_details
 from streams.settings import Settings
@@ -50,35 +51,44 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
     async def rekey_events(stream):
         """events -> events-by-subject, once per actor and place, keyed by what is counted."""
         async for event in stream.events():
-            record = event.value.asdict()
-            at = event_time(event.value.published_at, event.message.timestamp)
-            for key, subject in subjects_of(record):
-                await topics.events_by_subject.send(
-                    key=key, value=SubjectEvent(subject=subject, event=record, event_time=at),
-                    timestamp=event.message.timestamp)
+            try:
+                record = event.value.asdict()
+                at = event_time(event.value.published_at, event.message.timestamp)
+                for key, subject in subjects_of(record):
+                    await topics.events_by_subject.send(
+                        key=key, value=SubjectEvent(subject=subject, event=record, event_time=at),
+                        timestamp=event.message.timestamp)
+            except Exception as exc:  # one message must never stop the worker
+                await failed(topics.events, event, exc)
 
     @app.agent(topics.events_by_subject, name="alert")
     async def raise_alerts(stream):
         """events-by-subject -> location_quads_*, alert_state and alerts."""
         active = rules()
         async for event in stream.events():
-            message, now = event.value, clock()
-            alerts: list[dict] = []
-            if message.tick is not None:
-                alerts = close_partition(event.message.partition, active, now)
-            else:
-                event_id = message.event.get("event_id")
-                if message.subject["kind"] == "location":
-                    count_quad(event.key, message.event["quad_class"], event_id)
-                current = tables.alert_state.get(event.key)
-                if guard.should_count_event(event.key, event_id, current):  # not counted yet
-                    state, alerts = observe(current, message.subject, message.event,
-                                            message.event_time, active, now)
-                    if state["rules"] or current:  # no rule looks at it: nothing to keep
-                        tables.alert_state[event.key] = guard.stamp(
-                            {**state, "partition": event.message.partition})
-            for alert in alerts:
-                await topics.alerts.send(key=alert_key(alert), value=Alert(**alert))
+            try:
+                for alert in alerts_of(event, active):
+                    await topics.alerts.send(key=alert_key(alert), value=Alert(**alert))
+            except Exception as exc:  # one message must never stop the worker
+                await failed(topics.events_by_subject, event, exc)
+
+    def alerts_of(event, active: tuple[Rule, ...]) -> list[dict]:
+        """Count one events-by-subject message into the tables; the alerts it raises."""
+        message, now = event.value, clock()
+        if message.tick is not None:
+            return close_partition(event.message.partition, active, now)
+        alerts: list[dict] = []
+        event_id = message.event.get("event_id")
+        if message.subject["kind"] == "location":
+            count_quad(event.key, message.event["quad_class"], event_id)
+        current = tables.alert_state.get(event.key)
+        if guard.should_count_event(event.key, event_id, current):  # not counted yet
+            state, alerts = observe(current, message.subject, message.event,
+                                    message.event_time, active, now)
+            if state["rules"] or current:  # no rule looks at it: nothing to keep
+                tables.alert_state[event.key] = guard.stamp(
+                    {**state, "partition": event.message.partition})
+        return alerts
 
     def close_partition(partition: int, active: tuple[Rule, ...], now: float) -> list[dict]:
         """Close the due windows of the subjects whose state lives in `partition` (the one the
@@ -101,14 +111,18 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
     @app.agent(topics.entities, name="count_windows")
     async def count_windows(stream):
         """entities -> mentions per actor / place in 1-hour and 1-day windows of event time."""
-        async for mention in stream:
-            windows = tables.actor_windows if mention.kind == "actor" else tables.location_windows
-            details = mention_details(mention)
-            for table in windows.values():
-                current = table[mention.key].value()
-                if guard.should_count(mention, current, windowed=True):  # as the count agent
-                    table[mention.key] = guard.stamp(
-                        add_mention(current, mention.first_in_article, **details))
+        async for event in stream.events():
+            mention = event.value
+            try:
+                windows = tables.actor_windows if mention.kind == "actor" else tables.location_windows
+                details = mention_details(mention)
+                for table in windows.values():
+                    current = table[mention.key].value()
+                    if guard.should_count(mention, current, windowed=True):  # as the count agent
+                        table[mention.key] = guard.stamp(
+                            add_mention(current, mention.first_in_article, **details))
+            except Exception as exc:  # one message must never stop the worker
+                await failed(topics.entities, event, exc)
 
     @app.timer(settings.alert_tick, on_leader=True)
     async def alert_tick():

@@ -98,20 +98,24 @@ def wait_until(check: Callable[[], Any], what: str, timeout: float = 120.0,
     raise AssertionError(f"after {timeout:.0f}s still waiting for {what} (last: {last!r})")
 
 
-async def send_raw(settings: Settings, messages: Iterable[tuple], compression: str | None = "gzip"
-                   ) -> None:
-    """Send (key, value) or (key, value, timestamp in seconds) as they are, in order, to
-    `articles`; wait for every ack.
+async def send_raw(settings: Settings, messages: Iterable[tuple], compression: str | None = "gzip",
+                   topic: str = ARTICLES) -> None:
+    """Send (key, value), (key, value, timestamp in seconds) or (key, value, timestamp or None,
+    headers) as they are, in order, to `topic` (a contract name; `articles` by default), or to
+    the exact topic named when it holds the app id; wait for every ack.
 
     gzip, as a real producer would use it: the 5 MB case is 5 MB for the worker, but a few
     kilobytes on the wire, under the broker's 1 MB default message limit."""
+    name = topic if topic.startswith(settings.app_id) else settings.topic(topic)
     producer = make_producer(settings, compression)
     await producer.start()
     try:
-        for key, value, *timestamp in messages:
-            timestamp_ms = int(timestamp[0] * 1000) if timestamp else None
-            await producer.send_and_wait(settings.topic(ARTICLES), value, key=key,
-                                         timestamp_ms=timestamp_ms)
+        for key, value, *rest in messages:
+            timestamp = rest[0] if rest else None
+            headers = list(rest[1]) if len(rest) > 1 else None
+            timestamp_ms = int(timestamp * 1000) if timestamp is not None else None
+            await producer.send_and_wait(name, value, key=key, timestamp_ms=timestamp_ms,
+                                         headers=headers or None)
     finally:
         await producer.stop()
 

@@ -19,7 +19,7 @@ from bad_inputs import DEAD_LETTER, PROCESSED, bad_inputs, good_article
 from probes import metrics, read_all, send_raw, wait_until
 
 from streams.contract.articles import parse_article
-from streams.contract.messages import DLQ_MAX_ORIGINAL_BYTES, coded_entities
+from streams.contract.messages import DLQ_MAX_KEY_BYTES, DLQ_MAX_ORIGINAL_BYTES, coded_entities
 from streams.contract.schemas import validate
 from streams.contract.topics import DEAD_LETTERS
 from streams.extraction.pipeline import extract
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.integration
 
 
 def b64(data: bytes | None) -> str | None:
-    return base64.b64encode(data).decode("ascii") if data is not None else None
+    return base64.b64encode(data[:DLQ_MAX_KEY_BYTES]).decode("ascii") if data is not None else None
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def run(fresh_settings, new_worker):
     cases = bad_inputs(settings.topic_prefix)
     good_key, good_value, good_doc = good_article(settings.topic_prefix)
     started = time.monotonic()
-    asyncio.run(send_raw(settings, [(case.key, case.value) for case in cases]
+    asyncio.run(send_raw(settings, [(case.key, case.value, None, case.headers) for case in cases]
                          + [(good_key, good_value)]))
     sent = len(cases) + 1
 
@@ -93,6 +93,13 @@ def test_each_dead_letter_carries_its_reason_a_message_and_the_original_bytes(ru
         assert record["message"], case.name
         assert record["original_size"] == len(value)
         assert record["topic"] == run["settings"].topic("articles")
+        assert record["key_size"] == (len(case.key) if case.key is not None else None), case.name
+        assert record["key_truncated"] == (case.name == "huge_key"), case.name
+        if case.key is not None:
+            assert record["key_sha256"] == hashlib.sha256(case.key).hexdigest(), case.name
+        assert record["headers"] == [[name, b64(value) if value is not None else None]
+                                     for name, value in case.headers], case.name
+        assert not record["headers_truncated"], case.name
         original = base64.b64decode(record["original"])
         if len(value) <= DLQ_MAX_ORIGINAL_BYTES:
             assert original == value and not record["original_truncated"], case.name
@@ -135,7 +142,8 @@ def test_metrics_time_every_processed_article_and_show_the_lag_going_to_zero(run
     settings = run["settings"]
     samples = metrics(settings)
     processed = m.total(samples, m.ARTICLES_PROCESSED)
-    assert samples[(f"{m.PROCESSING_SECONDS}_count", ())] == processed == 12
+    expected = sum(case.outcome == PROCESSED for case in run["cases"]) + 1  # + the good article
+    assert samples[(f"{m.PROCESSING_SECONDS}_count", ())] == processed == expected == 17
     assert samples[(f"{m.PROCESSING_SECONDS}_bucket", (("le", "+Inf"),))] == processed
 
     def articles_lag(samples) -> float:

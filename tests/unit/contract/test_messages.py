@@ -1,6 +1,13 @@
 import base64
+import hashlib
 
-from streams.contract.messages import dead_letter, entity_messages, event_messages
+from streams.contract.messages import (
+    DLQ_MAX_HEADER_BYTES,
+    DLQ_MAX_KEY_BYTES,
+    dead_letter,
+    entity_messages,
+    event_messages,
+)
 from streams.runtime.tables import add_mention
 
 ARTICLE = {"id": "art-1", "published_at": "2016-09-04T00:00:00Z"}
@@ -50,6 +57,31 @@ def test_a_dead_letter_keeps_the_original_bytes():
     assert base64.b64decode(record.original) == b"\xff{"
     assert base64.b64decode(record.key) == b"k"
     assert (record.topic, record.partition, record.offset) == ("articles", 2, 9)
+    assert (record.key_size, record.key_truncated, record.headers) == (1, False, [])
+
+
+def test_a_dead_letter_keeps_a_prefix_of_a_huge_key_with_its_size_and_hash():
+    key = bytes(range(256)) * 400  # 102,400 bytes, not UTF-8
+    record = dead_letter("key_mismatch", "bad", b"{}", key, topic="articles", partition=0, offset=1)
+    assert base64.b64decode(record.key) == key[:DLQ_MAX_KEY_BYTES]
+    assert (record.key_size, record.key_truncated) == (len(key), True)
+    assert record.key_sha256 == hashlib.sha256(key).hexdigest()
+    assert dead_letter("empty_message", "x", None, None, topic="t", partition=0,
+                       offset=0).key_size is None
+
+
+def test_a_dead_letter_keeps_the_headers_in_order_while_they_fit():
+    headers = [("a", b"\xff"), ("b", None), ("a", b"")]
+    record = dead_letter("invalid_json", "bad", b"x", b"k", topic="t", partition=0, offset=0,
+                         headers=headers)
+    assert record.headers == [["a", "/w=="], ["b", None], ["a", ""]]
+    assert not record.headers_truncated
+    many = [(f"h{n}", b"v" * 1000) for n in range(100)]  # 100 KB of values
+    record = dead_letter("invalid_json", "bad", b"x", b"k", topic="t", partition=0, offset=0,
+                         headers=many)
+    kept = len(record.headers)
+    assert record.headers_truncated and kept == DLQ_MAX_HEADER_BYTES // 1002
+    assert [name for name, _ in record.headers] == [f"h{n}" for n in range(kept)]
 
 
 def test_counts_add_mentions_and_distinct_articles():

@@ -127,7 +127,25 @@ def test_required_fields_are_every_field_the_records_always_emit():
     (mention, *_), (event, *_) = entities_on_wire(), events_on_wire()
     assert set(schema_for("entities")["required"]) == set(mention)
     assert set(schema_for("events")["required"]) == set(event)
-    assert set(schema_for("articles.dlq")["required"]) == set(dead_letter_on_wire())
+    # Fields added to v1 later are optional, so the records written before them still conform.
+    added_later = {"key_size", "key_sha256", "key_truncated", "headers", "headers_truncated"}
+    assert set(schema_for("articles.dlq")["required"]) == set(dead_letter_on_wire()) - added_later
+    assert added_later <= set(schema_for("articles.dlq")["properties"])
+
+
+def test_dead_letters_written_before_the_key_and_header_fields_still_conform():
+    older = {name: value for name, value in dead_letter_on_wire().items()
+             if not name.startswith(("key_", "headers"))}
+    validate("articles.dlq", older)
+
+
+def test_dead_letters_with_headers_and_a_huge_key_conform():
+    headers = [("x-bin", b"\x00\xff"), ("x-none", None), ("ключ", b""), ("", b"v")]
+    message = wire(dead_letter("key_mismatch", "bad", b"{}", b"k" * 100_000, topic="articles",
+                               partition=0, offset=1, headers=headers))
+    assert (message["key_size"], message["key_truncated"]) == (100_000, True)
+    assert message["headers"] == [["x-bin", "AP8="], ["x-none", None], ["ключ", ""], ["", "dg=="]]
+    validate("articles.dlq", message)
 
 
 # --- real records conform --------------------------------------------------------------------
@@ -292,6 +310,9 @@ def test_bad_events_fail(message):
     {**dead_letter_on_wire(), "offset": "9"},
     _without(dead_letter_on_wire(), "key"),
     _without(dead_letter_on_wire(), "schema_version"),
+    {**dead_letter_on_wire(), "headers": [["x", "not base64!"]]},
+    {**dead_letter_on_wire(), "headers": [["x"]]},
+    {**dead_letter_on_wire(), "key_sha256": "ABC"},
 ], ids=lambda m: "dead_letter")
 def test_bad_dead_letters_fail(message):
     fails("articles.dlq", message)

@@ -1,0 +1,109 @@
+"""Faust topics that dead-letter what they cannot read instead of stopping their agents.
+
+Written against faust-streaming 0.15.3 (checked below). There, a message whose key or value
+does not decode makes the conductor ack it and call the topic's `on_key_decode_error` /
+`on_value_decode_error`, which throw the error into every agent reading the topic: the agent
+stops taking messages (on every partition, without an error line) and the message is gone.
+`CheckedTopic` replaces those two hooks: the message is dead-lettered once (to `articles.dlq`,
+with its original key and value), counted on /metrics and logged in one line, and the agents
+never see it. `CheckedSchema` reads messages with a pure reader (`streams.contract.inbound`)
+that checks what the agents rely on, so a record of the wrong shape is refused the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import faust
+from faust.exceptions import ValueDecodeError
+
+from streams.contract.inbound import InvalidMessage
+from streams.contract.messages import dead_letter
+from streams.http import metrics as m
+
+FAUST_VERSION = "0.15.3"
+if faust.__version__ != FAUST_VERSION:  # the decode hooks below are 0.15.3's
+    raise ImportError(f"streams.contract.checked was written for faust-streaming {FAUST_VERSION}; "
+                      f"found {faust.__version__}: check the conductor's decode-error path again")
+
+log = logging.getLogger(__name__)
+
+Reader = Callable[[bytes | None, bytes | None, Any], tuple[str | None, Any]]
+
+
+class Refused(ValueDecodeError):
+    """A message a reader refused: `reason` is a code from REASONS."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+class Refusals:
+    """Dead-letters refused messages of the derived topics: once each, however many agents read
+    the topic (the conductor calls the hook of every one)."""
+
+    def __init__(self, dead_letters: faust.TopicT, metrics: m.Metrics = m.METRICS):
+        self.dead_letters = dead_letters
+        self.metrics = metrics
+        self._last: tuple[str, int, int] | None = None
+
+    async def refuse(self, message, reason: str, text: str, error: Exception | None = None) -> None:
+        """Dead-letter `message` (a Faust message); `error`: an agent's, logged with its trace."""
+        where = (message.topic, message.partition, message.offset)
+        if where == self._last:
+            return
+        self._last = where
+        log.log(logging.ERROR if error else logging.WARNING, "dead-lettered %s/%s@%s: %s: %s",
+                *where, reason, text, exc_info=error)
+        record = dead_letter(reason, text, message.value, message.key, topic=message.topic,
+                             partition=message.partition, offset=message.offset,
+                             headers=message.headers)
+        await self.dead_letters.send(key=reason, value=record)
+        self.metrics.inc(m.MESSAGES_DEAD_LETTERED, topic=message.topic, reason=reason)
+
+
+class CheckedSchema(faust.Schema):
+    """Keys and values read by `read(key, value, headers)`; a refusal is a `Refused` error."""
+
+    def __init__(self, read: Reader, **options: Any):
+        super().__init__(**options)
+        self.read = read
+
+    def compile(self, app, *, on_key_decode_error=None, on_value_decode_error=None,
+                default_propagate: bool = False):
+        read, create_event = self.read, app.create_event
+
+        async def decode(message, *, propagate: bool = default_propagate):
+            try:
+                key, value = read(message.key, message.value, message.headers)
+            except InvalidMessage as exc:
+                refused = Refused(exc.reason, exc.message)
+                if propagate:  # the conductor: acks it and calls the topics' hooks
+                    raise refused from None
+                await on_value_decode_error(refused, message)
+                return None
+            return create_event(key, value, message.headers, message)
+
+        return decode
+
+
+class CheckedTopic(faust.Topic):
+    """A topic whose unreadable messages go to `refusals`, not into its agents."""
+
+    def __init__(self, *args: Any, refusals: Refusals, **kwargs: Any):
+        self.refusals = refusals
+        super().__init__(*args, **kwargs)
+
+    def _clone_args(self):
+        return {**super()._clone_args(), "refusals": self.refusals}
+
+    async def on_key_decode_error(self, exc: Exception, message) -> None:
+        await self.refusals.refuse(message, "invalid_key", str(exc))
+
+    async def on_value_decode_error(self, exc: Exception, message) -> None:
+        reason = exc.reason if isinstance(exc, Refused) else "invalid_record"
+        await self.refusals.refuse(message, reason, str(exc))

@@ -156,20 +156,23 @@ class OrderedConsumer(faust_aiokafka.Consumer):
             return True
         if verdict in (Verdict.STALE, Verdict.REWIND) and tp not in sought_back:
             sought_back.add(tp)
-            await self._seek_back(tp, f"{verdict.value} record at offset {offset}")
-            if verdict is Verdict.REWIND:
+            sought = await self._seek_back(tp, f"{verdict.value} record at offset {offset}")
+            if sought and verdict is Verdict.REWIND:  # else still REWIND next fetch: never acked unseen
                 self.order.rewound(tp)
         return False
 
-    async def _seek_back(self, tp: TP, why: str) -> None:
+    async def _seek_back(self, tp: TP, why: str) -> bool:
+        """Seek the partition back to its next offset; True if it was sought."""
         expected = self.order.next_offset.get(tp)
         if expected is None or tp not in self.assignment() or self.order.is_seeking(tp):
-            return  # the partition's next seek (after a rebalance, or under way) decides
+            return False  # the partition's next seek (after a rebalance, or under way) decides
         log.info("%s: seeking back to offset %d (%s)", tp, expected, why)
         try:
             await self.seek(tp, expected)
-        except Exception as exc:  # a rebalance took the partition meanwhile
-            log.info("%s: could not seek back to %d: %r", tp, expected, exc)
+        except Exception as exc:
+            log.warning("%s: could not seek back to %d: %r", tp, expected, exc)
+            return False
+        return True
 
     async def _drain_messages(self, fetcher) -> None:  # pragma: no cover - needs a broker
         """Faust's fetch loop, with `_admit` deciding what is delivered."""

@@ -264,6 +264,22 @@ async def test_a_hole_filled_by_fetching_again_was_no_hole(consumer, thread, str
     assert not consumer._gap.get(TP1)
 
 
+async def test_a_failed_seek_back_leaves_the_skipped_offsets_unacked(consumer, thread, streams):
+    # Regression: the failed seek was logged and swallowed, yet the partition counted as sought
+    # back, so the next fetch took 101..103 for a real hole and marked them done.
+    await sought_to(consumer, thread, tp1=100)
+    thread.seek_errors.append(KafkaError("fetcher busy"))
+    await drain(
+        consumer, thread,
+        Fetch({TP1: [100, 104]}),  # 101..103 skipped: seek back to 101, which fails
+        Fetch({TP1: [105]}),  # the position moved on: still skipped, seek back again
+        Fetch({TP1: [101, 102, 103, 104, 105]}),
+    )
+    assert streams.offsets(TP1) == [100, 101, 102, 103, 104, 105]
+    assert thread.sought == [(TP1, 101)]
+    assert not consumer._gap.get(TP1)
+
+
 async def test_revoked_partitions_wait_for_their_next_seek(consumer, thread, streams):
     await sought_to(consumer, thread, tp1=10, tp2=20)
 

@@ -81,6 +81,10 @@ class OrderedConsumer(faust_aiokafka.Consumer):
         except Exception:  # read on from where delivery stopped rather than not at all
             await self.seek_wait(self._still_assigned(resume))
             raise
+        finally:
+            # Even cancelled (the table recovery times perform_seek out) no partition stays SEEKING,
+            # where nothing is delivered until the next rebalance; a fetch from elsewhere is REWIND.
+            self.order.seek_ended(resume)
         offsets = {tp: _committed_or(committed.get(tp), resume[tp]) for tp in resume}
         # Again, now telling the order first: fetches made meanwhile moved the positions. Every
         # partition still assigned leaves the seek (the revoked ones were forgotten already).

@@ -342,7 +342,8 @@ async def test_records_fetched_during_perform_seek_are_not_delivered(consumer, t
         Fetch({TP1: [45, 46]}),
     )
     assert streams.offsets(TP1) == [45, 46]
-    assert thread.sought == [(TP1, 45), (TP2, 0), (TP1, 45)]
+    assert sorted(thread.sought[:2]) == [(TP1, 45), (TP2, 0)]  # perform_seek's seek
+    assert thread.sought[2:] == [(TP1, 45)]  # the stale fetch moved TP1 on: back once
 
 
 async def test_a_failed_perform_seek_reads_on_from_where_delivery_stopped(consumer, thread, streams):
@@ -353,6 +354,29 @@ async def test_a_failed_perform_seek_reads_on_from_where_delivery_stopped(consum
     assert sorted(thread.sought) == [(TP1, 50), (TP2, 7)]
     await drain(consumer, thread, Fetch({TP1: [50]}))
     assert streams.offsets(TP1) == [50]
+
+
+async def test_a_cancelled_perform_seek_leaves_no_partition_seeking(consumer, thread, streams):
+    # Regression: the table recovery times perform_seek out (wait_first cancels it); the partitions
+    # stayed SEEKING and nothing was delivered until the next rebalance.
+    await sought_to(consumer, thread, tp1=50, tp2=7)
+    never = asyncio.Event()
+
+    async def hanging_seek_to_committed():
+        await never.wait()
+
+    thread.seek_to_committed = hanging_seek_to_committed
+    task = asyncio.ensure_future(consumer.perform_seek())
+    await asyncio.sleep(0)
+    assert consumer.order.is_seeking(TP1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not consumer.order.is_seeking(TP1) and not consumer.order.is_seeking(TP2)
+    await drain(consumer, thread, Fetch({TP1: [50, 51], TP2: [9]}), Fetch({TP2: [7, 8, 9]}))
+    assert streams.offsets(TP1) == [50, 51]
+    assert streams.offsets(TP2) == [7, 8, 9]  # 9 came from elsewhere: sought back to 7 first
+    assert thread.sought == [(TP2, 7)]
 
 
 async def test_the_stopping_consumer_hands_out_nothing(consumer, thread, streams):

@@ -137,3 +137,10 @@ def test_a_seek_that_ends_without_telling_where_expects_the_given_offsets():
     assert not order.is_seeking(TP)
     assert order.next_offset == {TP: 12, OTHER: 3}
     assert deliver(order, 12) == [Verdict.DELIVER]
+
+
+def test_rewinding_a_partition_of_unknown_position_changes_nothing():
+    order = sought_to(None)
+    order.rewound(TP)
+    assert deliver(order, 57) == [Verdict.DELIVER]
+    assert order.verdict(TP, 60, False) is Verdict.REWIND  # 58, 59 never sought back: not a hole

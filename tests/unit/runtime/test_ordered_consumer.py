@@ -19,7 +19,7 @@ from aiokafka.errors import KafkaError
 from faust.types import TP
 from intervaltree import Interval, IntervalTree
 
-from streams.runtime.ordered_consumer import OrderedConsumer
+from streams.runtime.ordered_consumer import OrderedConsumer, OrderedTransport
 
 CHANGELOG = "app-counts-changelog"
 TP1 = TP("articles", 0)
@@ -253,7 +253,9 @@ async def test_a_hole_on_a_committed_topic_is_fetched_again_once_then_marked_don
     await drain(consumer, thread, Fetch({TP1: [100, 103, 104]}), Fetch({TP1: [103, 104]}))
     assert streams.offsets(TP1) == [100, 103, 104]
     assert thread.sought == [(TP1, 101)]
-    assert consumer._gap[TP1] == IntervalTree([Interval(101, 104)])
+    assert consumer._gap[TP1] == IntervalTree([Interval(101, 103)])  # 101, 102: not 103, delivered
+    consumer._acked[TP1].extend([100, 103, 104])
+    assert consumer._new_offset(TP1) == 105
 
 
 async def test_a_hole_filled_by_fetching_again_was_no_hole(consumer, thread, streams):
@@ -391,6 +393,63 @@ async def test_the_stopping_consumer_hands_out_nothing(consumer, thread, streams
 
 
 def test_the_transport_builds_ordered_consumers():
-    from streams.runtime.ordered_consumer import OrderedTransport
-
     assert OrderedTransport.Consumer is OrderedConsumer
+
+
+async def test_a_delivery_suspended_mid_batch_is_fetched_again(consumer, thread, streams):
+    await sought_to(consumer, thread, tp1=40)
+
+    async def suspended():
+        consumer.stop_flow()
+        thread.stopped.set()
+        await asyncio.Event().wait()
+
+    streams.hooks[(TP1, 41)] = suspended
+    await drain(consumer, thread, Fetch({TP1: [40, 41, 42]}))
+    assert streams.received == [(TP1, 40)]
+    # 42 dropped by Faust's getmany: back to 42; then the cancelled delivery of 41: back to 41
+    assert thread.sought == [(TP1, 42), (TP1, 41)]
+    assert consumer.order.next_offset[TP1] == 41
+
+
+async def test_a_seek_back_that_loses_the_partition_is_left_to_the_rebalance(consumer, thread, streams):
+    await sought_to(consumer, thread, tp1=10)
+
+    async def rebalance_seek():
+        await consumer.seek(TP1, 5)
+        thread.assigned.discard(TP1)  # and the partition goes before the fetch returns
+
+    await drain(consumer, thread, Fetch({TP1: [10, 11]}, racing=rebalance_seek))
+    assert streams.received == []
+    assert thread.sought == [(TP1, 5)]
+
+
+async def test_a_fetch_waiting_for_the_flow_notes_the_epochs_after_the_wait(consumer, thread, streams):
+    # the rebalance seeks while the fetcher waits for the flow: its next fetch is not stale
+    await sought_to(consumer, thread, tp1=10)
+    consumer.stop_flow()
+
+    async def rebalance_ends():
+        await asyncio.sleep(0.05)  # the fetcher is waiting for the flow by now
+        await consumer.seek(TP1, 5)
+        consumer.resume_flow()
+
+    asyncio.get_running_loop().call_soon(asyncio.ensure_future, rebalance_ends())
+    await drain(consumer, thread, Fetch({TP1: [5, 6]}))
+    assert streams.offsets(TP1) == [5, 6]
+    assert thread.sought == [(TP1, 5)]
+
+
+async def test_a_suspended_delivery_after_a_seek_leaves_the_seek_alone(consumer, thread, streams):
+    await sought_to(consumer, thread, tp1=40)
+
+    async def sought_then_suspended():
+        await consumer.seek(TP1, 30)  # the rebalance decided where TP1 resumes
+        consumer.stop_flow()
+        thread.stopped.set()
+        await asyncio.Event().wait()
+
+    streams.hooks[(TP1, 41)] = sought_then_suspended
+    await drain(consumer, thread, Fetch({TP1: [40, 41]}))
+    assert thread.sought == [(TP1, 30)]
+    assert consumer.order.next_offset[TP1] == 30

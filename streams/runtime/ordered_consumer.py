@@ -8,16 +8,38 @@ The bookkeeping is `streams.runtime.delivery_order`; this module only tells it w
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections import Counter
-from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from importlib import metadata
 
-from faust.transport.drivers import aiokafka as faust_aiokafka
-from faust.types import TP
+SUPPORTED_FAUST = "0.15.3"
 
-from streams.runtime.delivery_order import DeliveryOrder, Verdict
+
+class UnsupportedFaustVersion(SystemExit):
+    """A SystemExit: the worker stops with this one line, not a traceback."""
+
+
+def require_supported_faust() -> None:
+    try:
+        installed = metadata.version("faust-streaming")
+    except metadata.PackageNotFoundError:
+        installed = "none"
+    if installed != SUPPORTED_FAUST:
+        raise UnsupportedFaustVersion(
+            f"faust-streaming {installed} is installed, but streams.runtime.ordered_consumer overrides "
+            f"internals of faust-streaming {SUPPORTED_FAUST}: see docs/decisions/ordered-consumer.md")
+
+
+require_supported_faust()  # before importing Faust: another version may not even import
+
+import asyncio  # noqa: E402
+import logging  # noqa: E402
+from collections import Counter  # noqa: E402
+from collections.abc import AsyncIterator, Mapping  # noqa: E402
+from typing import Any  # noqa: E402
+
+from faust.transport.drivers import aiokafka as faust_aiokafka  # noqa: E402
+from faust.types import TP  # noqa: E402
+
+from streams.runtime.delivery_order import DeliveryOrder, Verdict  # noqa: E402
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,10 @@ docs/decisions/ordered-consumer.md for the bug).
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from importlib import metadata
 from types import SimpleNamespace
 from unittest.mock import AsyncMock
 
@@ -19,7 +21,8 @@ from aiokafka.errors import KafkaError
 from faust.types import TP
 from intervaltree import Interval, IntervalTree
 
-from streams.runtime.ordered_consumer import OrderedConsumer, OrderedTransport
+from streams.runtime import ordered_consumer
+from streams.runtime.ordered_consumer import OrderedConsumer
 
 CHANGELOG = "app-counts-changelog"
 TP1 = TP("articles", 0)
@@ -393,7 +396,7 @@ async def test_the_stopping_consumer_hands_out_nothing(consumer, thread, streams
 
 
 def test_the_transport_builds_ordered_consumers():
-    assert OrderedTransport.Consumer is OrderedConsumer
+    assert ordered_consumer.OrderedTransport.Consumer is OrderedConsumer
 
 
 async def test_a_delivery_suspended_mid_batch_is_fetched_again(consumer, thread, streams):
@@ -422,6 +425,38 @@ async def test_a_seek_back_that_loses_the_partition_is_left_to_the_rebalance(con
     await drain(consumer, thread, Fetch({TP1: [10, 11]}, racing=rebalance_seek))
     assert streams.received == []
     assert thread.sought == [(TP1, 5)]
+
+
+def test_the_supported_faust_passes_the_fence(monkeypatch):
+    monkeypatch.setattr(ordered_consumer.metadata, "version", lambda name: "0.15.3")
+    ordered_consumer.require_supported_faust()
+
+
+@pytest.mark.parametrize("installed", ["0.15.4", "0.16.0", "0.11.0"])
+def test_any_other_faust_stops_with_one_line(monkeypatch, installed):
+    monkeypatch.setattr(ordered_consumer.metadata, "version", lambda name: installed)
+    with pytest.raises(ordered_consumer.UnsupportedFaustVersion) as stopped:
+        ordered_consumer.require_supported_faust()
+    assert str(stopped.value) == (
+        f"faust-streaming {installed} is installed, but streams.runtime.ordered_consumer overrides "
+        "internals of faust-streaming 0.15.3: see docs/decisions/ordered-consumer.md")
+    assert isinstance(stopped.value, SystemExit)  # uncaught, Python prints that line and exits 1
+
+
+def test_no_faust_at_all_stops_too(monkeypatch):
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(ordered_consumer.metadata, "version", not_installed)
+    with pytest.raises(ordered_consumer.UnsupportedFaustVersion, match="^faust-streaming none is installed"):
+        ordered_consumer.require_supported_faust()
+
+
+def test_the_fence_runs_at_import_before_faust_is_touched(monkeypatch):
+    monkeypatch.setattr(metadata, "version", lambda name: "0.16.0")
+    with pytest.raises(SystemExit, match="faust-streaming 0.16.0 is installed"):
+        importlib.reload(ordered_consumer)
+    assert ordered_consumer.OrderedTransport.Consumer is OrderedConsumer  # the classes were not redefined
 
 
 async def test_a_fetch_waiting_for_the_flow_notes_the_epochs_after_the_wait(consumer, thread, streams):

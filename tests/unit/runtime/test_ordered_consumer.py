@@ -18,6 +18,7 @@ from unittest.mock import AsyncMock
 import faust
 import pytest
 from aiokafka.errors import KafkaError
+from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
 from intervaltree import Interval, IntervalTree
 
@@ -119,17 +120,21 @@ def thread() -> FakeThread:
     return FakeThread(assigned={TP1, TP2, LOG})
 
 
-@pytest.fixture
-async def consumer(streams: Streams, thread: FakeThread) -> OrderedConsumer:
-    # built inside the test's event loop: mode services bind the loop they are created in
+def build(consumer_class: type, streams: Streams, thread: FakeThread):
     app = faust.App("ordered-consumer-test", autodiscover=False)
     app.topics.acks_enabled_for = lambda topic: topic != CHANGELOG  # changelogs are never committed
-    consumer = OrderedConsumer(
+    consumer = consumer_class(
         app.transport, callback=streams, on_partitions_revoked=AsyncMock(),
         on_partitions_assigned=AsyncMock())
     consumer._thread = thread
     consumer._active_partitions = set(thread.assigned)
     return consumer
+
+
+@pytest.fixture
+async def consumer(streams: Streams, thread: FakeThread) -> OrderedConsumer:
+    # built inside the test's event loop: mode services bind the loop they are created in
+    return build(OrderedConsumer, streams, thread)
 
 
 async def drain(consumer: OrderedConsumer, thread: FakeThread, *fetches: Fetch) -> None:
@@ -146,6 +151,23 @@ async def sought_to(consumer: OrderedConsumer, thread: FakeThread, **offsets: in
     names = {"tp1": TP1, "tp2": TP2, "log": LOG}
     await consumer.seek_wait({names[name]: offset for name, offset in offsets.items()})
     thread.sought.clear()
+
+
+async def test_stock_faust_loses_what_a_seek_racing_a_fetch_went_back_for(streams, thread):
+    # The bug on faust-streaming's own consumer: the reproduction for upstream. Once this fails,
+    # Faust has changed: see "Dropping it" in docs/decisions/ordered-consumer.md.
+    consumer = build(faust_aiokafka.Consumer, streams, thread)
+    await consumer.seek(TP1, 10)
+
+    async def rebalance_seek():
+        await consumer.seek(TP1, 5)
+
+    await drain(consumer, thread, Fetch({TP1: [10, 11, 12]}, racing=rebalance_seek),
+                Fetch({TP1: [5, 6, 7, 8, 9, 10, 11, 12, 13]}))
+    assert streams.offsets(TP1) == [10, 11, 12, 12, 13]  # 5..9 dropped as "already read"
+    assert consumer._gap[TP1] == IntervalTree([Interval(6, 11)])  # and 6..9 marked done
+    consumer._acked[TP1].extend([10, 11, 12, 13])
+    assert consumer._new_offset(TP1) == 11  # the commit moves past 5..9, never processed
 
 
 async def test_records_in_order_reach_the_streams(consumer, thread, streams):

@@ -1,9 +1,10 @@
 """Which fetched record the consumer hands to the streams: in order, once, across seeks.
 
-Pure bookkeeping for `streams.runtime.ordered_consumer.OrderedConsumer` (why it exists is told there). Per
-partition it keeps the next offset to deliver, set by every seek and advanced by every delivery,
-and an epoch that every seek bumps; a fetch notes the epochs it started from. While a seek is
-under way (from `seeking` to `sought`) nothing of the partition is delivered.
+Pure bookkeeping for `streams.runtime.ordered_consumer.OrderedConsumer` (why it exists:
+docs/decisions/ordered-consumer.md). Per partition it keeps the next offset to deliver, set by
+every seek and advanced by every delivery, and an epoch that every seek bumps; a fetch notes the
+epochs it started from. While a seek is under way (from `seeking` to `sought` or `seek_ended`)
+nothing of the partition is delivered.
 """
 
 from __future__ import annotations

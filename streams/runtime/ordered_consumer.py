@@ -158,9 +158,9 @@ class OrderedConsumer(faust_aiokafka.Consumer):
             return
         hole_starts = self.order.next_offset.get(tp)
         self.order.delivering(tp, offset)  # before any await: a seek meanwhile must not be undone
-        if verdict is Verdict.HOLE:  # the offsets skipped, not this record: its stream acks it
-            await self._add_gap(tp, hole_starts, offset - 1)
         try:
+            if verdict is Verdict.HOLE:  # the offsets skipped, not this record: its stream acks it
+                await self._add_gap(tp, hole_starts, offset - 1)
             await self._deliver(message)
         except asyncio.CancelledError:
             # The flow was suspended (a rebalance) before the streams took it: fetch it again. This

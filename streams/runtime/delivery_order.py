@@ -1,14 +1,15 @@
 """Which fetched record the consumer hands to the streams: in order, once, across seeks.
 
-Pure bookkeeping for `streams.runtime.ordered_consumer.OrderedConsumer` (why it exists is told there). Per
-partition it keeps the next offset to deliver, set by every seek and advanced by every delivery,
-and an epoch that every seek bumps; a fetch notes the epochs it started from. While a seek is
-under way (from `seeking` to `sought`) nothing of the partition is delivered.
+Pure bookkeeping for `streams.runtime.ordered_consumer.OrderedConsumer` (why it exists:
+docs/decisions/ordered-consumer.md). Per partition it keeps the next offset to deliver, set by
+every seek and advanced by every delivery, and an epoch that every seek bumps; a fetch notes the
+epochs it started from. While a seek is under way (from `seeking` to `sought` or `seek_ended`)
+nothing of the partition is delivered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from enum import Enum
 
 
@@ -44,6 +45,13 @@ class DeliveryOrder:
         self._new_epoch(tp)
         self.next_offset[tp] = offset if offset is not None and offset >= 0 else None
         self._rewound.pop(tp, None)
+
+    def seek_ended(self, offsets: Mapping[Hashable, int | None]) -> None:
+        """The seek begun by `seeking` is over, even if it failed or was cancelled: partitions
+        still seeking expect these offsets."""
+        for tp, offset in offsets.items():
+            if tp in self._seeking:
+                self.sought(tp, offset)
 
     def forget(self, tps: Iterable[Hashable]) -> None:
         """Partitions revoked or newly assigned: nothing is known until their next seek."""

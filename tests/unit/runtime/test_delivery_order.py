@@ -125,3 +125,22 @@ def test_a_forgotten_partition_is_not_left_seeking():
     order.fetch_starts()
     assert not order.is_seeking(TP)
     assert deliver(order, 5) == [Verdict.DELIVER]
+
+
+def test_a_seek_that_ends_without_telling_where_expects_the_given_offsets():
+    # perform_seek cancelled or failed: no partition may stay SEEKING
+    order = sought_to(10)
+    order.seeking([TP, OTHER])
+    order.sought(OTHER, 3)  # this one was told where
+    order.seek_ended({TP: 12, OTHER: 5})
+    order.fetch_starts()
+    assert not order.is_seeking(TP)
+    assert order.next_offset == {TP: 12, OTHER: 3}
+    assert deliver(order, 12) == [Verdict.DELIVER]
+
+
+def test_rewinding_a_partition_of_unknown_position_changes_nothing():
+    order = sought_to(None)
+    order.rewound(TP)
+    assert deliver(order, 57) == [Verdict.DELIVER]
+    assert order.verdict(TP, 60, False) is Verdict.REWIND  # 58, 59 never sought back: not a hole

@@ -20,8 +20,13 @@ newsroom really sends, and refusing them would lose news):
 
 Keys: one that is not UTF-8 is refused as invalid_key; no key, an empty key or a huge one is
 not the article id (key_mismatch). The value is checked first: a tombstone with a bad key is
-empty_message. A header *name* that is not UTF-8 is not here: aiokafka 0.14 cannot produce one,
-and cannot read one either: its record reader raises UnicodeDecodeError and the worker exits.
+empty_message.
+
+Header names that are not UTF-8 (given here as bytes) break the Kafka protocol, which says a
+name is UTF-8, but the broker stores them. They once stopped the worker (aiokafka's reader
+raised on them; streams/runtime/aiokafka_headers.py reads them with their bytes kept). Like any
+header of `articles` they are not read: a good article with one is processed; a dead letter
+keeps such a name's bytes in `headers_raw_names`. tests/integration/probes.py sends them.
 """
 
 from __future__ import annotations
@@ -43,7 +48,8 @@ class Case:
     outcome: str  # DEAD_LETTER or PROCESSED
     reason: str | None  # the dead-letter reason code
     why: str
-    headers: tuple[tuple[str, bytes | None], ...] = ()  # the message headers
+    headers: tuple[tuple[str | bytes, bytes | None], ...] = ()  # the message headers; a bytes
+    # name need not be UTF-8
 
     @property
     def article_id(self) -> str:
@@ -190,6 +196,13 @@ def bad_inputs(prefix: str, max_bytes: int = 1_000_000) -> list[Case]:
     ok("bad_origin_header", lambda i: _doc(i, body=STORY),
        "a malformed streams-origin header (read only on entities)",
        headers=[("streams-origin", b"\xff\xfe:x")])
+    ok("header_names_not_utf8", lambda i: _doc(i, body=STORY),
+       "header names that are not UTF-8 (once stopped the worker on every restart)",
+       headers=[(b"x-\xff\xfe", b"1"), ("x-ok", b"2"), (b"\xc3\x28", None),
+                (b"streams-origin\xff", b"0:1")])
+    dead("bad_json_header_name_not_utf8", lambda i: _doc(i, body=STORY)[:-5], "invalid_json",
+         "invalid JSON with a header name that is not UTF-8: the dead letter keeps its bytes",
+         headers=[("x-ok", b"1"), (b"\x80\x81name", b"\x00\xff")])
     # --- too much --------------------------------------------------------------------------
     dead("tombstone", None, "empty_message", "a message with no value at all")
     dead("body_5mb", lambda i: _doc(i, body=(STORY + " ") * (5 * 2**20 // (len(STORY) + 1))),

@@ -21,7 +21,8 @@ The policy for every kind of bad input, in the order it is checked (each refusal
 Accepted on purpose: duplicate object keys (the last value wins, as in most JSON parsers);
 integers beyond 64 bits in fields the pipeline does not read (orjson reads them as doubles;
 the fields are ignored); HTML markup, right-to-left and combining marks, any language; any
-headers (the pipeline does not read the headers of `articles`). Other
+headers, names that are not UTF-8 included (the pipeline does not read the headers of
+`articles`; streams/runtime/aiokafka_headers.py lets aiokafka read such names). Other
 control characters in the title and body (C0 except tab/newline/CR, DEL, C1) are replaced by a
 space, one for one, so character offsets still point into the original text.
 """

@@ -68,7 +68,7 @@ def dead_letter(reason: str, message: str, raw: bytes | None, key: bytes | None,
     """A dead-letter record keeping the original bytes (base64) and why they were refused."""
     raw = raw or b""
     kept = raw[:DLQ_MAX_ORIGINAL_BYTES]
-    kept_headers, headers_truncated = _kept_headers(headers)
+    kept_headers, raw_names, headers_truncated = _kept_headers(headers)
     return DeadLetter(
         reason=reason,
         message=message,
@@ -85,6 +85,7 @@ def dead_letter(reason: str, message: str, raw: bytes | None, key: bytes | None,
         key_truncated=key is not None and len(key) > DLQ_MAX_KEY_BYTES,
         headers=kept_headers,
         headers_truncated=headers_truncated,
+        headers_raw_names=raw_names,
     )
 
 
@@ -92,15 +93,26 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _kept_headers(headers: Any) -> tuple[list[list[str | None]], bool]:
-    """[[name, value as base64 or None], ...] in order, while they fit; and whether some did not."""
+def header_name_bytes(name: Any) -> bytes:
+    """A header name's bytes on the wire. A name that is not UTF-8 is read as text with
+    surrogateescape (streams.runtime.aiokafka_headers), which gives its bytes back."""
+    return name if isinstance(name, bytes) else str(name).encode("utf-8", "surrogateescape")
+
+
+def _kept_headers(headers: Any) -> tuple[list[list[str | None]], list[str | None] | None, bool]:
+    """[[name, value as base64 or None], ...] in order, while they fit; for each kept header,
+    its name's bytes as base64 if they are not UTF-8 (the name then shows U+FFFD for them),
+    else None, or None for all when every name is UTF-8; and whether some headers did not fit."""
     items = list(headers.items() if isinstance(headers, dict) else headers or ())
     kept: list[list[str | None]] = []
+    raw_names: list[str | None] = []
     size = 0
     for name, value in items:
-        name = name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
-        size += len(name.encode("utf-8")) + len(value or b"")
+        name_bytes = header_name_bytes(name)
+        size += len(name_bytes) + len(value or b"")
         if size > DLQ_MAX_HEADER_BYTES:
-            return kept, True
-        kept.append([name, _b64(value) if value is not None else None])
-    return kept, False
+            break
+        text = name_bytes.decode("utf-8", "replace")
+        kept.append([text, _b64(value) if value is not None else None])
+        raw_names.append(_b64(name_bytes) if text.encode("utf-8") != name_bytes else None)
+    return kept, raw_names if any(raw_names) else None, len(kept) < len(items)

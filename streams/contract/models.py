@@ -82,6 +82,9 @@ class DeadLetter(PlainRecord):
     key_truncated: bool = False  # true when `key` holds only a prefix
     headers: list[list[str | None]] | None = None  # [[name, value base64 or None], ...]
     headers_truncated: bool = False  # true when some of the last headers were left off
+    # per kept header, its name's bytes (base64) when they are not UTF-8, else None; None when
+    # every name is UTF-8
+    headers_raw_names: list[str | None] | None = None
     schema_version: int = SCHEMA_VERSION
 
 

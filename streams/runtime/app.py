@@ -11,6 +11,7 @@ from streams.contract.topics import declare_topics
 from streams.http.dashboard import register_dashboard_views
 from streams.http.metrics import register_metrics_view
 from streams.http.views import register_views
+from streams.runtime import aiokafka_headers
 from streams.runtime.agents import register_agents
 from streams.runtime.alert_agents import register_alerting
 from streams.runtime.ordered_consumer import OrderedTransport
@@ -43,6 +44,7 @@ def check_processing_guarantee(settings: Settings) -> None:
 
 def create_app(settings: Settings) -> faust.App:
     check_processing_guarantee(settings)
+    aiokafka_headers.install()  # a header name that is not UTF-8 (docs/decisions/aiokafka-header-names.md)
     app = faust.App(
         settings.app_id,
         broker=[f"kafka://{host}" for host in settings.bootstrap.split(",")],

@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
+from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.protocol.group import MemberAssignment
+from record_batches import header_names, python_builder
 
 from streams.contract.messages import entity_messages
 from streams.contract.topics import ARTICLES, ENTITIES, partitions_for
@@ -114,10 +116,30 @@ async def send_raw(settings: Settings, messages: Iterable[tuple], compression: s
             timestamp = rest[0] if rest else None
             headers = list(rest[1]) if len(rest) > 1 else None
             timestamp_ms = int(timestamp * 1000) if timestamp is not None else None
-            await producer.send_and_wait(name, value, key=key, timestamp_ms=timestamp_ms,
-                                         headers=headers or None)
+            if headers and any(isinstance(header, bytes) for header, _ in headers):
+                await send_raw_header_names(producer, name, key, value, timestamp_ms, headers,
+                                            compression)
+            else:
+                await producer.send_and_wait(name, value, key=key, timestamp_ms=timestamp_ms,
+                                             headers=headers or None)
     finally:
         await producer.stop()
+
+
+async def send_raw_header_names(producer: AIOKafkaProducer, topic: str, key: bytes | None,
+                                value: bytes | None, timestamp_ms: int | None,
+                                headers: list[tuple[str | bytes, bytes | None]],
+                                compression: str | None = None) -> None:
+    """Send one message whose header names may be any bytes (the Kafka protocol carries them as
+    bytes; the broker stores them as they are), in a batch of its own, to the partition the
+    default partitioner picks for its key; wait for the ack."""
+    batch = producer.create_batch()
+    batch._builder = python_builder(compression)  # the builder that writes name.encode()
+    assert batch.append(timestamp=timestamp_ms, key=key, value=value,
+                        headers=header_names(headers)) is not None
+    partitions = sorted(await producer.partitions_for(topic))
+    partition = DefaultPartitioner()(key, partitions, partitions)
+    await (await producer.send_batch(batch, topic, partition=partition))
 
 
 async def lag(settings: Settings, topics=(ARTICLES, ENTITIES)) -> int:

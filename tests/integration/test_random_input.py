@@ -1,18 +1,20 @@
 """Random keys, values and headers through a real worker: every message is accounted for.
 
 Hypothesis draws batches of messages (keys that are ids, other text or any bytes; values that
-are articles, JSON of any shape, any bytes or tombstones; any headers), derandomized so a run
-is repeatable; each batch goes to `articles` at once. What the worker must do with each message
-is worked out here with the same pure functions (parse_article, check_key, first id wins), and
-the worker's /metrics must match it exactly: sent = processed + dead-lettered + duplicates, by
-reason. The lag returns to zero and the worker stays up. Then stray messages on the derived
-topics (entities, events, events-by-subject, alerts) are dead-lettered, counted by topic and
-reason, and the worker still processes the article sent after them.
+are articles, JSON of any shape, any bytes or tombstones; any headers, with names of any bytes
+too), derandomized so a run is repeatable; each batch goes to `articles` at once. What the
+worker must do with each message is worked out here with the same pure functions
+(parse_article, check_key, first id wins), and the worker's /metrics must match it exactly:
+sent = processed + dead-lettered + duplicates, by reason. The lag returns to zero and the worker
+stays up. Then stray messages on the derived topics (entities, events, events-by-subject,
+alerts) are dead-lettered, counted by topic and reason, and the worker still processes the
+article sent after them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import urllib.request
 from collections import Counter
@@ -32,8 +34,9 @@ pytestmark = pytest.mark.integration
 
 IDS = [f"a{n}" for n in range(12)]  # few ids, so a batch repeats some: duplicates
 BODIES = [STORY, "Rebels withdrew from Aleppo.", "", "!!!", "Talks in Geneva.\u0000", "42"]
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
-                    | st.text(max_size=20),
+# integers orjson can write (64 bits); JSON itself has no limit, but orjson.dumps raises
+JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**64 - 1)
+                    | st.floats(allow_nan=False) | st.text(max_size=20),
                     lambda inner: st.lists(inner, max_size=3)
                     | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8)
 
@@ -60,8 +63,9 @@ def message(draw, prefix: str):
         value = None
     if key is None and value is None:
         key = b""  # aiokafka sends no message without a key and a value
-    headers = draw(st.lists(st.tuples(st.text(max_size=8), st.none() | st.binary(max_size=16)),
-                            max_size=4))
+    # names are text or any bytes (Kafka says UTF-8; the broker stores what it is sent)
+    headers = draw(st.lists(st.tuples(st.text(max_size=8) | st.binary(max_size=8),
+                                      st.none() | st.binary(max_size=16)), max_size=4))
     return key, value, None, headers
 
 
@@ -78,6 +82,14 @@ def outcome(key: bytes | None, value: bytes | None, seen: set[str], max_bytes: i
     return "processed"
 
 
+def not_utf8(name: str | bytes) -> bool:
+    try:
+        name.decode("utf-8") if isinstance(name, bytes) else name.encode("utf-8")
+    except UnicodeError:
+        return True
+    return False
+
+
 def counts(samples) -> Counter:
     found = Counter({"processed": m.total(samples, m.ARTICLES_PROCESSED),
                      "duplicate": m.total(samples, m.ARTICLES_DUPLICATE)})
@@ -92,7 +104,7 @@ def worker(fresh_settings, new_worker):
     settings = fresh_settings("random-input")
     process = new_worker(settings, "random-input")
     process.start()
-    return settings, process, Counter(), itertools.count()
+    return settings, process, Counter(), itertools.count(), Counter()
 
 
 BATCHES = 3
@@ -102,7 +114,7 @@ BATCHES = 3
           phases=[Phase.generate], suppress_health_check=list(HealthCheck), print_blob=True)
 @given(data=st.data())
 def test_every_random_message_is_processed_dead_lettered_or_a_duplicate(worker, data):
-    settings_, process, expected, batch_number = worker
+    settings_, process, expected, batch_number, names = worker
     prefix = f"{settings_.topic_prefix}b{next(batch_number)}-"
     batch = data.draw(st.lists(message(prefix), min_size=60, max_size=70), label="batch")
     twice = orjson.dumps({"id": f"{prefix}twice", "body": STORY})  # a duplicate in every batch
@@ -110,6 +122,7 @@ def test_every_random_message_is_processed_dead_lettered_or_a_duplicate(worker, 
     seen: set[str] = set()
     expected.update(outcome(key, value, seen, settings_.max_article_bytes)
                     for key, value, _, _ in batch)
+    names.update(not_utf8(name) for _, _, _, headers in batch for name, _ in headers)
     sent = sum(expected.values())
     asyncio.run(send_raw(settings_, batch))
 
@@ -128,8 +141,9 @@ def test_every_random_message_is_processed_dead_lettered_or_a_duplicate(worker, 
 
 
 def test_the_batches_covered_every_outcome(worker):
-    _, _, expected, batch_number = worker
+    _, _, expected, batch_number, names = worker
     assert next(batch_number) == BATCHES
+    assert names[True] >= 10  # header names that are not UTF-8, each once fatal to the worker
     assert {"processed", "duplicate", "invalid_key", "key_mismatch", "empty_message",
             "invalid_json", "not_an_object", "missing_field"} <= set(expected)
 
@@ -141,6 +155,7 @@ STRAYS = [  # (topic, key, value, headers, reason)
     (ENTITIES, b"SYR", b"\xff\xfe", [], "invalid_record"),
     (EVENTS, None, b"{}", [], "invalid_key"),
     (EVENTS, b"e:0", b"[1, 2, 3]", [("x", b"\xff")], "invalid_record"),
+    (ENTITIES, b"SYR", b"[]", [(b"streams-origin\xff", b"1:2")], "invalid_record"),
     ("events-by-subject", b"SYR", b'{"subject": {"kind": "actor", "code": 5}, "event": {}, '
                                   b'"event_time": 1}', [], "invalid_record"),
     ("events-by-subject", b"\xc3\x28", b'{"tick": 1.0}', [], "invalid_key"),
@@ -149,7 +164,7 @@ STRAYS = [  # (topic, key, value, headers, reason)
 
 
 def test_stray_messages_on_the_derived_topics_are_dead_lettered_and_the_worker_goes_on(worker):
-    settings_, process, _, _ = worker
+    settings_, process, *_ = worker
     before = len(asyncio.run(read_all(settings_, DEAD_LETTERS)))
     for topic, key, value, headers, _ in STRAYS:
         name = f"{settings_.app_id}-{topic}" if topic == "events-by-subject" else topic
@@ -169,6 +184,9 @@ def test_stray_messages_on_the_derived_topics_are_dead_lettered_and_the_worker_g
     wait_until(refused, "the stray messages dead-lettered", timeout=60)
     records = asyncio.run(read_all(settings_, DEAD_LETTERS))[before:]
     assert sorted(r["reason"] for r in records) == sorted(reason for *_, reason in STRAYS)
+    assert [(r["headers"], r["headers_raw_names"]) for r in records if r["headers_raw_names"]] == [
+        ([["streams-origin\ufffd", base64.b64encode(b"1:2").decode()]],
+         [base64.b64encode(b"streams-origin\xff").decode()])]
     processed = m.total(metrics(settings_), m.ARTICLES_PROCESSED)
     doc = {"id": f"{settings_.topic_prefix}after-strays", "title": "", "body": STORY}
     asyncio.run(send_raw(settings_, [(doc["id"].encode(), orjson.dumps(doc))]))

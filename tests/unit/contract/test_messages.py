@@ -82,6 +82,22 @@ def test_a_dead_letter_keeps_the_headers_in_order_while_they_fit():
     kept = len(record.headers)
     assert record.headers_truncated and kept == DLQ_MAX_HEADER_BYTES // 1002
     assert [name for name, _ in record.headers] == [f"h{n}" for n in range(kept)]
+    assert record.headers_raw_names is None
+
+
+def test_a_dead_letter_keeps_the_bytes_of_a_header_name_that_is_not_utf8():
+    # read as text with surrogateescape (streams.runtime.aiokafka_headers), or given as bytes
+    escaped = b"x-\xff\xfe".decode("utf-8", "surrogateescape")
+    record = dead_letter("invalid_json", "bad", b"x", b"k", topic="t", partition=0, offset=0,
+                         headers=[("a", b"1"), (escaped, None), (b"\xc3\x28", b""), ("é", b"")])
+    assert record.headers == [["a", "MQ=="], ["x-\ufffd\ufffd", None], ["\ufffd(", ""], ["é", ""]]
+    assert [base64.b64decode(n) if n else None for n in record.headers_raw_names] == [
+        None, b"x-\xff\xfe", b"\xc3\x28", None]
+    big = [("h", b"v" * (DLQ_MAX_HEADER_BYTES - 1)), (escaped, b"")]  # the bad name: no room
+    record = dead_letter("invalid_json", "bad", b"x", b"k", topic="t", partition=0, offset=0,
+                         headers=big)
+    assert (len(record.headers), record.headers_raw_names, record.headers_truncated) == (
+        1, None, True)
 
 
 def test_counts_add_mentions_and_distinct_articles():

@@ -128,7 +128,8 @@ def test_required_fields_are_every_field_the_records_always_emit():
     assert set(schema_for("entities")["required"]) == set(mention)
     assert set(schema_for("events")["required"]) == set(event)
     # Fields added to v1 later are optional, so the records written before them still conform.
-    added_later = {"key_size", "key_sha256", "key_truncated", "headers", "headers_truncated"}
+    added_later = {"key_size", "key_sha256", "key_truncated", "headers", "headers_truncated",
+                   "headers_raw_names"}
     assert set(schema_for("articles.dlq")["required"]) == set(dead_letter_on_wire()) - added_later
     assert added_later <= set(schema_for("articles.dlq")["properties"])
 
@@ -145,6 +146,17 @@ def test_dead_letters_with_headers_and_a_huge_key_conform():
                                partition=0, offset=1, headers=headers))
     assert (message["key_size"], message["key_truncated"]) == (100_000, True)
     assert message["headers"] == [["x-bin", "AP8="], ["x-none", None], ["ключ", ""], ["", "dg=="]]
+    assert message["headers_raw_names"] is None  # every name is UTF-8
+    validate("articles.dlq", message)
+
+
+def test_dead_letters_with_a_header_name_that_is_not_utf8_conform_and_keep_its_bytes():
+    # as streams.runtime.aiokafka_headers reads the name b"x-\xff\xfe": surrogateescape
+    headers = [("ok", b"1"), (b"x-\xff\xfe".decode("utf-8", "surrogateescape"), b"v")]
+    message = wire(dead_letter("invalid_json", "bad", b"{", b"k", topic="articles",
+                               partition=0, offset=1, headers=headers))
+    assert message["headers"] == [["ok", "MQ=="], ["x-\ufffd\ufffd", "dg=="]]
+    assert message["headers_raw_names"] == [None, "eC3//g=="]
     validate("articles.dlq", message)
 
 
@@ -312,6 +324,8 @@ def test_bad_events_fail(message):
     _without(dead_letter_on_wire(), "schema_version"),
     {**dead_letter_on_wire(), "headers": [["x", "not base64!"]]},
     {**dead_letter_on_wire(), "headers": [["x"]]},
+    {**dead_letter_on_wire(), "headers_raw_names": ["not base64!"]},
+    {**dead_letter_on_wire(), "headers_raw_names": "eC3//g=="},
     {**dead_letter_on_wire(), "key_sha256": "ABC"},
 ], ids=lambda m: "dead_letter")
 def test_bad_dead_letters_fail(message):

@@ -21,12 +21,11 @@ from faust.exceptions import ValueDecodeError
 
 from streams.contract.inbound import InvalidMessage
 from streams.contract.messages import dead_letter
+from streams.fence import require_version
 from streams.http import metrics as m
 
-FAUST_VERSION = "0.15.3"
-if faust.__version__ != FAUST_VERSION:  # the decode hooks below are 0.15.3's
-    raise ImportError(f"streams.contract.checked was written for faust-streaming {FAUST_VERSION}; "
-                      f"found {faust.__version__}: check the conductor's decode-error path again")
+FAUST_VERSION = "0.15.3"  # the decode hooks below are 0.15.3's
+require_version("faust-streaming", FAUST_VERSION, __name__, "checked-topics.md")
 
 log = logging.getLogger(__name__)
 

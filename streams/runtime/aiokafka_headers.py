@@ -24,19 +24,10 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import aiokafka
+from streams.fence import require_version
 
 AIOKAFKA_VERSION = "0.14.0"
-
-
-def check_version(found: str) -> None:
-    """Refuse to patch an aiokafka other than the one this module was written against."""
-    if found != AIOKAFKA_VERSION:
-        raise ImportError(f"streams.runtime.aiokafka_headers was written for aiokafka {AIOKAFKA_VERSION}; "
-                          f"found {found}: check how its record readers decode header names again")
-
-
-check_version(aiokafka.__version__)
+require_version("aiokafka", AIOKAFKA_VERSION, __name__, "aiokafka-header-names.md")
 
 from aiokafka.consumer import fetcher  # noqa: E402  (after the version check: private names)
 from aiokafka.errors import CorruptRecordException  # noqa: E402

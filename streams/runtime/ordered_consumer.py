@@ -8,24 +8,13 @@ The bookkeeping is `streams.runtime.delivery_order`; this module only tells it w
 
 from __future__ import annotations
 
-from importlib import metadata
+from streams.fence import require_version
 
 SUPPORTED_FAUST = "0.15.3"
 
 
-class UnsupportedFaustVersion(SystemExit):
-    """A SystemExit: the worker stops with this one line, not a traceback."""
-
-
 def require_supported_faust() -> None:
-    try:
-        installed = metadata.version("faust-streaming")
-    except metadata.PackageNotFoundError:
-        installed = "none"
-    if installed != SUPPORTED_FAUST:
-        raise UnsupportedFaustVersion(
-            f"faust-streaming {installed} is installed, but streams.runtime.ordered_consumer overrides "
-            f"internals of faust-streaming {SUPPORTED_FAUST}: see docs/decisions/ordered-consumer.md")
+    require_version("faust-streaming", SUPPORTED_FAUST, __name__, "ordered-consumer.md")
 
 
 require_supported_faust()  # before importing Faust: another version may not even import

@@ -78,3 +78,14 @@ def test_articles_are_read_as_raw_bytes_and_the_derived_topics_are_checked():
         assert isinstance(topic, CheckedTopic) and isinstance(topic.schema, CheckedSchema)
         assert topic.key_type is str  # what the agents send: plain UTF-8 keys, JSON values
     assert topics.entities.refusals.dead_letters is topics.dead_letters
+
+
+async def test_a_readable_message_becomes_an_event_and_no_hook_is_called():
+    schema = CheckedSchema(reader("events-by-subject"), key_type=str)
+    hook = AsyncMock()
+    decode = schema.compile(Mock(create_event=lambda k, v, h, msg: (k, v, h, msg)),
+                            on_value_decode_error=hook)
+    tick = message(key=None, value=b'{"tick": 2.0}', headers=())
+    key, value, headers, source = await decode(tick)
+    assert (key, value.tick, headers, source) == (None, 2.0, [], tick)
+    hook.assert_not_awaited()

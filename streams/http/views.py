@@ -1,15 +1,33 @@
-"""Read-only HTTP views on the worker's web server, all JSON."""
+"""Read-only HTTP views on the worker's web server, all JSON.
+
+`/actors/top` and `/locations/top` answer for the whole cluster: the worker asked gathers every
+other worker's own rows (`?scope=local`) from the URLs Faust's assignor knows for the tables'
+partitions, and ranks the union. `/actors/{code}` and `/locations/{geonameid}` are routed to the
+worker that owns the key.
+"""
 
 from __future__ import annotations
 
+import asyncio
+
+import aiohttp
 import faust
 
 from streams.contract.topics import Topics
-from streams.runtime.tables import Tables, in_window, top, top_in_window, window_bounds
+from streams.runtime.tables import (
+    Tables,
+    in_window,
+    merge_tops,
+    top,
+    top_in_window,
+    window_bounds,
+)
 
 DEFAULT_TOP = 20
 MAX_TOP = 1000
 OVERALL = "overall"  # ?window=: overall (the default), or a COUNT_WINDOWS name (1h, 1d)
+LOCAL = "local"  # ?scope=local: only this worker's partitions (what the cluster answer gathers)
+PEER_TIMEOUT = 10.0  # seconds to wait for another worker's rows
 
 
 def register_views(app: faust.App, topics: Topics, tables: Tables) -> None:
@@ -19,12 +37,13 @@ def register_views(app: faust.App, topics: Topics, tables: Tables) -> None:
 
     @app.page("/actors/top")
     async def actors_top(self, request):
-        return _top(self, request, tables.actor_counts, "code", tables.actor_windows)
+        return await _cluster_top(app, self, request, tables.actor_counts, "code",
+                                  tables.actor_windows)
 
     @app.page("/locations/top")
     async def locations_top(self, request):
-        return _top(self, request, tables.location_counts, "geonameid", tables.location_windows,
-                    tables.location_quads)
+        return await _cluster_top(app, self, request, tables.location_counts, "geonameid",
+                                  tables.location_windows, tables.location_quads)
 
     # Routed to the worker that owns the key's partition of `entities`, where the count agent
     # keeps it. Not `table_route`: it hashes the table's JSON-serialised key ('"SYRMIL"'), while
@@ -40,9 +59,9 @@ def register_views(app: faust.App, topics: Topics, tables: Tables) -> None:
         return _one(self, tables.location_counts, geonameid, "geonameid")
 
 
-def _top(view, request, table, key_name: str, windows: dict, quads: dict | None = None):
-    """Top n overall, or in the newest window (?window=1h|1d) with its bounds on every row and,
-    for places, the window's events by quad class."""
+async def _cluster_top(app: faust.App, view, request, table, key_name: str, windows: dict,
+                       quads: dict | None = None):
+    """Top n of the cluster: this worker's rows and every other worker's, ranked together."""
     try:
         n = int(request.query.get("n", DEFAULT_TOP))
     except ValueError:
@@ -50,17 +69,41 @@ def _top(view, request, table, key_name: str, windows: dict, quads: dict | None 
     if not 1 <= n <= MAX_TOP:
         return view.error(400, f"n must be between 1 and {MAX_TOP}")
     window = request.query.get("window", OVERALL)
-    if window == OVERALL:
-        return view.json([{key_name: key, **value} for key, value in top(table, n)])
-    if window not in windows:
+    if window != OVERALL and window not in windows:
         return view.error(400, f"window must be one of {', '.join([OVERALL, *windows])}")
+    mine = _local_top(table, n, key_name, windows, quads, window)
+    if request.query.get("scope") == LOCAL:
+        return view.json(mine)
+    own = str(app.conf.canonical_url).rstrip("/")
+    others = sorted({str(url).rstrip("/") for url in app.router.tables_metadata()} - {own})
+    query = {"n": str(n), "window": window, "scope": LOCAL}
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=PEER_TIMEOUT)) as session:
+        answers = await asyncio.gather(*(_rows_of(session, f"{url}{request.path}", query)
+                                         for url in others), return_exceptions=True)
+    for url, answer in zip(others, answers, strict=True):
+        if isinstance(answer, BaseException):  # a partial top would look complete: say so
+            return view.error(503, f"worker {url} did not answer for its partitions: {answer!r}")
+    return view.json(merge_tops([mine, *answers], n, key_name))
+
+
+async def _rows_of(session: aiohttp.ClientSession, url: str, query: dict) -> list[dict]:
+    async with session.get(url, params=query) as response:
+        response.raise_for_status()
+        return await response.json()
+
+
+def _local_top(table, n: int, key_name: str, windows: dict, quads: dict | None, window: str):
+    """This worker's top n overall, or in its newest window (?window=1h|1d) with the bounds on
+    every row and, for places, the window's events by quad class."""
+    if window == OVERALL:
+        return [{key_name: key, **value} for key, value in top(table, n)]
     rows = []
     for key, value, window_range in top_in_window(windows[window].table, n):
         row = {key_name: key, **value, "window": window_bounds(window_range)}
         if quads is not None:
             row["quad_classes"] = in_window(quads[window].table, key, window_range)
         rows.append(row)
-    return view.json(rows)
+    return rows
 
 
 def _one(view, table, key: str, key_name: str):

@@ -85,6 +85,19 @@ def top(table, n: int) -> list[tuple[str, dict]]:
     return items[:n]
 
 
+def merge_tops(answers: list[list[dict]], n: int, key_name: str) -> list[dict]:
+    """The cluster's top n from each worker's own (`?scope=local`) rows. A key lives in one
+    partition, so the workers' rows never share a key. Windowed rows (with `window`) keep only the
+    newest window any worker answered for: a worker whose newest is older holds none in it."""
+    rows = [row for answer in answers for row in answer]
+    windows = [row["window"]["start"] for row in rows if "window" in row]
+    if windows:
+        newest = max(windows)
+        rows = [row for row in rows if row["window"]["start"] == newest]
+    rows.sort(key=lambda row: (-row["mentions"], str(row[key_name])))
+    return rows[:n]
+
+
 def mention_time(event) -> float:
     """Event time of an `entities` message: published_at, else its timestamp (ingestion)."""
     return event_time(event.value.published_at, event.message.timestamp)

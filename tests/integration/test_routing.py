@@ -1,9 +1,9 @@
-"""With two workers, every count answers from either worker: the request is routed to the
-worker that owns the key's partition of `entities`, where the count agent keeps it.
+"""With two workers, every count answers from either worker.
 
-Each worker's `/actors/top` and `/locations/top` list only its own partitions, so their union
-is every count. `/actors/{code}` and `/locations/{geonameid}` asked of either worker must give
-that count: a request routed to the other worker finds nothing there (404).
+`/actors/top` and `/locations/top` asked of either worker give the cluster's answer: the exact
+counts of every key, whichever worker holds it. With `?scope=local` each lists only its own
+partitions, and those are disjoint. `/actors/{code}` and `/locations/{geonameid}` asked of either
+worker are routed to the worker that owns the key's partition of `entities` (elsewhere: 404).
 """
 
 from __future__ import annotations
@@ -50,19 +50,25 @@ def workers(fresh_settings, new_worker):
     return first.settings, second.settings, expected_counts(seed, COPIES)
 
 
-def local_counts(settings, path: str, key: str) -> dict[str, dict]:
-    return {str(row[key]): {"mentions": row["mentions"], "articles": row["articles"]}
-            for row in get_json(settings, f"{path}/top?n=1000")}
+def top_counts(settings, path: str, key: str, scope: str = "") -> dict[str, dict]:
+    rows = get_json(settings, f"{path}/top?n=1000{scope}")
+    counts = {str(row[key]): {"mentions": row["mentions"], "articles": row["articles"]}
+              for row in rows}
+    assert len(counts) == len(rows)  # no key twice
+    return counts
 
 
 @pytest.mark.parametrize(("kind", "path", "key"),
                          [("actor", "/actors", "code"), ("location", "/locations", "geonameid")])
 def test_every_count_answers_from_either_worker(workers, kind, path, key):
     first, second, expected = workers
-    mine, theirs = local_counts(first, path, key), local_counts(second, path, key)
+    mine = top_counts(first, path, key, "&scope=local")
+    theirs = top_counts(second, path, key, "&scope=local")
     assert mine and theirs and not set(mine) & set(theirs)  # each holds its own partitions
     everything = {**mine, **theirs}
     assert everything == {name: count for (k, name), count in expected.items() if k == kind}
+    for worker in (first, second):  # the cluster's answer, from either worker
+        assert top_counts(worker, path, key) == everything
     for name, count in everything.items():
         for worker in (first, second):
             row = get_json(worker, f"{path}/{name}")

@@ -20,7 +20,7 @@ import faust
 from faust.exceptions import ValueDecodeError
 
 from streams.contract.inbound import InvalidMessage
-from streams.contract.messages import dead_letter
+from streams.contract.messages import dead_letter_of
 from streams.fence import require_version
 from streams.http import metrics as m
 
@@ -58,10 +58,7 @@ class Refusals:
         self._last = where
         log.log(logging.ERROR if error else logging.WARNING, "dead-lettered %s/%s@%s: %s: %s",
                 *where, reason, text, exc_info=error)
-        record = dead_letter(reason, text, message.value, message.key, topic=message.topic,
-                             partition=message.partition, offset=message.offset,
-                             headers=message.headers)
-        await self.dead_letters.send(key=reason, value=record)
+        await self.dead_letters.send(key=reason, value=dead_letter_of(message, reason, text))
         self.metrics.inc(m.MESSAGES_DEAD_LETTERED, topic=message.topic, reason=reason)
 
 

@@ -28,7 +28,7 @@ import orjson
 
 from streams.contract.models import Alert, EntityMention, Event, PlainRecord, SubjectEvent
 
-ORIGIN_HEADER = "streams-origin"  # the same name as streams.runtime.dedupe.ORIGIN_HEADER
+ORIGIN_HEADER = "streams-origin"  # on entities messages: "partition:offset" of the article
 _ORIGIN = re.compile(rb"[0-9]{1,10}:[0-9]{1,19}")
 
 

@@ -89,6 +89,12 @@ def dead_letter(reason: str, message: str, raw: bytes | None, key: bytes | None,
     )
 
 
+def dead_letter_of(message: Any, reason: str, text: str) -> DeadLetter:
+    """The dead letter of a consumed message (value, key, headers and where it was read)."""
+    return dead_letter(reason, text, message.value, message.key, topic=message.topic,
+                       partition=message.partition, offset=message.offset, headers=message.headers)
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 

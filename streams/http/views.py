@@ -76,6 +76,8 @@ async def _cluster_top(app: faust.App, view, request, table, key_name: str, wind
         return view.json(mine)
     own = str(app.conf.canonical_url).rstrip("/")
     others = sorted({str(url).rstrip("/") for url in app.router.tables_metadata()} - {own})
+    if not others:  # alone in the group: its rows are the cluster's
+        return view.json(mine)
     query = {"n": str(n), "window": window, "scope": LOCAL}
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=PEER_TIMEOUT)) as session:
         answers = await asyncio.gather(*(_rows_of(session, f"{url}{request.path}", query)

@@ -11,7 +11,7 @@ from typing import Any
 import faust
 
 from streams.contract.articles import InvalidArticle, parse_article
-from streams.contract.messages import dead_letter, entity_messages, event_messages
+from streams.contract.messages import dead_letter_of, entity_messages, event_messages
 from streams.contract.topics import Topics
 from streams.extraction.pipeline import default_extractor, extract_many
 from streams.runtime.guard import Guard
@@ -71,9 +71,7 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
     async def send_dead_letter(event, reason: str, message: str) -> None:
         msg = event.message
         log.warning("dead-lettered %s/%s@%s: %s", msg.topic, msg.partition, msg.offset, message)
-        record = dead_letter(reason, message, msg.value, msg.key, topic=msg.topic,
-                             partition=msg.partition, offset=msg.offset, headers=msg.headers)
-        await topics.dead_letters.send(key=reason, value=record)
+        await topics.dead_letters.send(key=reason, value=dead_letter_of(msg, reason, message))
         guard.dead_lettered(reason)
 
     @app.agent(topics.articles, name="extract")

@@ -34,7 +34,7 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-ORIGIN_HEADER = "streams-origin"  # on entities messages: "partition:offset" of the article
+from streams.contract.inbound import ORIGIN_HEADER
 
 
 def origin(partition: int, offset: int) -> bytes:

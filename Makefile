@@ -36,16 +36,17 @@ test-crash: install
 	ops/kafka start
 	$(BIN)/python -m pytest -ra -m crash
 
-## Headless Chromium and its driver for the dashboard test, from Debian, when missing (as root,
-## or through sudo).
-## The compose file for Docker users must stay valid (no engine needed to check it).
+## The compose files for Docker users must stay valid (no engine needed to check them).
 compose-check:
 	@command -v docker-compose >/dev/null || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -q && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q docker-compose; }
 	docker-compose config -q && echo "docker-compose.yml is valid"
+	docker-compose -f docker-compose.cluster.yml config -q && echo "docker-compose.cluster.yml is valid"
 
+## Headless Chromium and its driver for the dashboard test, from Debian, when missing (as root,
+## or through sudo).
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \

@@ -13,8 +13,9 @@
 # (repartition topic) and a Table (changelog topic) that it created itself.
 # The broker logs of those runs had no WARN/ERROR lines. 4.4.0 was left
 # out as a fresh .0 line; 4.3.1 carries the 4.3 bug fixes. Older lines remain
-# one variable away (KAFKA_VERSION=4.1.1). docker-compose.yml pins the same
-# version of the apache/kafka image; change both together.
+# one variable away (KAFKA_VERSION=4.1.1). docker-compose.yml and
+# docker-compose.cluster.yml pin the same version of the apache/kafka image;
+# change all three together.
 KAFKA_DEFAULT_VERSION=4.3.1
 
 # Logging backend. The kafka_2.13 POM brings log4j-api/log4j-core (via

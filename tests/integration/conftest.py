@@ -9,23 +9,18 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import sys
-import time
-import urllib.request
-import uuid
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from worker_process import ROOT, Worker, stream_settings
 
-from streams.loadtest.workers import broker_answers, free_port, settings_env
+from streams.loadtest.workers import broker_answers, free_port
 from streams.settings import Settings
 from streams.tools.admin import create_topics
 from streams.tools.corpus import read_articles
 from streams.tools.replay import replay
 from streams.tools.results import collect
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
@@ -39,61 +34,6 @@ def kafka_bootstrap() -> str:
                 f"Kafka broker at {bootstrap} cannot be reached and `ops/kafka start` failed:\n"
                 f"{started.stdout}{started.stderr}", pytrace=False)
     return bootstrap
-
-
-def stream_settings(bootstrap: str, tmp: Path) -> Settings:
-    """Settings with topics, consumer group and state unique to this run."""
-    run = uuid.uuid4().hex[:10]
-    return replace(Settings(), bootstrap=bootstrap, app_id=f"it-{run}", topic_prefix=f"it-{run}-",
-                   data_dir=str(tmp / "state"), web_port=free_port())
-
-
-class Worker:
-    """A `streams worker` subprocess with its own log file."""
-
-    def __init__(self, settings: Settings, log_path: Path):
-        self.settings = settings
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def start(self, timeout: float = 120.0) -> None:
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "streams.cli", "worker", "-l", "info"],
-                cwd=ROOT, env=settings_env(self.settings), stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"the worker exited ({self.process.returncode}):\n{self.log_tail()}")
-            try:
-                urllib.request.urlopen(f"{self.settings.web_url}/health", timeout=1).read()
-                return
-            except OSError:
-                time.sleep(0.3)
-        pytest.fail(f"the worker did not answer in {timeout:.0f}s:\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown, no final commit, no flush (what a crash does)."""
-        assert self.process is not None
-        self.process.kill()
-        self.process.wait()
-
-    def log_tail(self, lines: int = 40) -> str:
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,129 @@
+"""The cluster tests' fixtures: three Kafka nodes from `ops/cluster`, each on a host of its own
+(a network namespace), and two workers of one app on two more hosts.
+
+`ops/cluster` needs root for the namespaces. Where it cannot run, a user's clone reports these
+tests as skipped with one loud line; with STREAMS_REQUIRE_CLUSTER=1 (CI sets it) that fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field, replace
+
+import pytest
+from worker_process import ROOT, Worker, stream_settings
+
+from streams.settings import Settings
+from streams.tools.admin import create_topics
+
+OPS_CLUSTER = ROOT / "ops" / "cluster"
+REQUIRE_VARIABLE = "STREAMS_REQUIRE_CLUSTER"
+WORKER_HOSTS = ("w1", "w2")
+WEB_PORT = 6066  # each host has its own ports: the same one on every worker host
+
+
+def why_no_cluster() -> str | None:
+    if os.geteuid() != 0:
+        return "ops/cluster needs root to create network namespaces"
+    if shutil.which("ip") is None:
+        return "ops/cluster needs iproute2 (the ip command)"
+    return None
+
+
+def cluster_required() -> bool:
+    return os.environ.get(REQUIRE_VARIABLE, "").strip().lower() in ("1", "true", "yes")
+
+
+def ops_cluster(*args: str, timeout: float = 180.0) -> str:
+    done = subprocess.run([str(OPS_CLUSTER), *args], capture_output=True, text=True,
+                          timeout=timeout)
+    if done.returncode != 0:
+        raise AssertionError(f"ops/cluster {' '.join(args)} failed ({done.returncode}):\n"
+                             f"{done.stdout}{done.stderr}")
+    return done.stdout.strip()
+
+
+class Cluster:
+    """The running cluster, driven through `ops/cluster` as an operator would."""
+
+    def __init__(self) -> None:
+        self.bootstrap = ops_cluster("bootstrap")
+
+    def address(self, host: str) -> str:
+        return ops_cluster("address", host)
+
+    def controller(self) -> str:
+        return ops_cluster("controller", timeout=60)
+
+    def kill(self, node: str) -> str:
+        return ops_cluster("kill", node)
+
+    def stop(self, node: str) -> str:
+        return ops_cluster("stop", node)
+
+    def start(self, node: str) -> str:
+        return ops_cluster("start", node)
+
+    def isolate(self, host: str) -> str:
+        return ops_cluster("isolate", host)
+
+    def heal(self, host: str) -> str:
+        return ops_cluster("heal", host)
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Cluster:
+    reason = why_no_cluster()
+    if reason:
+        if cluster_required():
+            pytest.fail(f"{REQUIRE_VARIABLE} is set and {reason}", pytrace=False)
+        pytest.skip(reason)
+    was_up = subprocess.run([str(OPS_CLUSTER), "status"], capture_output=True).returncode == 0
+    started = time.monotonic()
+    print(f"\n{ops_cluster('up')} (asked {time.monotonic() - started:.0f}s ago)")
+    yield Cluster()
+    if not was_up:
+        ops_cluster("down")
+
+
+@dataclass
+class Deployment:
+    """One app on the cluster: its settings, a worker per host, and how many articles were sent."""
+
+    settings: Settings
+    workers: dict[str, Worker]
+    sent: int = 0
+    restarts: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def deployment(cluster, tmp_path_factory) -> Deployment:
+    """Topics with three replicas (two in sync) and a worker on each worker host."""
+    tmp = tmp_path_factory.mktemp("cluster")
+    settings = replace(stream_settings(cluster.bootstrap, tmp), replication_factor=3,
+                       min_insync_replicas=2)
+    asyncio.run(create_topics(settings))
+    workers = {
+        host: Worker(replace(settings, web_host=cluster.address(host), web_port=WEB_PORT,
+                             data_dir=str(tmp / host / "state")), tmp / f"{host}.log", host=host)
+        for host in WORKER_HOSTS
+    }
+    for worker in workers.values():
+        worker.start()
+    yield Deployment(settings, workers)
+    for worker in workers.values():
+        worker.stop()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line nobody can miss at the end of a run that skipped the cluster tests."""
+    skipped = [report for report in terminalreporter.stats.get("skipped", [])
+               if "tests/integration/cluster/" in report.nodeid.replace("\\", "/")]
+    if skipped:
+        terminalreporter.write_line(
+            f"CLUSTER NOT TESTED: {len(skipped)} cluster tests skipped: {why_no_cluster()}",
+            yellow=True, bold=True)

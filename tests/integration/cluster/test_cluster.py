@@ -1,0 +1,211 @@
+"""The pipeline on a three-node cluster, with workers on hosts of their own, through failures.
+
+One app runs for the whole module: topics with three replicas and two in sync, a worker on host
+w1 and one on w2. Each test sends more copies of a short article (fresh ids) while it breaks
+something, then checks that every worker's cluster-wide /actors/top and /locations/top equal
+the extractor's counts for every copy sent so far, run offline: nothing lost, nothing counted
+twice, and both workers give the one answer of the cluster.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import Counter
+
+import pytest
+from probes import (
+    SHORT_BODY,
+    every_partition_once,
+    expected_counts,
+    group_assignment,
+    metrics,
+    read_all,
+    served_counts,
+    settled,
+    wait_until,
+)
+
+from streams.contract.topics import ARTICLES, DEAD_LETTERS, ENTITIES
+from streams.http import metrics as m
+from streams.tools.replay import replay
+
+pytestmark = [pytest.mark.integration, pytest.mark.cluster]
+
+NODE_OF_ID = {1: "k1", 2: "k2", 3: "k3"}
+
+
+def articles(deployment, name: str, count: int) -> list[dict]:
+    prefix = deployment.settings.topic_prefix
+    return [{"id": f"{prefix}{name}-{n}", "title": "", "body": SHORT_BODY} for n in range(count)]
+
+
+def replay_in_background(deployment, batch: list[dict], rate: float):
+    """Start sending `batch` at `rate` per second; returns the thread and where its report lands."""
+    reports: list = []
+    sender = threading.Thread(
+        target=lambda: reports.append(asyncio.run(replay(batch, deployment.settings, rate=rate))))
+    sender.start()
+    return sender, reports
+
+
+def finish(deployment, sender, reports, count: int) -> float:
+    """Wait for the replay to end with every article acknowledged, then for the group to have
+    processed everything; returns the seconds from the last send to a lag of zero."""
+    sender.join(timeout=240)
+    assert reports, "the replay did not finish"
+    assert (reports[0].sent, reports[0].errors) == (count, 0)
+    deployment.sent += count
+    sent_at = time.monotonic()
+    settled(deployment.settings, timeout=240)
+    return time.monotonic() - sent_at
+
+
+def assert_exact_everywhere(deployment) -> None:
+    """Every worker answers the cluster's counts: those of every copy sent, exactly."""
+    first = next(iter(deployment.workers.values())).settings
+    expected = expected_counts({"id": "", "title": "", "body": SHORT_BODY}, deployment.sent)
+    assert expected, "the short article yields no counts: the check would be empty"
+    wait_until(lambda: served_counts(first) == expected,
+               f"the counts of {deployment.sent} copies", timeout=60, interval=0.5)
+    for host, worker in deployment.workers.items():
+        assert worker.alive, f"the worker on {host} exited:\n{worker.log_tail()}"
+        assert served_counts(worker.settings) == expected, f"the worker on {host} differs"
+
+
+async def partition_leaders(settings, names=(ARTICLES, ENTITIES)) -> Counter:
+    """How many partitions of `names` each node leads."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap, **settings.security)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([settings.topic(name) for name in names])
+    finally:
+        await admin.close()
+    return Counter(NODE_OF_ID[p["leader"]] for topic in described for p in topic["partitions"])
+
+
+async def under_replicated(settings) -> int:
+    """Partitions of every topic of the cluster whose in-sync set lacks a replica."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap, **settings.security)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(await admin.list_topics())
+    finally:
+        await admin.close()
+    return sum(len(p["isr"]) < len(p["replicas"]) for topic in described
+               for p in topic["partitions"])
+
+
+def fully_replicated(deployment, what: str) -> None:
+    wait_until(lambda: asyncio.run(under_replicated(deployment.settings)) == 0,
+               f"every partition fully in sync ({what})", timeout=120, interval=1.0)
+
+
+def group_of(settings, members: int):
+    state, assigned = asyncio.run(group_assignment(settings))
+    if state == "Stable" and len(assigned) == members and every_partition_once(settings, assigned):
+        return assigned
+    return None
+
+
+def another_controller(cluster, old: str) -> str | None:
+    try:
+        now = cluster.controller()
+    except AssertionError:  # no quorum answers yet
+        return None
+    return now if now != old else None
+
+
+def test_a_killed_partition_leader_loses_and_repeats_nothing(cluster, deployment):
+    """kill -9 of the node leading most `articles` and `entities` partitions, in the middle of a
+    replay of 2,000 articles; it stays down until the counts are checked."""
+    settings = deployment.settings
+    wait_until(lambda: group_of(settings, 2), "both workers sharing every partition")
+    leaders = asyncio.run(partition_leaders(settings))
+    victim, led = leaders.most_common(1)[0]
+    batch = articles(deployment, "failover", 2000)
+    sender, reports = replay_in_background(deployment, batch, rate=100.0)
+    wait_until(lambda: sum(m.total(metrics(w.settings), m.ARTICLES_PROCESSED)
+                           for w in deployment.workers.values()) >= 300,
+               "the workers processing the replay")
+    print(f"\n{cluster.kill(victim)}: it led {led} of the "
+          f"{sum(leaders.values())} articles and entities partitions")
+    try:
+        caught_up = finish(deployment, sender, reports, len(batch))
+        assert asyncio.run(partition_leaders(settings))[victim] == 0
+        assert_exact_everywhere(deployment)
+        assert asyncio.run(read_all(settings, DEAD_LETTERS)) == []
+        print(f"all {deployment.sent} counted {caught_up:.1f}s after the last send, "
+              f"with {victim} down")
+    finally:
+        cluster.start(victim)
+    fully_replicated(deployment, f"{victim} back")
+
+
+def test_a_rolling_restart_of_every_node_under_load(cluster, deployment):
+    """Each node stopped and started in turn while a steady replay runs; the next waits until
+    every partition is fully in sync again, as an operator does."""
+    batch = articles(deployment, "rolling", 1500)
+    sender, reports = replay_in_background(deployment, batch, rate=40.0)
+    started = time.monotonic()
+    for node in ("k1", "k2", "k3"):
+        cluster.stop(node)
+        cluster.start(node)
+        fully_replicated(deployment, f"{node} restarted")
+    rolled = time.monotonic() - started
+    assert sender.is_alive(), "the replay ended before the restarts did: make it longer"
+    finish(deployment, sender, reports, len(batch))
+    assert_exact_everywhere(deployment)
+    print(f"\nrolling restart of 3 nodes in {rolled:.0f}s under a replay of {len(batch)}")
+
+
+def test_an_isolated_worker_host_hands_over_and_comes_back(cluster, deployment):
+    """w2 cut off from the network for longer than the session timeout: w1 takes every
+    partition; once w2 is back the group shares them again and the counts are exact."""
+    settings = deployment.settings
+    batch = articles(deployment, "isolated", 1000)
+    sender, reports = replay_in_background(deployment, batch, rate=40.0)
+    wait_until(lambda: m.total(metrics(deployment.workers["w1"].settings),
+                               m.ARTICLES_PROCESSED) >= 100, "w1 processing")
+    cut = time.monotonic()
+    cluster.isolate("w2")
+    try:
+        wait_until(lambda: group_of(settings, 1), "w1 alone holding every partition",
+                   timeout=90)
+        takeover = time.monotonic() - cut
+        time.sleep(max(0.0, settings.session_timeout + 5 - takeover))
+    finally:
+        cluster.heal("w2")
+    healed = time.monotonic()
+    wait_until(lambda: group_of(settings, 2), "w2 back in the group", timeout=120)
+    rejoined = time.monotonic() - healed
+    finish(deployment, sender, reports, len(batch))
+    assert_exact_everywhere(deployment)
+    print(f"\nw2 isolated: w1 held every partition {takeover:.1f}s after the cut "
+          f"(session timeout {settings.session_timeout:.0f}s); w2 back in the group "
+          f"{rejoined:.1f}s after the heal")
+
+
+def test_the_quorum_elects_a_new_controller_and_the_pipeline_goes_on(cluster, deployment):
+    """kill -9 of the node leading the controller quorum: another is elected and articles
+    sent afterwards are counted exactly."""
+    leader = cluster.controller()
+    cut = time.monotonic()
+    print(f"\n{cluster.kill(leader)} (the controller leader)")
+    try:
+        successor = wait_until(lambda: another_controller(cluster, leader),
+                               "a new controller leader", timeout=60)
+        elected = time.monotonic() - cut
+        batch = articles(deployment, "quorum", 300)
+        sender, reports = replay_in_background(deployment, batch, rate=100.0)
+        finish(deployment, sender, reports, len(batch))
+        assert_exact_everywhere(deployment)
+        print(f"{successor} leads the quorum {elected:.1f}s after {leader} died")
+    finally:
+        cluster.start(leader)
+    fully_replicated(deployment, f"{leader} back")

@@ -94,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         args = parser.parse_args(argv)
         import_faust_without_argv()
-    settings = Settings.from_env()
     try:
+        settings = Settings.from_env()  # a bad variable is one line too, e.g. STREAMS_PARTITIONS=x
         return COMMANDS[args.command](args, settings)
     except KeyboardInterrupt:
         return 130

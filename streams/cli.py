@@ -12,6 +12,11 @@ EPILOG = """configuration comes from environment variables, e.g. KAFKA_BOOTSTRAP
 STREAMS_TOPIC_PREFIX, STREAMS_PARTITIONS (4), STREAMS_STORE (rocksdb://), STREAMS_WEB_PORT (6066);
 see docs/operations.md for the full list."""
 
+# `streams topics`: an existing topic differs from the settings; it is left as it is, since
+# Kafka cannot take partitions away and a fix is an operator's decision. Not 1 (the broker could
+# not be asked) nor 2 (argparse's usage error), so a script can tell them apart.
+TOPICS_DIFFER = 3
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -26,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("faust_args", nargs=argparse.REMAINDER,
                         help="passed to Faust's worker command (e.g. --without-web, -l info)")
 
-    sub.add_parser("topics", help="create the contract topics that are missing")
+    sub.add_parser("topics", help="create the contract topics that are missing; report existing "
+                   f"ones that differ from the settings (exit status {TOPICS_DIFFER})")
 
     replay = sub.add_parser("replay", help="send article documents to the articles topic")
     replay.add_argument("path", help="a .json, .jsonl or .txt file, or a folder of them")
@@ -94,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         args = parser.parse_args(argv)
         import_faust_without_argv()
-    settings = Settings.from_env()
     try:
+        settings = Settings.from_env()  # a bad variable is one line too, e.g. STREAMS_PARTITIONS=x
         return COMMANDS[args.command](args, settings)
     except KeyboardInterrupt:
         return 130
@@ -130,11 +136,14 @@ def run_worker(args, settings: Settings) -> int:
 
 
 def run_topics(args, settings: Settings) -> int:
-    from streams.tools.admin import create_topics
+    from streams.tools.admin import ensure_topics
 
-    for topic, state in asyncio.run(create_topics(settings)).items():
+    report = asyncio.run(ensure_topics(settings))
+    for topic, state in report.states.items():
         print(f"{topic}: {state}")
-    return 0
+    for line in report.differences:  # e.g. "articles: 2 partitions, asked 4"
+        print(line, file=sys.stderr)
+    return TOPICS_DIFFER if report.differences else 0
 
 
 def run_replay(args, settings: Settings) -> int:

@@ -35,15 +35,32 @@ class Settings:
     heartbeat_interval: float = 1.0  # STREAMS_HEARTBEAT_INTERVAL
     alert_rules: str = ""  # STREAMS_ALERT_RULES: a TOML rules file; "" = streams/data/alert_rules.toml
     alert_tick: float = 5.0  # STREAMS_ALERT_TICK: seconds between checks for windows that ended
+    # Copies of every topic the pipeline creates, and how many must have a write before it is
+    # acknowledged. 0 = derive: the app is built at import, before any broker is asked, so the
+    # bootstrap list stands in for the cluster size (derive_replication).
+    replication_factor: int = 0  # STREAMS_REPLICATION_FACTOR
+    min_insync_replicas: int = 0  # STREAMS_MIN_INSYNC_REPLICAS
     security: dict = field(default_factory=dict)  # KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* pass through
+
+    def __post_init__(self) -> None:
+        # Resolved here so that Settings() and to_env() carry real numbers. dataclasses.replace()
+        # keeps them: pass replication_factor=0, min_insync_replicas=0 to derive them again.
+        replication, min_insync = derive_replication(
+            self.bootstrap, self.replication_factor, self.min_insync_replicas)
+        object.__setattr__(self, "replication_factor", replication)  # frozen dataclass
+        object.__setattr__(self, "min_insync_replicas", min_insync)
 
     @classmethod
     def from_env(cls) -> Settings:
-        defaults = cls()
+        defaults = {f.name: f.default for f in fields(cls)}
         values = {}
         for name, var in ENV_VARS.items():
-            default = getattr(defaults, name)
-            values[name] = type(default)(os.environ.get(var, default))
+            default = defaults[name]
+            raw = os.environ.get(var, default)
+            try:
+                values[name] = type(default)(raw)
+            except ValueError:
+                raise ValueError(f"{var}={raw!r} is not a number") from None  # only numbers fail
         values["batch_size"] = max(1, values["batch_size"])
         return cls(**values, security=_security_from_env())
 
@@ -62,6 +79,11 @@ class Settings:
     @property
     def table_dir(self) -> Path:
         return Path(self.data_dir)
+
+    @property
+    def topic_config(self) -> dict[str, str]:
+        """Broker-side config of every topic the pipeline creates (contract, internal, changelogs)."""
+        return {"min.insync.replicas": str(self.min_insync_replicas)}
 
     def describe(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "security"}
@@ -89,7 +111,34 @@ ENV_VARS = {
     "heartbeat_interval": "STREAMS_HEARTBEAT_INTERVAL",
     "alert_rules": "STREAMS_ALERT_RULES",
     "alert_tick": "STREAMS_ALERT_TICK",
+    "replication_factor": "STREAMS_REPLICATION_FACTOR",
+    "min_insync_replicas": "STREAMS_MIN_INSYNC_REPLICAS",
 }
+
+
+def derive_replication(bootstrap: str, replication_factor: int = 0,
+                       min_insync_replicas: int = 0) -> tuple[int, int]:
+    """(replication factor, min.insync.replicas), each 0 meaning "derive".
+
+    The replication factor follows the bootstrap hosts: one host -> 1, two -> 2, three or more
+    -> 3. min.insync.replicas follows the replication factor: 2 from 3 copies on (writes go on
+    with one broker down, and an acknowledged write is on two), else 1 (with 2 copies, 2 in sync
+    would stop every write while one broker is down).
+    """
+    if replication_factor < 0:
+        raise ValueError(f"STREAMS_REPLICATION_FACTOR={replication_factor}: must be at least 1 "
+                         "(or 0 to derive it from KAFKA_BOOTSTRAP)")
+    if min_insync_replicas < 0:
+        raise ValueError(f"STREAMS_MIN_INSYNC_REPLICAS={min_insync_replicas}: must be at least 1 "
+                         "(or 0 to derive it from the replication factor)")
+    hosts = [host for host in bootstrap.split(",") if host.strip()]
+    replication = replication_factor or min(max(len(hosts), 1), 3)
+    min_insync = min_insync_replicas or (2 if replication >= 3 else 1)
+    if min_insync > replication:
+        raise ValueError(f"STREAMS_MIN_INSYNC_REPLICAS={min_insync} is more than "
+                         f"STREAMS_REPLICATION_FACTOR={replication}: no write could ever be "
+                         "acknowledged")
+    return replication, min_insync
 
 
 def _security_from_env() -> dict:

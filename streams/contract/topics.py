@@ -68,5 +68,6 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
         # Internal (Faust creates it, named like its changelogs): keyed like `entities`, so the
         # alert state of a subject lives in the partition that sees the subject's events.
         events_by_subject=checked(f"{settings.app_id}-events-by-subject", "events-by-subject",
-                                  SubjectEvent, partitions=settings.partitions, internal=True),
+                                  SubjectEvent, partitions=settings.partitions, internal=True,
+                                  config=settings.topic_config),
     )

@@ -20,6 +20,9 @@ from streams.runtime.tables import declare_tables
 from streams.settings import Settings
 
 SUPPORTED_GUARANTEE = "at_least_once"
+# Every in-sync replica has a write before it counts as sent (Faust's default, made explicit).
+# Faust 0.15.3 turns on idempotence only for exactly_once: it has no setting for it.
+PRODUCER_ACKS = -1
 
 
 def check_processing_guarantee(settings: Settings) -> None:
@@ -52,6 +55,10 @@ def create_app(settings: Settings) -> faust.App:
         store=settings.store,
         datadir=settings.data_dir,
         topic_partitions=settings.partitions,
+        # Changelogs and the internal topic: as many copies as the contract topics; their
+        # min.insync.replicas comes with each declaration (settings.topic_config).
+        topic_replication_factor=settings.replication_factor,
+        producer_acks=PRODUCER_ACKS,
         processing_guarantee=SUPPORTED_GUARANTEE,
         web_bind=settings.web_host,
         web_host=settings.web_host,

@@ -61,7 +61,8 @@ class Guard:
 
         def expiring(kind, name: str, help_text: str):
             table = app.Table(name, default=None, partitions=settings.partitions,
-                              help=help_text, options=table_options())
+                              help=help_text, options=table_options(),
+                              extra_topic_configs=settings.topic_config)
             return kind(table, settings.dedupe_ttl, interval)
 
         self.seen = expiring(SeenArticles, "seen_articles",

@@ -37,12 +37,14 @@ class Tables:
 def declare_tables(app: faust.App, settings: Settings) -> Tables:
     def table(name: str, help_text: str) -> faust.Table:
         return app.Table(name, default=None, partitions=settings.partitions, help=help_text,
-                         options=table_options())  # bounded RocksDB memory (streams/runtime/storage.py)
+                         options=table_options(),  # bounded RocksDB memory (streams/runtime/storage.py)
+                         extra_topic_configs=settings.topic_config)  # the changelog's min.insync
 
     def windowed(name: str, help_text: str, relative_to) -> dict:
         return {
             window: app.Table(f"{name}_{window}", default=dict, partitions=settings.partitions,
-                              help=f"{help_text} in {window} windows", options=table_options())
+                              help=f"{help_text} in {window} windows", options=table_options(),
+                              extra_topic_configs=settings.topic_config)
             .tumbling(size, expires=keep)
             .relative_to(relative_to)
             for window, (size, keep) in COUNT_WINDOWS.items()

@@ -6,7 +6,10 @@ import itertools
 import re
 
 import pytest
+from aiokafka import AIOKafkaProducer
 
+import streams.tools.replay
+from streams.settings import Settings
 from streams.tools.replay import ReplayReport, copies, fresh_id, iso_utc, parse_iso_utc
 
 CORPUS = [{"id": "a", "body": "x"}, {"id": "b", "body": "y"}]
@@ -49,3 +52,18 @@ def test_the_report_says_what_was_sent_and_how_fast():
     assert report.summary("t") == ("sent 50 articles to t in 2.00s (25.0/s); "
                                    "2 send errors (first: KafkaTimeoutError: x)")
     assert ReplayReport(sent=0, seconds=0.0).rate == 0.0
+
+
+async def test_the_producer_waits_for_every_in_sync_replica_and_is_idempotent(monkeypatch):
+    captured = {}
+
+    class Producer(AIOKafkaProducer):
+        def __init__(self, **kwargs):
+            captured.update(kwargs)
+            super().__init__(**kwargs)  # aiokafka accepts the combination
+
+    monkeypatch.setattr(streams.tools.replay, "AIOKafkaProducer", Producer)
+    producer = streams.tools.replay.make_producer(Settings())
+    assert (captured["acks"], captured["enable_idempotence"]) == ("all", True)
+    assert producer._txn_manager is not None  # aiokafka's idempotent sequence numbers
+    await producer.stop()  # never started: only closes the client

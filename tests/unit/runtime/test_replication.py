@@ -39,7 +39,7 @@ def test_the_internal_topic_asks_min_insync_replicas(app):
     assert internal == {f"{CLUSTER.app_id}-events-by-subject": {"min.insync.replicas": "2"}}
 
 
-async def test_the_producer_waits_for_every_in_sync_replica(app, monkeypatch):
+async def test_the_producer_waits_for_every_in_sync_replica_and_is_idempotent(app, monkeypatch):
     captured = {}
 
     class Producer(aiokafka.AIOKafkaProducer):
@@ -50,9 +50,9 @@ async def test_the_producer_waits_for_every_in_sync_replica(app, monkeypatch):
     monkeypatch.setattr(aiokafka, "AIOKafkaProducer", Producer)  # the class Faust instantiates
     producer = app.producer._new_producer()  # what Faust's producer service starts
     assert app.conf.producer_acks == -1
-    assert captured["acks"] == -1  # aiokafka's "all"
-    # faust-streaming 0.15.3 turns idempotence on only for exactly_once, which the worker refuses
-    # (streams/runtime/app.py); no setting turns it on for at_least_once. When this fails, Faust
-    # passes it: make it part of the settings.
-    assert "enable_idempotence" not in captured
+    assert captured["acks"] == "all"
+    # faust-streaming 0.15.3 turns idempotence on only for exactly_once; the project's producer
+    # turns it on always (streams/runtime/idempotent_producer.py)
+    assert captured["enable_idempotence"] is True
+    assert producer._txn_manager is not None and producer._txn_manager.transactional_id is None
     await producer.stop()  # never started: only closes the client

@@ -109,7 +109,7 @@ def deployment(cluster, tmp_path_factory) -> Deployment:
     asyncio.run(create_topics(settings))
     workers = {
         host: Worker(replace(settings, web_host=cluster.address(host), web_port=WEB_PORT,
-                             data_dir=str(tmp / host / "state")), tmp / f"{host}.log", host=host)
+                             data_dir=str(tmp / f"{host}-state")), tmp / f"{host}.log", host=host)
         for host in WORKER_HOSTS
     }
     for worker in workers.values():

@@ -31,35 +31,48 @@ from streams.contract.topics import ARTICLES, DEAD_LETTERS, ENTITIES
 from streams.http import metrics as m
 from streams.tools.replay import replay
 
-pytestmark = [pytest.mark.integration, pytest.mark.cluster]
+# 2,000 articles through a failover take minutes on a 2-core machine: beyond the 300 s default
+pytestmark = [pytest.mark.integration, pytest.mark.cluster, pytest.mark.timeout(600)]
 
 NODE_OF_ID = {1: "k1", 2: "k2", 3: "k3"}
+FAILOVER_ARTICLES = 2000
 
 
-def articles(deployment, name: str, count: int) -> list[dict]:
+STEADY_RATE = 6.0  # articles per second: below what two workers here process, so lag stays short
+
+
+def articles(deployment, name: str, count: int | None = None, until: threading.Event | None = None):
+    """Copies of the short article with fresh ids: `count` of them, or as many as are taken
+    before `until` is set."""
     prefix = deployment.settings.topic_prefix
-    return [{"id": f"{prefix}{name}-{n}", "title": "", "body": SHORT_BODY} for n in range(count)]
+    n = 0
+    while (count is None or n < count) and not (until and until.is_set()):
+        yield {"id": f"{prefix}{name}-{n}", "title": "", "body": SHORT_BODY}
+        n += 1
 
 
-def replay_in_background(deployment, batch: list[dict], rate: float):
-    """Start sending `batch` at `rate` per second; returns the thread and where its report lands."""
-    reports: list = []
-    sender = threading.Thread(
-        target=lambda: reports.append(asyncio.run(replay(batch, deployment.settings, rate=rate))))
-    sender.start()
-    return sender, reports
+class Replay:
+    """A replay in a thread: `Replay(deployment, batch, rate)`, then `finish()`."""
 
+    def __init__(self, deployment, batch, rate: float):
+        self.deployment = deployment
+        self.reports: list = []
+        self.thread = threading.Thread(target=lambda: self.reports.append(
+            asyncio.run(replay(batch, deployment.settings, rate=rate))))
+        self.thread.start()
 
-def finish(deployment, sender, reports, count: int) -> float:
-    """Wait for the replay to end with every article acknowledged, then for the group to have
-    processed everything; returns the seconds from the last send to a lag of zero."""
-    sender.join(timeout=240)
-    assert reports, "the replay did not finish"
-    assert (reports[0].sent, reports[0].errors) == (count, 0)
-    deployment.sent += count
-    sent_at = time.monotonic()
-    settled(deployment.settings, timeout=240)
-    return time.monotonic() - sent_at
+    def finish(self, expected: int | None = None) -> float:
+        """Wait for the replay to end with every article acknowledged, then for the group to
+        have processed everything; returns the seconds from the last send to a lag of zero."""
+        self.thread.join(timeout=240)
+        assert self.reports, "the replay did not finish"
+        report = self.reports[0]
+        assert report.errors == 0 and report.sent == (expected if expected else report.sent)
+        assert report.sent > 0
+        self.deployment.sent += report.sent
+        sent_at = time.monotonic()
+        settled(self.deployment.settings, timeout=300)
+        return time.monotonic() - sent_at
 
 
 def assert_exact_everywhere(deployment) -> None:
@@ -128,15 +141,16 @@ def test_a_killed_partition_leader_loses_and_repeats_nothing(cluster, deployment
     wait_until(lambda: group_of(settings, 2), "both workers sharing every partition")
     leaders = asyncio.run(partition_leaders(settings))
     victim, led = leaders.most_common(1)[0]
-    batch = articles(deployment, "failover", 2000)
-    sender, reports = replay_in_background(deployment, batch, rate=100.0)
+    # 40 a second: the sending spans the kill and the failover (about 50 s)
+    sending = Replay(deployment, articles(deployment, "failover", FAILOVER_ARTICLES), rate=40.0)
     wait_until(lambda: sum(m.total(metrics(w.settings), m.ARTICLES_PROCESSED)
-                           for w in deployment.workers.values()) >= 300,
+                           for w in deployment.workers.values()) >= 100,
                "the workers processing the replay")
+    assert sending.thread.is_alive(), "the replay ended before the kill"
     print(f"\n{cluster.kill(victim)}: it led {led} of the "
           f"{sum(leaders.values())} articles and entities partitions")
     try:
-        caught_up = finish(deployment, sender, reports, len(batch))
+        caught_up = sending.finish(FAILOVER_ARTICLES)
         assert asyncio.run(partition_leaders(settings))[victim] == 0
         assert_exact_everywhere(deployment)
         assert asyncio.run(read_all(settings, DEAD_LETTERS)) == []
@@ -150,26 +164,29 @@ def test_a_killed_partition_leader_loses_and_repeats_nothing(cluster, deployment
 def test_a_rolling_restart_of_every_node_under_load(cluster, deployment):
     """Each node stopped and started in turn while a steady replay runs; the next waits until
     every partition is fully in sync again, as an operator does."""
-    batch = articles(deployment, "rolling", 1500)
-    sender, reports = replay_in_background(deployment, batch, rate=40.0)
+    done = threading.Event()
+    sending = Replay(deployment, articles(deployment, "rolling", until=done), rate=STEADY_RATE)
     started = time.monotonic()
-    for node in ("k1", "k2", "k3"):
-        cluster.stop(node)
-        cluster.start(node)
-        fully_replicated(deployment, f"{node} restarted")
+    try:
+        for node in ("k1", "k2", "k3"):
+            cluster.stop(node)
+            cluster.start(node)
+            fully_replicated(deployment, f"{node} restarted")
+    finally:
+        done.set()
     rolled = time.monotonic() - started
-    assert sender.is_alive(), "the replay ended before the restarts did: make it longer"
-    finish(deployment, sender, reports, len(batch))
+    sending.finish()
     assert_exact_everywhere(deployment)
-    print(f"\nrolling restart of 3 nodes in {rolled:.0f}s under a replay of {len(batch)}")
+    print(f"\nrolling restart of 3 nodes in {rolled:.0f}s under a steady replay "
+          f"({deployment.sent} articles sent in all)")
 
 
 def test_an_isolated_worker_host_hands_over_and_comes_back(cluster, deployment):
     """w2 cut off from the network for longer than the session timeout: w1 takes every
     partition; once w2 is back the group shares them again and the counts are exact."""
     settings = deployment.settings
-    batch = articles(deployment, "isolated", 1000)
-    sender, reports = replay_in_background(deployment, batch, rate=40.0)
+    done = threading.Event()
+    sending = Replay(deployment, articles(deployment, "isolated", until=done), rate=STEADY_RATE)
     wait_until(lambda: m.total(metrics(deployment.workers["w1"].settings),
                                m.ARTICLES_PROCESSED) >= 100, "w1 processing")
     cut = time.monotonic()
@@ -182,9 +199,12 @@ def test_an_isolated_worker_host_hands_over_and_comes_back(cluster, deployment):
     finally:
         cluster.heal("w2")
     healed = time.monotonic()
-    wait_until(lambda: group_of(settings, 2), "w2 back in the group", timeout=120)
+    try:
+        wait_until(lambda: group_of(settings, 2), "w2 back in the group", timeout=120)
+    finally:
+        done.set()
     rejoined = time.monotonic() - healed
-    finish(deployment, sender, reports, len(batch))
+    sending.finish()
     assert_exact_everywhere(deployment)
     print(f"\nw2 isolated: w1 held every partition {takeover:.1f}s after the cut "
           f"(session timeout {settings.session_timeout:.0f}s); w2 back in the group "
@@ -201,9 +221,7 @@ def test_the_quorum_elects_a_new_controller_and_the_pipeline_goes_on(cluster, de
         successor = wait_until(lambda: another_controller(cluster, leader),
                                "a new controller leader", timeout=60)
         elected = time.monotonic() - cut
-        batch = articles(deployment, "quorum", 300)
-        sender, reports = replay_in_background(deployment, batch, rate=100.0)
-        finish(deployment, sender, reports, len(batch))
+        Replay(deployment, articles(deployment, "quorum", 200), rate=100.0).finish(200)
         assert_exact_everywhere(deployment)
         print(f"{successor} leads the quorum {elected:.1f}s after {leader} died")
     finally:

@@ -83,7 +83,8 @@ loadtest: install
 	ops/kafka start
 	$(BIN)/streams loadtest $(LOADTEST)
 
-## The pipeline benchmarks (docs/performance.md): extraction, 1 and 2 workers, transport, latency.
+## The pipeline benchmarks (docs/performance.md): extraction, 1 and 2 workers, transport, latency,
+## replication (a three-node ops/cluster against the single broker, where root can make it).
 bench: install
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	ops/kafka start

@@ -1,17 +1,24 @@
 """Benchmarks of the pipeline, each with the ratios measured in the same run.
 
-    python bench/pipeline.py all          # a..e below, one table (what docs/performance.md shows)
+    python bench/pipeline.py all          # a..f below, one table (what docs/performance.md shows)
     python bench/pipeline.py extract      # a. in-process extraction (extract_many in batches)
     python bench/pipeline.py pipeline [--workers 1 2] [--batch-sizes 1 16]
     python bench/pipeline.py transport    # d. raw aiokafka produce/consume vs the replay producer
     python bench/pipeline.py latency --rate N
+    python bench/pipeline.py cluster      # f. the three-node cluster against the single broker
 
 a. extraction in process, articles/s: the pipeline's limit (the batch path, STREAMS_BATCH_SIZE);
 b. the full pipeline (`streams loadtest`), 1 worker, flat out: ratio to a (target >= 0.85);
 c. 2 workers: ratio to b (the broker and both workers share the machine's cores);
 d. raw produce and consume of the same documents: the transport's limit; the replay producer
    must reach >= 0.5 of the raw produce rate;
-e. latency at half of b's throughput: p99 < 1 s.
+e. latency at half of b's throughput: p99 < 1 s;
+f. what replication costs: b and e, 1 worker, on the three-node cluster of `ops/cluster` (3
+   copies, min.insync.replicas 2, the worker on host w1) and on the single broker (1 copy), one
+   after the other; cluster / single. The latency is taken at half of the slower side's
+   throughput. `all` runs f where the cluster can be made (root, iproute2), else says why not. A
+   cluster that was up is used and left up; else it is brought up and taken down after. The
+   CLUSTER_* variables pass through to ops/cluster (a second cluster: CLUSTER_PREFIX, CLUSTER_NET).
 
 The corpus defaults to ../shared/eval/articles_geovirus.jsonl when it is there (read, never
 copied), else seeds/. The machine is shared: `all` measures a three times, around b and c, and
@@ -38,7 +45,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # noqa: E402
 
 from streams.loadtest.runner import LoadConfig, run  # noqa: E402
 from streams.loadtest.stats import format_table  # noqa: E402
-from streams.loadtest.workers import ensure_broker  # noqa: E402
+from streams.loadtest.workers import cluster, ensure_broker, why_no_cluster  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.tools.corpus import read_articles  # noqa: E402
 from streams.tools.replay import LINGER_MS, copies, replay  # noqa: E402
@@ -67,13 +74,16 @@ def bench_extract(articles: list[dict], batch_size: int) -> dict:
 
 
 def bench_pipeline(settings: Settings, corpus: str, repeat: int, workers: int, out: Path,
-                   rate: float | None = None, duration: float | None = None) -> dict:
-    """b, c, e: one `streams loadtest` run; the headline figures."""
+                   rate: float | None = None, duration: float | None = None,
+                   worker_host: str | None = None) -> dict:
+    """b, c, e, f: one `streams loadtest` run; the headline figures."""
     config = LoadConfig(corpus=corpus, repeat=repeat, workers=workers, rate=rate,
-                        duration=duration, out=str(out), plot=True)
+                        duration=duration, out=str(out), plot=True, worker_host=worker_host)
     report = asyncio.run(run(config, settings))
     s = report["summary"]
     return {"workers": workers, "batch_size": settings.batch_size, "rate": rate,
+            "bootstrap": settings.bootstrap, "replication_factor": settings.replication_factor,
+            "min_insync_replicas": settings.min_insync_replicas, "worker_host": worker_host,
             "articles": s["articles_completed"], "articles_per_s": s["articles_per_s"],
             "events_per_s": s["events_per_s"], "latency_s": s["latency_s"],
             "lag_max": report["lag"]["max"], "processes": report["processes"],
@@ -165,6 +175,46 @@ async def raw_consume(settings: Settings, topic: str, expected: int) -> float:
         await consumer.stop()
 
 
+def bench_replication(settings: Settings, corpus: str, repeat: int, out: Path,
+                      latency_duration: float) -> dict:
+    """f: single broker (1 copy) and three-node cluster (3 copies, 2 in sync), 1 worker each:
+    flat out, then at half of the slower side's throughput."""
+    single = replace(settings, replication_factor=1, min_insync_replicas=1)
+    with cluster() as bootstrap:
+        replicated = replace(settings, bootstrap=bootstrap, replication_factor=3,
+                             min_insync_replicas=2)
+        sides = {"single": (single, None), "cluster": (replicated, "w1")}
+        flat = {name: bench_pipeline(s, corpus, repeat, 1, out, worker_host=host)
+                for name, (s, host) in sides.items()}
+        rate = min(f["articles_per_s"] or 0 for f in flat.values()) / 2
+        paced = {name: bench_pipeline(s, corpus, repeat, 1, out, rate=rate,
+                                      duration=latency_duration, worker_host=host)
+                 for name, (s, host) in sides.items()} if rate else {}
+    p99 = {name: f["latency_s"]["p99"] for name, f in paced.items()}
+    return {"flat_out": flat, "latency": paced, "rate": rate, "bootstrap": bootstrap,
+            "ratios": {"throughput_cluster_over_single": ratio(
+                           flat["cluster"]["articles_per_s"], flat["single"]["articles_per_s"]),
+                       "p99_cluster_over_single": ratio(p99.get("cluster"), p99.get("single"))}}
+
+
+def replication_rows(f: dict) -> list[tuple[str, object]]:
+    flat, paced, ratios = f["flat_out"], f["latency"], f["ratios"]
+
+    def p99(side: dict) -> str:
+        value = side.get("latency_s", {}).get("p99")
+        return "-" if value is None else f"{value:.3f}"
+
+    return [
+        ("f. replication, 1 worker: single broker (1 copy) / cluster (3, min.insync 2)", ""),
+        ("   flat out (articles/s)", f"{flat['single']['articles_per_s'] or 0:.2f} / "
+                                     f"{flat['cluster']['articles_per_s'] or 0:.2f}"),
+        ("   cluster / single, throughput", ratios["throughput_cluster_over_single"]),
+        (f"   latency p99 at {f['rate']:.2f} articles/s (s)",
+         f"{p99(paced.get('single', {}))} / {p99(paced.get('cluster', {}))}"),
+        ("   cluster / single, p99", ratios["p99_cluster_over_single"]),
+    ]
+
+
 def ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a and b else None
 
@@ -175,7 +225,8 @@ def print_rows(title: str, rows: list[tuple[str, object]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["all", "extract", "pipeline", "transport", "latency"])
+    parser.add_argument("what", choices=["all", "extract", "pipeline", "transport", "latency",
+                                         "cluster"])
     parser.add_argument("--corpus", default=str(REAL) if REAL.exists() else str(ROOT / "seeds"))
     parser.add_argument("--repeat", type=int, default=None,
                         help="copies of the corpus (default: 1 for a real corpus, 100 for seeds)")
@@ -221,6 +272,12 @@ def main(argv: list[str] | None = None) -> int:
         results["latency"] = bench_pipeline(settings, args.corpus, repeat, 1, out, rate=args.rate,
                                             duration=args.latency_duration)
         print_rows("e. latency", list(results["latency"]["latency_s"].items()))
+    elif args.what == "cluster":
+        if reason := why_no_cluster():
+            parser.error(reason)
+        results["replication"] = bench_replication(settings, args.corpus, repeat, out,
+                                                   args.latency_duration)
+        print_rows("f. what replication costs (one run)", replication_rows(results["replication"]))
     else:
         results.update(bench_all(settings, args, repeat, articles, out))
     (out / "bench.json").write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
@@ -264,8 +321,19 @@ def bench_all(settings: Settings, args, repeat: int, articles: list[dict], out: 
         ("   p50 / p95 / p99 (s) (target p99 < 1)", " / ".join(
             f"{latency['latency_s'][k]:.3f}" for k in ("p50", "p95", "p99"))),
     ]
+    replication, skipped = None, why_no_cluster()
+    if not skipped:
+        try:
+            replication = bench_replication(settings, args.corpus, repeat, out,
+                                            args.latency_duration)
+            rows += replication_rows(replication)
+        except RuntimeError as error:  # no cluster could be made, or a worker failed on it
+            skipped = str(error).splitlines()[0]
     print_rows("pipeline benchmarks (one run)", rows)
-    return {"extract_runs": extract_runs, "extract_median": extract, "pipeline_1": one,
+    if skipped:
+        print(f"f. replication not measured: {skipped}")
+    return {"replication": replication, "replication_skipped": skipped,
+            "extract_runs": extract_runs, "extract_median": extract, "pipeline_1": one,
             "pipeline_2": two, "transport": transport, "latency": latency,
             "ratios": {"b_over_a": ratio(one["articles_per_s"], extract),
                        "b_over_a_cpu": cpu_ratio,

@@ -38,6 +38,7 @@ class LoadConfig:
     plot: bool = True
     progress: bool = False
     compression: str | None = COMPRESSION
+    worker_host: str | None = None  # an `ops/cluster` worker host (w1, w2) to run the workers on
 
 
 class OutputMonitor:
@@ -171,7 +172,8 @@ async def run(config: LoadConfig, settings: Settings) -> dict[str, Any]:
     ensure_broker(settings.bootstrap)
     await create_topics(settings)
     deadline = time.monotonic() + config.timeout
-    workers = [WorkerProcess(settings, i + 1, run_dir) for i in range(config.workers)]
+    workers = [WorkerProcess(settings, i + 1, run_dir, host=config.worker_host)
+               for i in range(config.workers)]
     monitor = OutputMonitor(settings)
     probe = LagProbe(settings.bootstrap, settings.app_id, settings.topic(ARTICLES),
                      partitions_for(ARTICLES, settings), settings.security)
@@ -188,7 +190,8 @@ async def run(config: LoadConfig, settings: Settings) -> dict[str, Any]:
         await warm_up(settings, articles[0], monitor, probe, deadline)
 
         pids = {w.name: w.pid for w in workers}
-        if (broker := broker_pid()) is not None:
+        # The local broker's pid: not the cluster's, when the workers run on a cluster host.
+        if config.worker_host is None and (broker := broker_pid()) is not None:
             pids["broker"] = broker
         sampler = ProcessSampler(pids)
         sampler.sample()

@@ -1,20 +1,25 @@
-"""`streams worker` subprocesses for a load test: own settings, own log, stopped by their pid."""
+"""`streams worker` subprocesses for a load test: own settings, own log, stopped by their pid;
+on this machine or on a worker host of `ops/cluster`. And the broker or cluster they use."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from streams.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
+OPS_CLUSTER = ROOT / "ops" / "cluster"
 
 
 def free_port() -> int:
@@ -29,11 +34,14 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 
 class WorkerProcess:
-    """One worker. Each gets its own web port (for /health) and its own table state folder."""
+    """One worker. Each gets its own web port (for /health) and its own table state folder. With
+    `host` (w1, w2) it runs on that worker host of `ops/cluster` and serves on its address."""
 
-    def __init__(self, settings: Settings, index: int, run_dir: Path):
+    def __init__(self, settings: Settings, index: int, run_dir: Path, host: str | None = None):
         self.name = f"worker-{index}"
+        self.host = host
         self.settings = replace(settings, web_port=free_port(),
+                                web_host=ops_cluster("address", host) if host else settings.web_host,
                                 data_dir=str(run_dir / f"{self.name}-state"))
         self.log_path = run_dir / f"{self.name}.log"
         self.process: subprocess.Popen | None = None
@@ -43,11 +51,18 @@ class WorkerProcess:
         assert self.process is not None
         return self.process.pid
 
+    @property
+    def command(self) -> list[str]:
+        """`streams worker`; on a host through `ops/cluster exec`, which execs it (`ip netns
+        exec`): the pid is still the worker's own."""
+        on_host = [str(OPS_CLUSTER), "exec", self.host, "--"] if self.host else []
+        return [*on_host, sys.executable, "-m", "streams.cli", "worker", "-l", "info"]
+
     def start(self) -> None:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "streams.cli", "worker", "-l", "info"],
-                cwd=ROOT, env=settings_env(self.settings), stdout=log, stderr=subprocess.STDOUT)
+                self.command, cwd=ROOT, env=settings_env(self.settings), stdout=log,
+                stderr=subprocess.STDOUT)
 
     def healthy(self) -> bool:
         try:
@@ -111,3 +126,43 @@ def broker_pid() -> int | None:
         return pid
     except (OSError, ValueError):
         return None
+
+
+def ops_cluster(*args: str, timeout: float = 240.0) -> str:
+    """`ops/cluster ARGS`, its output. Its CLUSTER_* variables pass through from this
+    environment, so a second cluster (CLUSTER_PREFIX, CLUSTER_NET) works as the default does."""
+    done = subprocess.run([str(OPS_CLUSTER), *args], capture_output=True, text=True,
+                          timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"ops/cluster {' '.join(args)} failed ({done.returncode}):\n"
+                           f"{done.stdout}{done.stderr}")
+    return done.stdout.strip()
+
+
+def why_no_cluster() -> str | None:
+    """Why `ops/cluster` cannot run here, or None."""
+    if os.geteuid() != 0:
+        return "ops/cluster needs root to create network namespaces"
+    if shutil.which("ip") is None:
+        return "ops/cluster needs iproute2 (the ip command)"
+    return None
+
+
+@contextlib.contextmanager
+def cluster() -> Iterator[str]:
+    """The bootstrap list of the `ops/cluster` cluster: the one that is up (left up), or one
+    brought up here and taken down after. A cluster with a node down is someone else's test in
+    progress: refused, never restarted (`ops/cluster up` would start it afresh)."""
+    status = subprocess.run([str(OPS_CLUSTER), "status"], capture_output=True, text=True,
+                            timeout=60)
+    was_up = status.returncode == 0
+    if not was_up and status.stdout.strip() != "cluster not up":
+        raise RuntimeError(f"the cluster is up with a node down (in use?); not touching it:\n"
+                           f"{status.stdout}{status.stderr}")
+    if not was_up:
+        ops_cluster("up")
+    try:
+        yield ops_cluster("bootstrap")
+    finally:
+        if not was_up:
+            ops_cluster("down")

@@ -9,49 +9,31 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import subprocess
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import pytest
-from worker_process import ROOT, Worker, stream_settings
+from worker_process import Worker, stream_settings
 
+from streams.loadtest.workers import cluster as running_cluster
+from streams.loadtest.workers import ops_cluster, why_no_cluster
 from streams.settings import Settings
 from streams.tools.admin import create_topics
 
-OPS_CLUSTER = ROOT / "ops" / "cluster"
 REQUIRE_VARIABLE = "STREAMS_REQUIRE_CLUSTER"
 WORKER_HOSTS = ("w1", "w2")
 WEB_PORT = 6066  # each host has its own ports: the same one on every worker host
-
-
-def why_no_cluster() -> str | None:
-    if os.geteuid() != 0:
-        return "ops/cluster needs root to create network namespaces"
-    if shutil.which("ip") is None:
-        return "ops/cluster needs iproute2 (the ip command)"
-    return None
 
 
 def cluster_required() -> bool:
     return os.environ.get(REQUIRE_VARIABLE, "").strip().lower() in ("1", "true", "yes")
 
 
-def ops_cluster(*args: str, timeout: float = 180.0) -> str:
-    done = subprocess.run([str(OPS_CLUSTER), *args], capture_output=True, text=True,
-                          timeout=timeout)
-    if done.returncode != 0:
-        raise AssertionError(f"ops/cluster {' '.join(args)} failed ({done.returncode}):\n"
-                             f"{done.stdout}{done.stderr}")
-    return done.stdout.strip()
-
-
 class Cluster:
     """The running cluster, driven through `ops/cluster` as an operator would."""
 
-    def __init__(self) -> None:
-        self.bootstrap = ops_cluster("bootstrap")
+    def __init__(self, bootstrap: str) -> None:
+        self.bootstrap = bootstrap
 
     def address(self, host: str) -> str:
         return ops_cluster("address", host)
@@ -82,12 +64,10 @@ def cluster() -> Cluster:
         if cluster_required():
             pytest.fail(f"{REQUIRE_VARIABLE} is set and {reason}", pytrace=False)
         pytest.skip(reason)
-    was_up = subprocess.run([str(OPS_CLUSTER), "status"], capture_output=True).returncode == 0
     started = time.monotonic()
-    print(f"\n{ops_cluster('up')} (asked {time.monotonic() - started:.0f}s ago)")
-    yield Cluster()
-    if not was_up:
-        ops_cluster("down")
+    with running_cluster() as bootstrap:  # up if it was not, and down again after
+        print(f"\ncluster {bootstrap} answering after {time.monotonic() - started:.0f}s")
+        yield Cluster(bootstrap)
 
 
 @dataclass
@@ -97,7 +77,6 @@ class Deployment:
     settings: Settings
     workers: dict[str, Worker]
     sent: int = 0
-    restarts: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")

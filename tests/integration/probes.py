@@ -27,7 +27,6 @@ from streams.contract.topics import ARTICLES, ENTITIES, partitions_for
 from streams.extraction.pipeline import extract
 from streams.http import metrics as m
 from streams.settings import Settings
-from streams.tools.replay import make_producer
 
 # Two sentences naming Aleppo and the rebels: cheap to extract, so thousands run in a test.
 SHORT_BODY = ("Syrian government forces attacked rebels in Aleppo on Sunday. "
@@ -100,6 +99,14 @@ def wait_until(check: Callable[[], Any], what: str, timeout: float = 120.0,
     raise AssertionError(f"after {timeout:.0f}s still waiting for {what} (last: {last!r})")
 
 
+def raw_producer(settings: Settings, compression: str | None) -> AIOKafkaProducer:
+    """A producer like any client's, not idempotent: aiokafka's idempotent sender asserts that
+    a batch was built by its own builder, and `send_raw_header_names` swaps in another."""
+    return AIOKafkaProducer(bootstrap_servers=settings.bootstrap, compression_type=compression,
+                            max_batch_size=256 * 1024, max_request_size=8 * 1024 * 1024,
+                            **settings.security)
+
+
 async def send_raw(settings: Settings, messages: Iterable[tuple], compression: str | None = "gzip",
                    topic: str = ARTICLES) -> None:
     """Send (key, value), (key, value, timestamp in seconds) or (key, value, timestamp or None,
@@ -109,7 +116,7 @@ async def send_raw(settings: Settings, messages: Iterable[tuple], compression: s
     gzip, as a real producer would use it: the 5 MB case is 5 MB for the worker, but a few
     kilobytes on the wire, under the broker's 1 MB default message limit."""
     name = topic if topic.startswith(settings.app_id) else settings.topic(topic)
-    producer = make_producer(settings, compression)
+    producer = raw_producer(settings, compression)
     await producer.start()
     try:
         for key, value, *rest in messages:

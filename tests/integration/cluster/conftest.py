@@ -57,7 +57,7 @@ class Cluster:
         return ops_cluster("heal", host)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # down right after: three JVMs idling would slow the other tests
 def cluster() -> Cluster:
     reason = why_no_cluster()
     if reason:

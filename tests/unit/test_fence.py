@@ -11,6 +11,7 @@ import pytest
 
 from streams import fence
 from streams.contract import checked
+from streams.runtime import idempotent_producer
 
 
 def installed_as(monkeypatch, versions: dict[str, str]) -> None:
@@ -43,16 +44,19 @@ def test_a_missing_distribution_stops_too(monkeypatch):
         fence.require_version("somelib", "1.2.3", "pkg.mod", "mod.md")
 
 
-def test_the_checked_topics_refuse_another_faust_at_import(monkeypatch):
+@pytest.mark.parametrize(("module", "record"), [(checked, "checked-topics.md"),
+                                                 (idempotent_producer, "idempotent-producer.md")])
+def test_a_fenced_module_refuses_another_faust_at_import(monkeypatch, module, record):
     installed_as(monkeypatch, {"faust-streaming": "0.16.0"})
     with pytest.raises(fence.UnsupportedVersion) as stopped:
-        importlib.reload(checked)
+        importlib.reload(module)
     assert str(stopped.value) == (
-        "faust-streaming 0.16.0 is installed, but streams.contract.checked overrides internals of "
-        "faust-streaming 0.15.3: see docs/decisions/checked-topics.md")
+        f"faust-streaming 0.16.0 is installed, but {module.__name__} overrides internals of "
+        f"faust-streaming 0.15.3: see docs/decisions/{record}")
 
 
 def test_every_fenced_module_has_its_decision_record():
     root = Path(__file__).resolve().parents[2]
-    for record in ("ordered-consumer.md", "checked-topics.md", "aiokafka-header-names.md"):
+    for record in ("ordered-consumer.md", "checked-topics.md", "aiokafka-header-names.md",
+                   "idempotent-producer.md"):
         assert (root / "docs" / "decisions" / record).is_file(), record

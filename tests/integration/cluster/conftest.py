@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, replace
 
 import pytest
+from failure_figures import FIGURES
 from worker_process import Worker, stream_settings
 
 from streams.loadtest.workers import cluster as running_cluster
@@ -99,7 +100,9 @@ def deployment(cluster, tmp_path_factory) -> Deployment:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """One line nobody can miss at the end of a run that skipped the cluster tests."""
+    """The figures of the failures, or one line nobody can miss when the tests were skipped."""
+    for line in FIGURES:
+        terminalreporter.write_line(f"cluster: {line}")
     skipped = [report for report in terminalreporter.stats.get("skipped", [])
                if "tests/integration/cluster/" in report.nodeid.replace("\\", "/")]
     if skipped:

@@ -15,6 +15,7 @@ import time
 from collections import Counter
 
 import pytest
+from failure_figures import report
 from probes import (
     every_partition_once,
     expected_counts,
@@ -149,15 +150,16 @@ def test_a_killed_partition_leader_loses_and_repeats_nothing(cluster, deployment
                            for w in deployment.workers.values()) >= 100,
                "the workers processing the replay")
     assert sending.thread.is_alive(), "the replay ended before the kill"
-    print(f"\n{cluster.kill(victim)}: it led {led} of the "
-          f"{sum(leaders.values())} articles and entities partitions")
+    killed = cluster.kill(victim)
+    report(f"leader killed: {killed}; it led {led} of the {sum(leaders.values())} articles and "
+           f"entities partitions")
     try:
         caught_up = sending.finish(FAILOVER_ARTICLES)
         assert asyncio.run(partition_leaders(settings))[victim] == 0
         assert_exact_everywhere(deployment)
         assert asyncio.run(read_all(settings, DEAD_LETTERS)) == []
-        print(f"all {deployment.sent} counted {caught_up:.1f}s after the last send, "
-              f"with {victim} down")
+        report(f"leader killed: all {deployment.sent} articles counted exactly "
+               f"{caught_up:.1f}s after the last send, with {victim} down, none dead-lettered")
     finally:
         cluster.start(victim)
     fully_replicated(deployment, f"{victim} back")
@@ -179,8 +181,8 @@ def test_a_rolling_restart_of_every_node_under_load(cluster, deployment):
     rolled = time.monotonic() - started
     sending.finish()
     assert_exact_everywhere(deployment)
-    print(f"\nrolling restart of 3 nodes in {rolled:.0f}s under a steady replay "
-          f"({deployment.sent} articles sent in all)")
+    report(f"rolling restart: 3 nodes in {rolled:.0f}s under a steady replay; "
+           f"{deployment.sent} articles counted exactly")
 
 
 def test_an_isolated_worker_host_hands_over_and_comes_back(cluster, deployment):
@@ -208,7 +210,7 @@ def test_an_isolated_worker_host_hands_over_and_comes_back(cluster, deployment):
     rejoined = time.monotonic() - healed
     sending.finish()
     assert_exact_everywhere(deployment)
-    print(f"\nw2 isolated: w1 held every partition {takeover:.1f}s after the cut "
+    report(f"host isolated: w1 held every partition {takeover:.1f}s after w2 was cut off "
           f"(session timeout {settings.session_timeout:.0f}s); w2 back in the group "
           f"{rejoined:.1f}s after the heal")
 
@@ -218,14 +220,15 @@ def test_the_quorum_elects_a_new_controller_and_the_pipeline_goes_on(cluster, de
     sent afterwards are counted exactly."""
     leader = cluster.controller()
     cut = time.monotonic()
-    print(f"\n{cluster.kill(leader)} (the controller leader)")
+    cluster.kill(leader)
     try:
         successor = wait_until(lambda: another_controller(cluster, leader),
                                "a new controller leader", timeout=60)
         elected = time.monotonic() - cut
         Replay(deployment, articles(deployment, "quorum", 200), rate=100.0).finish(200)
         assert_exact_everywhere(deployment)
-        print(f"{successor} leads the quorum {elected:.1f}s after {leader} died")
+        report(f"quorum leader killed: {successor} leads the quorum {elected:.1f}s after {leader} "
+               f"died; {deployment.sent} articles counted exactly")
     finally:
         cluster.start(leader)
     fully_replicated(deployment, f"{leader} back")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pytest
 from failure_figures import FIGURES
@@ -73,11 +73,13 @@ def cluster() -> Cluster:
 
 @dataclass
 class Deployment:
-    """One app on the cluster: its settings, a worker per host, and how many articles were sent."""
+    """One app on the cluster: its settings, a worker per host, how many articles the running
+    test sent, and the counts served before it began (each test checks only what it adds)."""
 
     settings: Settings
     workers: dict[str, Worker]
     sent: int = 0
+    before: dict = field(default_factory=dict)
 
 
 @pytest.fixture(scope="module")

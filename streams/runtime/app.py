@@ -21,7 +21,7 @@ from streams.settings import Settings
 
 SUPPORTED_GUARANTEE = "at_least_once"
 # Every in-sync replica has a write before it counts as sent (Faust's default, made explicit).
-# Faust 0.15.3 turns on idempotence only for exactly_once: it has no setting for it.
+# Idempotence has no Faust setting: the transport's producer turns it on (idempotent_producer.py).
 PRODUCER_ACKS = -1
 
 

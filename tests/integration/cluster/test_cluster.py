@@ -15,6 +15,7 @@ import time
 from collections import Counter
 
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
 from failure_figures import report
 from probes import (
     every_partition_once,
@@ -119,30 +120,25 @@ def assert_exact_everywhere(deployment) -> None:
         assert differences(expected, served_counts(worker.settings)) == {}, host
 
 
-async def partition_leaders(settings, names=(ARTICLES, ENTITIES)) -> Counter:
-    """How many partitions of `names` each node leads."""
-    from aiokafka.admin import AIOKafkaAdminClient
-
+async def described(settings, names=None) -> list[dict]:
+    """The broker's description of topics `names` (every topic when None): leaders, ISRs."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap, **settings.security)
     await admin.start()
     try:
-        described = await admin.describe_topics([settings.topic(name) for name in names])
+        return await admin.describe_topics(names if names is not None else await admin.list_topics())
     finally:
         await admin.close()
-    return Counter(NODE_OF_ID[p["leader"]] for topic in described for p in topic["partitions"])
+
+
+async def partition_leaders(settings, names=(ARTICLES, ENTITIES)) -> Counter:
+    """How many partitions of `names` each node leads."""
+    topics = await described(settings, [settings.topic(name) for name in names])
+    return Counter(NODE_OF_ID[p["leader"]] for topic in topics for p in topic["partitions"])
 
 
 async def under_replicated(settings) -> int:
     """Partitions of every topic of the cluster whose in-sync set lacks a replica."""
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap, **settings.security)
-    await admin.start()
-    try:
-        described = await admin.describe_topics(await admin.list_topics())
-    finally:
-        await admin.close()
-    return sum(len(p["isr"]) < len(p["replicas"]) for topic in described
+    return sum(len(p["isr"]) < len(p["replicas"]) for topic in await described(settings)
                for p in topic["partitions"])
 
 

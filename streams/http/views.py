@@ -18,6 +18,7 @@ from streams.runtime.tables import (
     Tables,
     in_window,
     merge_tops,
+    public,
     top,
     top_in_window,
     window_bounds,
@@ -98,10 +99,10 @@ def _local_top(table, n: int, key_name: str, windows: dict, quads: dict | None, 
     """This worker's top n overall, or in its newest window (?window=1h|1d) with the bounds on
     every row and, for places, the window's events by quad class."""
     if window == OVERALL:
-        return [{key_name: key, **value} for key, value in top(table, n)]
+        return [{key_name: key, **public(value)} for key, value in top(table, n)]
     rows = []
     for key, value, window_range in top_in_window(windows[window].table, n):
-        row = {key_name: key, **value, "window": window_bounds(window_range)}
+        row = {key_name: key, **public(value), "window": window_bounds(window_range)}
         if quads is not None:
             row["quad_classes"] = in_window(quads[window].table, key, window_range)
         rows.append(row)
@@ -112,4 +113,4 @@ def _one(view, table, key: str, key_name: str):
     value = table.get(key)
     if not value:
         return view.error(404, f"no counts for {key_name} {key}")
-    return view.json({key_name: key, **value})
+    return view.json({key_name: key, **public(value)})

@@ -9,6 +9,7 @@ from datetime import timedelta
 import faust
 
 from streams.alerts.windows import event_time, rfc3339
+from streams.runtime.generation_table import GENERATION, GenerationTable
 from streams.runtime.storage import table_options
 from streams.settings import Settings
 
@@ -34,17 +35,24 @@ class Tables:
     alert_state: faust.Table
 
 
+def generation_table(app: faust.App, name: str, settings: Settings, **kwargs) -> faust.Table:
+    """`app.Table`, but safe from a worker writing for a partition it lost
+    (streams/runtime/generation_table.py)."""
+    return app.tables.add(GenerationTable(
+        app, name=name, beacon=app.tables.beacon, partitions=settings.partitions,
+        options=table_options(),  # bounded RocksDB memory (streams/runtime/storage.py)
+        extra_topic_configs=settings.topic_config,  # the changelog's min.insync.replicas
+        **kwargs))
+
+
 def declare_tables(app: faust.App, settings: Settings) -> Tables:
     def table(name: str, help_text: str) -> faust.Table:
-        return app.Table(name, default=None, partitions=settings.partitions, help=help_text,
-                         options=table_options(),  # bounded RocksDB memory (streams/runtime/storage.py)
-                         extra_topic_configs=settings.topic_config)  # the changelog's min.insync
+        return generation_table(app, name, settings, default=None, help=help_text)
 
     def windowed(name: str, help_text: str, relative_to) -> dict:
         return {
-            window: app.Table(f"{name}_{window}", default=dict, partitions=settings.partitions,
-                              help=f"{help_text} in {window} windows", options=table_options(),
-                              extra_topic_configs=settings.topic_config)
+            window: generation_table(app, f"{name}_{window}", settings, default=dict,
+                                     help=f"{help_text} in {window} windows")
             .tumbling(size, expires=keep)
             .relative_to(relative_to)
             for window, (size, keep) in COUNT_WINDOWS.items()
@@ -126,11 +134,20 @@ def top_in_window(table: faust.Table, n: int) -> list[tuple[str, dict, tuple[flo
     return [(key, value, newest) for key, value in items[:n]]
 
 
+# What a value keeps for exactness, not for readers: the last entities offset counted into it
+# (streams/runtime/guard.py) and the generation that wrote it (streams/runtime/generation_table.py).
+BOOKKEEPING = ("applied_offset", GENERATION)
+
+
+def public(value: dict) -> dict:
+    """A table value without its bookkeeping."""
+    return {name: field for name, field in value.items() if name not in BOOKKEEPING}
+
+
 def in_window(table: faust.Table, key: str, window_range: tuple[float, float]) -> dict:
     """A key's value in one window (the Table behind a windowed one; {} when it has none),
-    without the dedupe bookkeeping (`applied_offset`, streams/runtime/guard.py)."""
-    value = table.get((key, tuple(window_range))) or {}
-    return {name: count for name, count in value.items() if name != "applied_offset"}
+    without its bookkeeping."""
+    return public(table.get((key, tuple(window_range))) or {})
 
 
 def window_bounds(window_range: tuple[float, float]) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 Plain functions (the fixtures are in conftest.py): the worker's /metrics, raw sends, the
 consumer group's committed offsets against the end of each topic, its members and their
-partitions, and every message of a topic read with `read_committed`.
+partitions, every message of a topic read with `read_committed`, and stale table writes.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from streams.contract.messages import entity_messages
 from streams.contract.topics import ARTICLES, ENTITIES, partitions_for
 from streams.extraction.pipeline import extract
 from streams.http import metrics as m
+from streams.runtime.generation_table import GENERATION
 from streams.settings import Settings
 
 # Two sentences naming Aleppo and the rebels: cheap to extract, so thousands run in a test.
@@ -200,29 +201,54 @@ def every_partition_once(settings: Settings, assigned: dict, topics=(ARTICLES, E
 
 
 async def read_all(settings: Settings, name: str, timeout: float = 60.0) -> list[dict]:
-    """Every message of a topic, from the beginning to its current end, read_committed."""
+    """Every message of a contract topic, from the beginning to its current end, read_committed."""
+    return [{"_key": record.key, "_headers": dict(record.headers), **orjson.loads(record.value)}
+            for record in await read_records(settings, settings.topic(name),
+                                             partitions_for(name, settings), timeout)]
+
+
+async def read_records(settings: Settings, topic: str, partitions: int,
+                       timeout: float = 60.0) -> list:
+    """Every record of a topic's partitions, from the beginning to its current end, in each
+    partition's order, read_committed."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.bootstrap, enable_auto_commit=False,
         isolation_level="read_committed", max_partition_fetch_bytes=8 * 2**20,
         **settings.security)
     await consumer.start()
-    messages: list[dict] = []
+    records: list = []
     deadline = time.monotonic() + timeout
     try:
-        partitions = [TopicPartition(settings.topic(name), p)
-                      for p in range(partitions_for(name, settings))]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
+        tps = [TopicPartition(topic, p) for p in range(partitions)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
         while True:
-            positions = [await consumer.position(tp) for tp in partitions]
-            if all(position >= ends[tp] for position, tp in zip(positions, partitions, strict=True)):
-                return messages
+            positions = [await consumer.position(tp) for tp in tps]
+            if all(position >= ends[tp] for position, tp in zip(positions, tps, strict=True)):
+                return records
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{name}: not at the end after {timeout:.0f}s")
+                raise TimeoutError(f"{topic}: not at the end after {timeout:.0f}s")
             batches = await consumer.getmany(timeout_ms=500)
-            for records in batches.values():
-                messages.extend({"_key": record.key, "_headers": dict(record.headers),
-                                 **orjson.loads(record.value)} for record in records)
+            for batch in batches.values():
+                records.extend(batch)
     finally:
         await consumer.stop()
+
+
+async def stale_table_writes(settings: Settings, table: str) -> int:
+    """Records of a table's changelog written in an older consumer-group generation than a
+    record of the same key before them: writes of a worker that had lost the partition, which
+    recovery ignores (streams/runtime/generation_table.py)."""
+    newest: dict[bytes, int] = {}
+    stale = 0
+    for record in await read_records(settings, f"{settings.app_id}-{table}-changelog",
+                                     settings.partitions):
+        generation = orjson.loads(record.value).get(GENERATION) if record.value else None
+        if generation is None:
+            newest.pop(record.key, None)
+        elif generation < newest.get(record.key, generation):
+            stale += 1
+        else:
+            newest[record.key] = generation
+    return stale

@@ -18,9 +18,8 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from failure_figures import report
 from probes import (
-    every_partition_once,
     expected_counts,
-    group_assignment,
+    group_of,
     metrics,
     read_all,
     served_counts,
@@ -146,13 +145,6 @@ async def under_replicated(settings) -> int:
 def fully_replicated(deployment, what: str) -> None:
     wait_until(lambda: asyncio.run(under_replicated(deployment.settings)) == 0,
                f"every partition fully in sync ({what})", timeout=120, interval=1.0)
-
-
-def group_of(settings, members: int):
-    state, assigned = asyncio.run(group_assignment(settings))
-    if state == "Stable" and len(assigned) == members and every_partition_once(settings, assigned):
-        return assigned
-    return None
 
 
 def another_controller(cluster, old: str) -> str | None:

@@ -31,10 +31,10 @@ from probes import (
 from streams.http import metrics as m
 from streams.tools.replay import replay
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 
-N = 900
-RATE = 30.0  # articles per second: the replay spans the pause and the return (about 30 s)
+N = 600
+RATE = 20.0  # articles per second: the replay spans the pause and the return (about 30 s)
 
 
 def processed(worker) -> float:

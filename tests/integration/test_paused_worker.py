@@ -48,8 +48,9 @@ def run(fresh_settings, new_worker):
                 for n in range(N)]
     first = new_worker(settings, "paused-first")
     first.start()
+    wait_until(lambda: group_of(settings, 1), "one member holding every partition")
     second = new_worker(settings, "paused-second", other=True)
-    second.start()
+    second.start()  # one after the other: two models loading at once starve the heartbeats
     wait_until(lambda: group_of(settings, 2), "two members sharing every partition")
 
     reports = []

@@ -91,7 +91,8 @@ def fresh(deployment):
     checks exactly what it adds, whatever an earlier one left."""
     settled(deployment.settings, timeout=300)
     first = next(iter(deployment.workers.values())).settings
-    deployment.before = served_counts(first)
+    # in a tuple: no counts yet is an answer too; a worker still loading its model may time out
+    deployment.before, = wait_until(lambda: (served_counts(first),), "the counts served before")
     deployment.sent = 0
     return deployment
 

@@ -1,0 +1,355 @@
+"""Build streams/data/actors_people_phoenix.tsv and actors_orgs_phoenix.tsv from the PETRARCH2 /
+Phoenix actor dictionaries (MIT, Copyright (c) 2014 Open Event Data).
+
+Usage: make actors, or python -m streams.tools.actor_dictionaries [--reference DIR] [--out DIR]
+(defaults: $STREAMS_PETRARCH_DIR, else ../shared/reference/petrarch2 beside the repository;
+streams/data). Nothing here runs at extraction time: the extractor reads the generated tables.
+
+The dictionary format (the coder's dictionaries.rst): a record is a primary phrase line, then
+`+` synonym lines, then restriction lines `[CODE]`, `[CODE >YYMMDD]`, `[CODE <YYMMDD]` or
+`[CODE YYMMDD-YYMMDD]` (bounds inclusive; YYMMDD years 00-30 are 20YY, others 19YY; YYYYMMDD
+also allowed). Restrictions may also follow the phrase on its line. `#` starts a comment;
+words are joined by `_` or blanks.
+
+Phoenix codes are chunks of three letters, country first (AFGGOVAGR, IGOUNOKID, MNCUSA). They
+become the project's codes (see streams/extraction/actors.py): the country and the first of the
+project's roles (GOV followed by MIL is MIL: defence ministers), or the bare country when no
+role is one of ours (ELI, PTY, ...); IGO*, IMG*, NGO* and MED keep the project's stateless
+codes; a multinational (MNC + country) is that country's BUS. Regional and unknown codes are
+dropped, and so is a record left with no code.
+
+People (every record of the Countries file, and records with dates elsewhere) keep their date
+ranges; organisations and armed groups (International and MilNonState files) one code. A name
+that two records code differently keeps the dates of both when they agree on the country, and
+is dropped otherwise (ambiguous). Country names, their aliases and towns (records whose only
+code is a bare country) are left to actors_countries.tsv and the gazetteer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference" / "petrarch2"
+REFERENCE_ENV = "STREAMS_PETRARCH_DIR"
+PEOPLE_FILES = ("Phoenix.Countries.actors.txt",)
+ORG_FILES = ("Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
+PEOPLE_TABLE = "actors_people_phoenix.tsv"
+ORGS_TABLE = "actors_orgs_phoenix.tsv"
+
+PROJECT_ROLES = (
+    "GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG", "MED", "CVL", "REF", "BUS", "EDU", "HLH",
+    "LAB", "CRM", "SPY", "REL", "UAF",
+)  # fmt: skip
+STATELESS_PREFIXES = ("IGO", "IMG")
+# Roles that stand without a country (actors.py BARE_ROLES): "INTREB" is a transnational rebel.
+BARE_ROLES = frozenset({"REB", "UAF"})
+# CAMEO's codes for states that no longer exist -> the successor the project codes them as.
+HISTORICAL = {"USR": "RUS", "SUN": "RUS", "DDR": "DEU", "YUG": "SRB", "SCG": "SRB", "KSV": "XKX"}
+NULL_CODE = "---"
+# Ordinary words that the dictionaries list as a whole name (a firm "Corp", a band of "Tigers").
+ORDINARY_WORDS = frozenset(
+    {"corp", "falcon", "mavericks", "olive", "senate", "tigers", "yahweh", "youth", "zero"}
+)
+
+_BRACKET = re.compile(r"\[([^\]]*)\]")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Restriction:
+    """A code and the dates it holds for (inclusive); None bounds are open."""
+
+    code: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def as_text(self) -> str:
+        """The table's form: 'USAGOV', 'USAGOV >20090120', 'USAGOV <20090120', 'X 2001-2003'."""
+        if self.start and self.end:
+            return f"{self.code} {self.start:%Y%m%d}-{self.end:%Y%m%d}"
+        if self.start:
+            return f"{self.code} >{self.start:%Y%m%d}"
+        if self.end:
+            return f"{self.code} <{self.end:%Y%m%d}"
+        return self.code
+
+
+@dataclass(slots=True)
+class Record:
+    """One dictionary entry: its phrases (primary first) and restrictions in file order."""
+
+    names: list[str] = field(default_factory=list)
+    restrictions: list[Restriction] = field(default_factory=list)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """YYYYMMDD or YYMMDD (00-30 -> 20YY, else 19YY); None when it is not a valid date."""
+    if not text.isdigit() or len(text) not in (6, 8):
+        return None
+    if len(text) == 6:
+        year = int(text[:2])
+        text = str(year + (2000 if year <= 30 else 1900)) + text[2:]
+    try:
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
+def parse_restriction(body: str) -> Restriction | None:
+    """The inside of '[...]': 'AFGGOV 011222-050101', 'RUSGOV >080508', 'USAELI'. None when the
+    dates are malformed (a restriction with a bad date would otherwise hold at any date)."""
+    parts = body.split()
+    if not parts:
+        return None
+    code, dates = parts[0], "".join(parts[1:])
+    if not dates:
+        return Restriction(code)
+    if dates[0] in "<>":
+        date = parse_date(dates[1:])
+        if date is None:
+            return None
+        return Restriction(code, start=date) if dates[0] == ">" else Restriction(code, end=date)
+    start, sep, end = dates.partition("-")
+    first, last = parse_date(start), parse_date(end)
+    if not sep or first is None or last is None:
+        return None
+    return Restriction(code, first, last)
+
+
+def clean_phrase(text: str) -> str:
+    """'ADEN_ABYAN_ISLAMIC_ARMY_(AAIA)_' -> 'ADEN ABYAN ISLAMIC ARMY'."""
+    text = _PARENTHESES.sub(" ", text.replace("_", " "))
+    return " ".join(text.split())
+
+
+def read_records(lines: Iterable[str]) -> Iterator[Record]:
+    """Records of an actor dictionary, in file order (see the module docstring for the format)."""
+    record: Record | None = None
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        phrase, restrictions = _split_line(line)
+        if line.startswith("["):
+            if record is not None:
+                record.restrictions.extend(restrictions)
+            continue
+        if line.startswith("+"):
+            if record is not None:
+                record.names.extend(name for name in [clean_phrase(phrase[1:])] if name)
+                record.restrictions.extend(restrictions)
+            continue
+        if record is not None:
+            yield record
+        record = Record([name for name in [clean_phrase(phrase)] if name], list(restrictions))
+    if record is not None:
+        yield record
+
+
+def _split_line(line: str) -> tuple[str, list[Restriction]]:
+    """A line's phrase (before the first '[') and its parsed restrictions."""
+    phrase = line.split("[", 1)[0]
+    found = (parse_restriction(body) for body in _BRACKET.findall(line))
+    return phrase, [r for r in found if r is not None]
+
+
+def project_code(code: str, countries: frozenset[str]) -> str | None:
+    """A Phoenix code as the project codes it, or None (see the module docstring)."""
+    code = code.strip().upper()
+    if not code or code == NULL_CODE or len(code) % 3:
+        return None
+    chunks = [code[i : i + 3] for i in range(0, len(code), 3)]
+    head, rest = chunks[0], chunks[1:]
+    if head in STATELESS_PREFIXES:
+        return head
+    if head == "NGO":
+        country = HISTORICAL.get(rest[0], rest[0]) if rest else None
+        return f"{country}NGO" if country in countries else "NGO"
+    if head == "MED" and not rest:
+        return "MED"
+    if head == "MNC":
+        country = HISTORICAL.get(rest[0], rest[0]) if rest else None
+        return f"{country}BUS" if country in countries else None
+    if head == "INT":
+        role = next((c for c in rest if c in PROJECT_ROLES), None)
+        return role if role in BARE_ROLES else None
+    country = HISTORICAL.get(head, head)
+    if country not in countries:
+        return None
+    roles = [chunk for chunk in rest if chunk in PROJECT_ROLES]
+    if not roles:
+        return country
+    if roles[0] == "GOV" and len(roles) > 1 and roles[1] == "MIL":
+        return country + "MIL"
+    return country + roles[0]
+
+
+def project_restrictions(
+    restrictions: Iterable[Restriction], countries: frozenset[str]
+) -> list[Restriction]:
+    """Each restriction with its code mapped; those left without a code dropped; repeats once."""
+    mapped: list[Restriction] = []
+    for restriction in restrictions:
+        code = project_code(restriction.code, countries)
+        if code is None:
+            continue
+        candidate = Restriction(code, restriction.start, restriction.end)
+        if candidate not in mapped:
+            mapped.append(candidate)
+    return mapped
+
+
+def simplify(restrictions: list[Restriction]) -> tuple[Restriction, ...]:
+    """One undated code when every restriction gives the same code; else as they are."""
+    codes = {r.code for r in restrictions}
+    if len(codes) == 1:
+        return (Restriction(codes.pop()),)
+    return tuple(restrictions)
+
+
+def country_of(code: str) -> str:
+    return code if code in STATELESS_PREFIXES or code in ("NGO", "MED") else code[:3]
+
+
+def merge(variants: list[tuple[Restriction, ...]]) -> tuple[Restriction, ...] | None:
+    """The restrictions of a name that several records give: kept when they agree, merged when
+    they share a country (every record's dates, one default: the shared code or the country),
+    None (ambiguous) otherwise."""
+    distinct = list(dict.fromkeys(variants))
+    if len(distinct) == 1:
+        return distinct[0]
+    countries = {country_of(r.code) for variant in distinct for r in variant}
+    if len(countries) != 1:
+        return None
+    country = countries.pop()
+    dated = [r for variant in distinct for r in variant if r.dated]
+    defaults = {r.code for variant in distinct for r in variant if not r.dated}
+    default = defaults.pop() if len(defaults) == 1 else country
+    return simplify(list(dict.fromkeys(dated)) + [Restriction(default)])
+
+
+def build_table(
+    records: Iterable[Record], countries: frozenset[str], keep_bare_countries: bool
+) -> dict[tuple[Restriction, ...], list[str]]:
+    """restrictions -> the names coded by them, ambiguous names dropped, in first-seen order."""
+    by_name: dict[str, list[tuple[Restriction, ...]]] = defaultdict(list)
+    spelling: dict[str, str] = {}
+    for record in records:
+        restrictions = project_restrictions(record.restrictions, countries)
+        if not restrictions:
+            continue
+        if not keep_bare_countries and all(r.code in countries for r in restrictions):
+            continue  # a country's own names and towns
+        restrictions_key = simplify(restrictions)
+        for name in record.names:
+            key = name.casefold()
+            spelling.setdefault(key, name)
+            by_name[key].append(restrictions_key)
+    merged = {key: m for key, variants in by_name.items() if (m := merge(variants)) is not None}
+    given = given_names(merged)
+    table: dict[tuple[Restriction, ...], list[str]] = defaultdict(list)
+    for key, restrictions in merged.items():
+        if key not in given and key not in ORDINARY_WORDS and sum(map(str.isalpha, key)) >= 2:
+            table[restrictions].append(spelling[key])
+    return dict(table)
+
+
+def given_names(codes: dict[str, tuple[Restriction, ...]]) -> set[str]:
+    """One-word names that also begin the name of someone coded otherwise: a given name
+    ("Abdullah", "Hussein") names many people; a surname ("Obama") begins only its own."""
+    firsts: dict[str, set[tuple[Restriction, ...]]] = defaultdict(set)
+    for key, restrictions in codes.items():
+        first, _, rest = key.partition(" ")
+        if rest:
+            firsts[first].add(restrictions)
+    return {key for key, restrictions in codes.items()
+            if " " not in key and firsts.get(key, set()) - {restrictions}}
+
+
+def read_dictionary(path: Path) -> list[Record]:
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        return list(read_records(lines))
+
+
+def project_countries(data_dir: Path) -> frozenset[str]:
+    """The alpha-3 codes of streams/data/actors_countries.tsv (the codes the project knows)."""
+    rows = (line.split("\t", 1)[0] for line in
+            (data_dir / "actors_countries.tsv").read_text(encoding="utf-8").splitlines())
+    return frozenset(code for code in rows if len(code) == 3 and code.isupper())
+
+
+def render(table: dict[tuple[Restriction, ...], list[str]], sources: Iterable[str],
+           licence: str, what: str) -> str:
+    header = [
+        f"# {what}",
+        "# GENERATED by `make actors` (python -m streams.tools.actor_dictionaries): do not edit.",
+        "# Derived from the PETRARCH2 / Phoenix actor dictionaries (openeventdata/petrarch2,",
+        f"# petrarch2/data/dictionaries/): {', '.join(sources)}.",
+        "# Codes mapped to the project's (streams/tools/actor_dictionaries.py says how). Columns:",
+        "# codes: '|'-separated 'CODE', 'CODE >YYYYMMDD', 'CODE <YYYYMMDD' or",
+        "# 'CODE YYYYMMDD-YYYYMMDD' (inclusive; the first range holding the article's date wins,",
+        "# else the undated code); names: '|'-separated phrases.",
+        "#",
+        *[f"# {line}".rstrip() for line in licence.strip().splitlines()],
+        "codes\tnames",
+    ]
+    rows = sorted(
+        ("|".join(r.as_text() for r in restrictions), "|".join(sorted(set(names))))
+        for restrictions, names in table.items()
+    )
+    return "\n".join(header + [f"{codes}\t{names}" for codes, names in rows]) + "\n"
+
+
+def build(reference: Path, out_dir: Path) -> dict[str, int]:
+    """Write both tables; returns the number of names in each."""
+    countries = project_countries(out_dir)
+    licence = (reference / "LICENSE").read_text(encoding="utf-8")
+    people_records = [r for name in PEOPLE_FILES for r in read_dictionary(reference / name)]
+    org_records = [r for name in ORG_FILES for r in read_dictionary(reference / name)]
+    # A dated record in the organisation files is a person (a UN secretary-general).
+    people_records += [r for r in org_records if any(x.dated for x in r.restrictions)]
+    org_records = [r for r in org_records if not any(x.dated for x in r.restrictions)]
+    people = build_table(people_records, countries, keep_bare_countries=False)
+    orgs = build_table(org_records, countries, keep_bare_countries=True)
+    (out_dir / PEOPLE_TABLE).write_text(
+        render(people, PEOPLE_FILES + ORG_FILES, licence,
+               "People (and national institutions) -> actor code by date."), encoding="utf-8")
+    (out_dir / ORGS_TABLE).write_text(
+        render(orgs, ORG_FILES, licence,
+               "International organisations, NGOs, firms and armed non-state groups -> actor code."),
+        encoding="utf-8")
+    return {PEOPLE_TABLE: sum(map(len, people.values())), ORGS_TABLE: sum(map(len, orgs.values()))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reference", type=Path,
+                        default=Path(os.environ.get(REFERENCE_ENV, DEFAULT_REFERENCE)),
+                        help=f"the dictionaries' folder (default: ${REFERENCE_ENV}, else "
+                             "../shared/reference/petrarch2 beside the repository)")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "streams" / "data",
+                        help="where the tables go (default: streams/data)")
+    args = parser.parse_args(argv)
+    if not (args.reference / PEOPLE_FILES[0]).is_file():
+        print(f"no {PEOPLE_FILES[0]} in {args.reference}; give --reference", file=sys.stderr)
+        return 2
+    for table, count in build(args.reference, args.out).items():
+        print(f"{table}: {count} names")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -37,6 +37,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from streams.extraction.actor_data import normalize
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference" / "petrarch2"
 REFERENCE_ENV = "STREAMS_PETRARCH_DIR"
@@ -59,6 +61,19 @@ NULL_CODE = "---"
 ORDINARY_WORDS = frozenset(
     {"corp", "falcon", "mavericks", "olive", "senate", "tigers", "yahweh", "youth", "zero"}
 )
+
+# Last words that are not surnames: generational suffixes, numerals, titles used after a name.
+NOT_SURNAMES = frozenset({"JR", "SR", "II", "III", "IV", "ADMINISTRATION", "GOVERNMENT"})
+
+# A name two records give different countries goes to the one with this many names and twice
+# the names of the others together (see `merge`).
+PROMINENT = 4
+# Surnames alone are added for people whose record lists at least this many names: the
+# dictionary's editors list many forms for people often in the news, one for a cabinet roster.
+SURNAME_MIN_NAMES = 3
+# Longer names ("PRESIDENT OF THE RUSSIAN FEDERATED REPUBLIC, BORIS N. YELTSIN") never recur
+# verbatim in news copy and would make every lookup try longer windows.
+MAX_WORDS = 6
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
 _PARENTHESES = re.compile(r"\([^)]*\)")
@@ -123,8 +138,11 @@ def parse_restriction(body: str) -> Restriction | None:
             return None
         return Restriction(code, start=date) if dates[0] == ">" else Restriction(code, end=date)
     start, sep, end = dates.partition("-")
+    if not sep:  # a lone date is a start ("[USAGOV 19820101] # entered Foreign Service")
+        date = parse_date(start)
+        return Restriction(code, start=date) if date else None
     first, last = parse_date(start), parse_date(end)
-    if not sep or first is None or last is None:
+    if first is None or last is None:
         return None
     return Restriction(code, first, last)
 
@@ -224,59 +242,109 @@ def country_of(code: str) -> str:
     return code if code in STATELESS_PREFIXES or code in ("NGO", "MED") else code[:3]
 
 
-def merge(variants: list[tuple[Restriction, ...]]) -> tuple[Restriction, ...] | None:
-    """The restrictions of a name that several records give: kept when they agree, merged when
-    they share a country (every record's dates, one default: the shared code or the country),
-    None (ambiguous) otherwise."""
-    distinct = list(dict.fromkeys(variants))
-    if len(distinct) == 1:
-        return distinct[0]
-    countries = {country_of(r.code) for variant in distinct for r in variant}
-    if len(countries) != 1:
-        return None
-    country = countries.pop()
-    dated = [r for variant in distinct for r in variant if r.dated]
-    defaults = {r.code for variant in distinct for r in variant if not r.dated}
-    default = defaults.pop() if len(defaults) == 1 else country
-    return simplify(list(dict.fromkeys(dated)) + [Restriction(default)])
+Codes = tuple[Restriction, ...]
 
 
-def build_table(
-    records: Iterable[Record], countries: frozenset[str], keep_bare_countries: bool
-) -> dict[tuple[Restriction, ...], list[str]]:
-    """restrictions -> the names coded by them, ambiguous names dropped, in first-seen order."""
-    by_name: dict[str, list[tuple[Restriction, ...]]] = defaultdict(list)
+def merge(variants: list[tuple[Codes, int]]) -> Codes | None:
+    """The codes of a name that several records give, each with its record's weight (how many
+    names the dictionary lists for it: its editors list many forms for people often in the
+    news). Kept when they agree; merged when they share a country (every record's dates, one
+    default: the shared code or the country); else the record that outweighs all the others
+    twice over, with at least PROMINENT names; else None (ambiguous)."""
+    weights: dict[Codes, int] = {}
+    for codes, weight in variants:
+        weights[codes] = weights.get(codes, 0) + weight
+    if len(weights) == 1:
+        return next(iter(weights))
+    countries = {country_of(r.code) for codes in weights for r in codes}
+    if len(countries) == 1:
+        country = countries.pop()
+        dated = [r for codes in weights for r in codes if r.dated]
+        defaults = {r.code for codes in weights for r in codes if not r.dated}
+        default = defaults.pop() if len(defaults) == 1 else country
+        return simplify(list(dict.fromkeys(dated)) + [Restriction(default)])
+    return dominant(weights)
+
+
+def dominant(weights: dict[Codes, int]) -> Codes | None:
+    top = max(weights, key=weights.__getitem__)
+    rest = sum(weights.values()) - weights[top]
+    return top if weights[top] >= max(PROMINENT, 2 * rest) else None
+
+
+def build_table(records: Iterable[Record], countries: frozenset[str], people: bool,
+                key=str.casefold) -> dict[Codes, list[str]]:
+    """codes -> the names coded by them, ambiguous names dropped; `key` folds a name to its
+    lookup key (the extractor's `normalize`), so names that the extractor cannot tell apart are
+    resolved here. For `people`, records coded only as a bare country (a country's names and
+    towns) are skipped, and the surname (the last word of a name) of each person with
+    SURNAME_MIN_NAMES names is added where no record lists it alone: news copy calls a person by
+    surname ("Kerry said"). Names of more than MAX_WORDS words are left out."""
+    by_name: dict[str, list[tuple[Codes, int]]] = defaultdict(list)
+    by_surname: dict[str, list[tuple[Codes, int]]] = defaultdict(list)
     spelling: dict[str, str] = {}
     for record in records:
         restrictions = project_restrictions(record.restrictions, countries)
         if not restrictions:
             continue
-        if not keep_bare_countries and all(r.code in countries for r in restrictions):
+        if people and all(r.code in countries for r in restrictions):
             continue  # a country's own names and towns
-        restrictions_key = simplify(restrictions)
-        for name in record.names:
-            key = name.casefold()
-            spelling.setdefault(key, name)
-            by_name[key].append(restrictions_key)
-    merged = {key: m for key, variants in by_name.items() if (m := merge(variants)) is not None}
-    given = given_names(merged)
-    table: dict[tuple[Restriction, ...], list[str]] = defaultdict(list)
-    for key, restrictions in merged.items():
-        if key not in given and key not in ORDINARY_WORDS and sum(map(str.isalpha, key)) >= 2:
-            table[restrictions].append(spelling[key])
+        codes, weight = simplify(restrictions), len(record.names)
+        prominent = people and weight >= SURNAME_MIN_NAMES
+        surnames = {surname_of(name) for name in record.names} if prominent else set()
+        for name in (name for name in record.names if len(name.split()) <= MAX_WORDS):
+            spelling.setdefault(key(name), name)
+            by_name[key(name)].append((codes, weight))
+        for surname in surnames - {None}:
+            spelling.setdefault(key(surname), surname)
+            by_surname[key(surname)].append((codes, weight))
+    for name, variants in by_surname.items():
+        if name not in by_name:
+            by_name[name] = variants
+    merged = {name: m for name, variants in by_name.items() if (m := merge(variants)) is not None}
+    given = given_names(by_name, merged) if people else set()
+    table: dict[Codes, list[str]] = defaultdict(list)
+    for name, codes in merged.items():
+        if name not in given and name not in ORDINARY_WORDS and sum(map(str.isalpha, name)) >= 2:
+            table[codes].append(spelling[name])
     return dict(table)
 
 
-def given_names(codes: dict[str, tuple[Restriction, ...]]) -> set[str]:
-    """One-word names that also begin the name of someone coded otherwise: a given name
-    ("Abdullah", "Hussein") names many people; a surname ("Obama") begins only its own."""
-    firsts: dict[str, set[tuple[Restriction, ...]]] = defaultdict(set)
-    for key, restrictions in codes.items():
-        first, _, rest = key.partition(" ")
+def surname_of(name: str) -> str | None:
+    """The last word of a person's name of two or more words, when it is a word of letters
+    ('GEORGE W. BUSH' -> 'BUSH'; not 'JR.', 'III' or an initial)."""
+    words = name.split()
+    last = words[-1] if len(words) > 1 else ""
+    letters = last.replace("-", "").replace("'", "")
+    if len(letters) < 3 or not letters.isalpha() or last.upper() in NOT_SURNAMES:
+        return None
+    return last
+
+
+def given_names(by_name: dict[str, list[tuple[Codes, int]]], merged: dict[str, Codes]) -> set[str]:
+    """One-word names that also begin the names of people of other countries: a given name
+    ("Abdullah", "Hussein") names many people; a surname ("Obama") begins only its own. Kept
+    when its own records outweigh those people twice over (see `merge`)."""
+    firsts: dict[str, dict[Codes, int]] = defaultdict(dict)
+    for name, variants in by_name.items():
+        first, _, rest = name.partition(" ")
         if rest:
-            firsts[first].add(restrictions)
-    return {key for key, restrictions in codes.items()
-            if " " not in key and firsts.get(key, set()) - {restrictions}}
+            for codes, weight in variants:
+                firsts[first][codes] = max(weight, firsts[first].get(codes, 0))
+    given = set()
+    for name, codes in merged.items():
+        country = countries_of(codes)
+        others = {c: w for c, w in firsts.get(name, {}).items() if countries_of(c) != country}
+        if " " in name or not others:
+            continue
+        own = sum(w for _, w in by_name[name])
+        if dominant({codes: own, **others}) != codes:
+            given.add(name)
+    return given
+
+
+def countries_of(codes: Codes) -> frozenset[str]:
+    return frozenset(country_of(r.code) for r in codes)
 
 
 def read_dictionary(path: Path) -> list[Record]:
@@ -322,8 +390,8 @@ def build(reference: Path, out_dir: Path) -> dict[str, int]:
     # A dated record in the organisation files is a person (a UN secretary-general).
     people_records += [r for r in org_records if any(x.dated for x in r.restrictions)]
     org_records = [r for r in org_records if not any(x.dated for x in r.restrictions)]
-    people = build_table(people_records, countries, keep_bare_countries=False)
-    orgs = build_table(org_records, countries, keep_bare_countries=True)
+    people = build_table(people_records, countries, people=True, key=normalize)
+    orgs = build_table(org_records, countries, people=False, key=normalize)
     (out_dir / PEOPLE_TABLE).write_text(
         render(people, PEOPLE_FILES + ORG_FILES, licence,
                "People (and national institutions) -> actor code by date."), encoding="utf-8")

@@ -1,5 +1,6 @@
-"""Build streams/data/actors_people_phoenix.tsv and actors_orgs_phoenix.tsv from the PETRARCH2 /
-Phoenix actor dictionaries (MIT, Copyright (c) 2014 Open Event Data).
+"""Build streams/data/actors_people_phoenix.tsv, actors_orgs_phoenix.tsv and
+actors_roles_phoenix.tsv from the PETRARCH2 / Phoenix actor and agent dictionaries (MIT,
+Copyright (c) 2014 Open Event Data).
 
 Usage: make actors, or python -m streams.tools.actor_dictionaries [--reference DIR] [--out DIR]
 (defaults: $STREAMS_PETRARCH_DIR, else ../shared/reference/petrarch2 beside the repository;
@@ -23,6 +24,13 @@ ranges; organisations and armed groups (International and MilNonState files) one
 that two records code differently keeps the dates of both when they agree on the country, and
 is dropped otherwise (ambiguous). Country names, their aliases and towns (records whose only
 code is a bare country) are left to actors_countries.tsv and the gazetteer.
+
+Agents (role words: "dictator", "archbishop", "riot police") are lines `PHRASE {PLURAL} [~CODE]`
+(or `[CODE~]` for a code that comes first, NGO~); the plural is regular (+S, Y -> IES, S -> +ES)
+unless given in braces, `{}` meaning none; `!PERSON!`-style markers defined as
+`!PERSON! = MAN, MEN, ...` stand for each of their words. Their codes become the project's roles
+(religions REL, GOV followed by MIL MIL); agents with a role the project does not code (ELI, AGR,
+PTY, ...) are dropped.
 """
 
 from __future__ import annotations
@@ -44,8 +52,10 @@ DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference" / "petrarch2"
 REFERENCE_ENV = "STREAMS_PETRARCH_DIR"
 PEOPLE_FILES = ("Phoenix.Countries.actors.txt",)
 ORG_FILES = ("Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
+AGENTS_FILE = "Phoenix.agents.txt"
 PEOPLE_TABLE = "actors_people_phoenix.tsv"
 ORGS_TABLE = "actors_orgs_phoenix.tsv"
+ROLES_TABLE = "actors_roles_phoenix.tsv"
 
 PROJECT_ROLES = (
     "GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG", "MED", "CVL", "REF", "BUS", "EDU", "HLH",
@@ -55,6 +65,7 @@ STATELESS_PREFIXES = ("IGO", "IMG")
 # Roles that stand without a country (actors.py BARE_ROLES): "INTREB" is a transnational rebel.
 BARE_ROLES = frozenset({"REB", "UAF"})
 # CAMEO's codes for states that no longer exist -> the successor the project codes them as.
+RELIGIONS = frozenset({"REL", "CHR", "MUS", "JEW", "BUD", "HIN", "CTH"})
 HISTORICAL = {"USR": "RUS", "SUN": "RUS", "DDR": "DEU", "YUG": "SRB", "SCG": "SRB", "KSV": "XKX"}
 NULL_CODE = "---"
 # Ordinary words that the dictionaries list as a whole name (a firm "Corp", a band of "Tigers").
@@ -347,6 +358,75 @@ def countries_of(codes: Codes) -> frozenset[str]:
     return frozenset(country_of(r.code) for r in codes)
 
 
+def agent_role(code: str) -> str | None:
+    """'~GOVMIL' -> 'MIL', '~CHRCPT' -> 'REL', 'NGO~' -> 'NGO', '~ELI' -> None."""
+    code = code.strip().upper()
+    prefix = code.endswith("~")
+    chunks = [code.strip("~")[i : i + 3] for i in range(0, len(code.strip("~")), 3)]
+    if not chunks or len(chunks[-1]) != 3:
+        return None
+    if prefix:
+        return chunks[0] if chunks[0] in ("NGO", "IGO") else "NGO" if chunks[0] == "NGM" else None
+    first = chunks[0]
+    if first == "GOV" and chunks[1:2] == ["MIL"]:
+        return "MIL"
+    if first in PROJECT_ROLES:
+        return first
+    return "REL" if first in RELIGIONS else None
+
+
+def regular_plural(phrase: str) -> str:
+    """The agents dictionary's regular plural: +S, Y -> IES, S -> +ES."""
+    if phrase.endswith("Y"):
+        return phrase[:-1] + "IES"
+    return phrase + ("ES" if phrase.endswith("S") else "S")
+
+
+def read_agents(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(phrase, Phoenix code) of every agent form: plurals and marker substitutions included."""
+    markers: dict[str, list[str]] = {}
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if not line or line.startswith("<!"):
+            continue
+        if "!" in line and "=" in line:
+            name, _, words = line.partition("=")
+            markers[name.strip().strip("!")] = [w.strip() for w in words.split(",") if w.strip()]
+            continue
+        if "[" not in line:
+            continue
+        phrase, _, rest = line.partition("[")
+        code = rest.partition("]")[0].strip()
+        phrase, brace, plural = phrase.partition("{")
+        phrase = phrase.strip()
+        if "!" in phrase:
+            before, _, after = phrase.partition("!")
+            marker, _, after = after.partition("!")
+            for word in markers.get(marker, []):
+                yield clean_phrase(before + word + after), code
+            continue
+        yield clean_phrase(phrase), code
+        plural = plural.partition("}")[0].strip() if brace else regular_plural(phrase)
+        if plural:
+            yield clean_phrase(plural), code
+
+
+def build_roles(agents: Iterable[tuple[str, str]], key=str.casefold) -> dict[str, list[str]]:
+    """role -> agent phrases; a phrase that two agents give different roles is dropped."""
+    roles: dict[str, set[str | None]] = defaultdict(set)
+    spelling: dict[str, str] = {}
+    for phrase, code in agents:
+        if phrase and len(phrase.split()) <= MAX_WORDS:
+            spelling.setdefault(key(phrase), phrase)
+            roles[key(phrase)].add(agent_role(code))
+    table: dict[str, list[str]] = defaultdict(list)
+    for name, found in roles.items():
+        role = found.pop() if len(found) == 1 else None
+        if role:
+            table[role].append(spelling[name])
+    return dict(table)
+
+
 def read_dictionary(path: Path) -> list[Record]:
     with path.open(encoding="utf-8", errors="replace") as lines:
         return list(read_records(lines))
@@ -381,8 +461,23 @@ def render(table: dict[tuple[Restriction, ...], list[str]], sources: Iterable[st
     return "\n".join(header + [f"{codes}\t{names}" for codes, names in rows]) + "\n"
 
 
+def render_roles(table: dict[str, list[str]], licence: str) -> str:
+    header = [
+        "# Agents (role words) -> the project's role code, as in actors_roles.tsv (which wins).",
+        "# GENERATED by `make actors` (python -m streams.tools.actor_dictionaries): do not edit.",
+        "# Derived from the PETRARCH2 / Phoenix agents dictionary (openeventdata/petrarch2,",
+        f"# petrarch2/data/dictionaries/{AGENTS_FILE}), plurals spelled out. Columns: phrases",
+        "# ('|'-separated), role, kind (always 'actor').",
+        "#",
+        *[f"# {line}".rstrip() for line in licence.strip().splitlines()],
+        "phrases\trole\tkind",
+    ]
+    rows = [f"{'|'.join(sorted(set(names)))}\t{role}\tactor" for role, names in sorted(table.items())]
+    return "\n".join(header + rows) + "\n"
+
+
 def build(reference: Path, out_dir: Path) -> dict[str, int]:
-    """Write both tables; returns the number of names in each."""
+    """Write the three tables; returns the number of names in each."""
     countries = project_countries(out_dir)
     licence = (reference / "LICENSE").read_text(encoding="utf-8")
     people_records = [r for name in PEOPLE_FILES for r in read_dictionary(reference / name)]
@@ -399,7 +494,11 @@ def build(reference: Path, out_dir: Path) -> dict[str, int]:
         render(orgs, ORG_FILES, licence,
                "International organisations, NGOs, firms and armed non-state groups -> actor code."),
         encoding="utf-8")
-    return {PEOPLE_TABLE: sum(map(len, people.values())), ORGS_TABLE: sum(map(len, orgs.values()))}
+    with (reference / AGENTS_FILE).open(encoding="utf-8", errors="replace") as lines:
+        roles = build_roles(read_agents(lines), key=normalize)
+    (out_dir / ROLES_TABLE).write_text(render_roles(roles, licence), encoding="utf-8")
+    return {PEOPLE_TABLE: sum(map(len, people.values())), ORGS_TABLE: sum(map(len, orgs.values())),
+            ROLES_TABLE: sum(map(len, roles.values()))}
 
 
 def main(argv: list[str] | None = None) -> int:

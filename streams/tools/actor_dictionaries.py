@@ -85,6 +85,9 @@ SURNAME_MIN_NAMES = 3
 # Longer names ("PRESIDENT OF THE RUSSIAN FEDERATED REPUBLIC, BORIS N. YELTSIN") never recur
 # verbatim in news copy and would make every lookup try longer windows.
 MAX_WORDS = 6
+FUNCTION_WORDS = frozenset(
+    {"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+)
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
 _PARENTHESES = re.compile(r"\([^)]*\)")
@@ -242,11 +245,12 @@ def project_restrictions(
 
 
 def simplify(restrictions: list[Restriction]) -> tuple[Restriction, ...]:
-    """One undated code when every restriction gives the same code; else as they are."""
+    """One undated code when every restriction gives the same code and one is undated (it holds
+    at any date); else as they are: dates alone say when a code holds, and not outside them."""
     codes = {r.code for r in restrictions}
-    if len(codes) == 1:
+    if len(codes) == 1 and any(not r.dated for r in restrictions):
         return (Restriction(codes.pop()),)
-    return tuple(restrictions)
+    return tuple(dict.fromkeys(restrictions))
 
 
 def country_of(code: str) -> str:
@@ -412,11 +416,14 @@ def read_agents(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
 
 
 def build_roles(agents: Iterable[tuple[str, str]], key=str.casefold) -> dict[str, list[str]]:
-    """role -> agent phrases; a phrase that two agents give different roles is dropped."""
+    """role -> agent phrases; a phrase that two agents give different roles is dropped, and so
+    is one with a function word ("minister of the interior"): the coder matches consecutive
+    words, and every word of a role phrase makes a sentence worth parsing (parse_filter)."""
     roles: dict[str, set[str | None]] = defaultdict(set)
     spelling: dict[str, str] = {}
     for phrase, code in agents:
-        if phrase and len(phrase.split()) <= MAX_WORDS:
+        words = phrase.casefold().split()
+        if words and len(words) <= MAX_WORDS and not FUNCTION_WORDS.intersection(words):
             spelling.setdefault(key(phrase), phrase)
             roles[key(phrase)].add(agent_role(code))
     table: dict[str, list[str]] = defaultdict(list)

@@ -90,7 +90,7 @@ FUNCTION_WORDS = frozenset(
 )
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
-_PARENTHESES = re.compile(r"\([^)]*\)")
+_PARENTHESES = re.compile(r"\([^)]*(\)|$)")
 
 
 @dataclass(frozen=True, slots=True)

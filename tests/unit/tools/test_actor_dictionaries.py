@@ -96,6 +96,7 @@ def test_several_codes_on_the_name_line_and_parentheses():
     assert record.restrictions == [
         Restriction("IGOUNO", dt.date(1997, 1, 1), dt.date(2006, 12, 31)), Restriction("ELI")]
     assert records("NORTHERN_FRONT_(NF)_ [FRAREB]\n")[0].names == ["NORTHERN FRONT"]
+    assert records("ANNA_TEST_(ACTING [FRAGOV]\n")[0].names == ["ANNA TEST"]  # never closed
 
 
 @pytest.mark.parametrize(

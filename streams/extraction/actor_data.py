@@ -42,8 +42,9 @@ def normalize(text: str) -> str:
 
     Accents, case, dots, hyphens, possessives, a leading "the" and Arabic articles are dropped.
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # ASCII has no accents to fold (and most names are ASCII)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = _DASHES_AND_SLASHES.sub(" ", text.replace(".", ""))
     words = [_strip_possessive(word) for word in _OTHER_PUNCTUATION.sub(" ", text).split()]

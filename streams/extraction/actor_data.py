@@ -90,7 +90,7 @@ class Tenure:
 
 @dataclass(frozen=True, slots=True)
 class PersonCode:
-    """A person's codes by date: "USAGOV >20090120" makes Obama government from his inauguration.
+    """A person's codes by date: "AFGGOV >20011222" makes Hamid Karzai government from then on.
 
     On a date: the first tenure that holds then, else the undated code, else the country the
     tenures share (the person's country outside the offices the dictionary dates). Without a date:

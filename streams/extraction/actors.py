@@ -16,7 +16,7 @@ UAF unidentified armed forces, NGO. Conventions chosen here:
   returned bare.
 - Capitals code as their country ('Moscow' -> RUS); whether one is a metonym is the caller's call.
 - A person's code is the one for the article's date where the dictionary dates it
-  (`ActorCoder.at(day)`; "Putin" is RUSGOV as president, not as an officer in 1990); with no date,
+  (`ActorCoder.at(day)`; "Karzai" is AFGGOV as president, not in 1995); with no date,
   the current or undated one (actor_data.PersonCode).
 
 The tables live in streams/data/actors_*.tsv (see actor_data.py) and load on the first call.

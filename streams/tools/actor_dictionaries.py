@@ -25,7 +25,7 @@ that two records code differently keeps the dates of both when they agree on the
 is dropped otherwise (ambiguous). Country names, their aliases and towns (records whose only
 code is a bare country) are left to actors_countries.tsv and the gazetteer.
 
-Agents (role words: "dictator", "archbishop", "riot police") are lines `PHRASE {PLURAL} [~CODE]`
+Agents (role words: "autocrat", "coup plotter", "death squad") are lines `PHRASE {PLURAL} [~CODE]`
 (or `[CODE~]` for a code that comes first, NGO~); the plural is regular (+S, Y -> IES, S -> +ES)
 unless given in braces, `{}` meaning none; `!PERSON!`-style markers defined as
 `!PERSON! = MAN, MEN, ...` stand for each of their words. Their codes become the project's roles
@@ -82,8 +82,8 @@ PROMINENT = 4
 # Surnames alone are added for people whose record lists at least this many names: the
 # dictionary's editors list many forms for people often in the news, one for a cabinet roster.
 SURNAME_MIN_NAMES = 3
-# Longer names ("PRESIDENT OF THE RUSSIAN FEDERATED REPUBLIC, BORIS N. YELTSIN") never recur
-# verbatim in news copy and would make every lookup try longer windows.
+# Longer names (a full title, the office and the person's three names) never recur verbatim in
+# news copy and would make every lookup try longer windows.
 MAX_WORDS = 6
 FUNCTION_WORDS = frozenset(
     {"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
@@ -294,7 +294,7 @@ def build_table(records: Iterable[Record], countries: frozenset[str], people: bo
     resolved here. For `people`, records coded only as a bare country (a country's names and
     towns) are skipped, and the surname (the last word of a name) of each person with
     SURNAME_MIN_NAMES names is added where no record lists it alone: news copy calls a person by
-    surname ("Kerry said"). Names of more than MAX_WORDS words are left out."""
+    surname ("Karzai said"). Names of more than MAX_WORDS words are left out."""
     by_name: dict[str, list[tuple[Codes, int]]] = defaultdict(list)
     by_surname: dict[str, list[tuple[Codes, int]]] = defaultdict(list)
     spelling: dict[str, str] = {}
@@ -327,7 +327,7 @@ def build_table(records: Iterable[Record], countries: frozenset[str], people: bo
 
 def surname_of(name: str) -> str | None:
     """The last word of a person's name of two or more words, when it is a word of letters
-    ('GEORGE W. BUSH' -> 'BUSH'; not 'JR.', 'III' or an initial)."""
+    ('JEAN K. EXEMPLE' -> 'EXEMPLE'; not 'JR.', 'III' or an initial)."""
     words = name.split()
     last = words[-1] if len(words) > 1 else ""
     letters = last.replace("-", "").replace("'", "")
@@ -338,8 +338,8 @@ def surname_of(name: str) -> str | None:
 
 def given_names(by_name: dict[str, list[tuple[Codes, int]]], merged: dict[str, Codes]) -> set[str]:
     """One-word names that also begin the names of people of other countries: a given name
-    ("Abdullah", "Hussein") names many people; a surname ("Obama") begins only its own. Kept
-    when its own records outweigh those people twice over (see `merge`)."""
+    names many people, a surname begins only its own bearer's names ("Karzai administration").
+    Kept when its own records outweigh those people twice over (see `merge`)."""
     firsts: dict[str, dict[Codes, int]] = defaultdict(dict)
     for name, variants in by_name.items():
         first, _, rest = name.partition(" ")

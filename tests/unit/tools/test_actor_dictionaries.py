@@ -171,11 +171,11 @@ def test_surnames_come_from_people_with_several_names():
 AGENTS_SNIPPET = """\
 <!-- an XML-style comment -->
 !PERSON! = MAN, WOMAN
-DICTATOR [~GOV] # a comment
+AUTOCRAT [~GOV] # a comment
 POLICE {} [~COP]
 ATTORNEY_GENERAL {ATTORNEYS_GENERAL} [~JUD]
 MILITARY_ARMY [~MIL]
-ARCHBISHOP [~CHR]
+ABBESS [~CHR]
 DEFENCE_CHIEF [~GOVMIL]
 SHOP!PERSON! [~BUS]
 FARMER [~AGR]
@@ -187,18 +187,18 @@ MINISTER_OF_THINGS [~GOV]
 def test_agents_plurals_markers_and_roles():
     agents = list(read_agents(AGENTS_SNIPPET.splitlines()))
     assert agents[:8] == [
-        ("DICTATOR", "~GOV"), ("DICTATORS", "~GOV"),
+        ("AUTOCRAT", "~GOV"), ("AUTOCRATS", "~GOV"),
         ("POLICE", "~COP"),  # {}: no plural
         ("ATTORNEY GENERAL", "~JUD"), ("ATTORNEYS GENERAL", "~JUD"),
         ("MILITARY ARMY", "~MIL"), ("MILITARY ARMIES", "~MIL"),  # Y -> IES
-        ("ARCHBISHOP", "~CHR"),
+        ("ABBESS", "~CHR"),
     ]
     assert ("SHOPMAN", "~BUS") in agents and ("SHOPWOMAN", "~BUS") in agents
     assert [agent_role(c) for c in ("~GOVMIL", "~CHR", "NGO~", "~AGR", "~PTY")] == [
         "MIL", "REL", "NGO", None, None]
     roles = build_roles(agents)
     assert sorted(roles) == ["BUS", "COP", "GOV", "JUD", "MIL", "NGO", "REL"]
-    assert sorted(roles["GOV"]) == ["DICTATOR", "DICTATORS"]  # "of": not a consecutive phrase
+    assert sorted(roles["GOV"]) == ["AUTOCRAT", "AUTOCRATS"]  # "of": not a consecutive phrase
     assert "FARMER" not in {n for names in roles.values() for n in names}
 
 

@@ -6,11 +6,7 @@ Usage: make actors, or python -m streams.tools.actor_dictionaries [--reference D
 (defaults: $STREAMS_PETRARCH_DIR, else ../shared/reference/petrarch2 beside the repository;
 streams/data). Nothing here runs at extraction time: the extractor reads the generated tables.
 
-The dictionary format (the coder's dictionaries.rst): a record is a primary phrase line, then
-`+` synonym lines, then restriction lines `[CODE]`, `[CODE >YYMMDD]`, `[CODE <YYMMDD]` or
-`[CODE YYMMDD-YYMMDD]` (bounds inclusive; YYMMDD years 00-30 are 20YY, others 19YY; YYYYMMDD
-also allowed). Restrictions may also follow the phrase on its line. `#` starts a comment;
-words are joined by `_` or blanks.
+The dictionaries' formats are read by streams.tools.phoenix_format.
 
 Phoenix codes are chunks of three letters, country first (AFGGOVAGR, IGOUNOKID, MNCUSA). They
 become the project's codes (see streams/extraction/actors.py): the country and the first of the
@@ -21,31 +17,27 @@ dropped, and so is a record left with no code.
 
 People (every record of the Countries file, and records with dates elsewhere) keep their date
 ranges; organisations and armed groups (International and MilNonState files) one code. A name
-that two records code differently keeps the dates of both when they agree on the country, and
-is dropped otherwise (ambiguous). Country names, their aliases and towns (records whose only
-code is a bare country) are left to actors_countries.tsv and the gazetteer.
+that two records code differently keeps the dates of both when they agree on the country, goes
+to the record the dictionary lists far more often when they do not, and is dropped otherwise.
+Country names, their aliases and towns (records whose only code is a bare country) are left to
+actors_countries.tsv and the gazetteer.
 
-Agents (role words: "autocrat", "coup plotter", "death squad") are lines `PHRASE {PLURAL} [~CODE]`
-(or `[CODE~]` for a code that comes first, NGO~); the plural is regular (+S, Y -> IES, S -> +ES)
-unless given in braces, `{}` meaning none; `!PERSON!`-style markers defined as
-`!PERSON! = MAN, MEN, ...` stand for each of their words. Their codes become the project's roles
+Agents (role words: "autocrat", "coup plotter", "death squad") become the project's roles
 (religions REL, GOV followed by MIL MIL); agents with a role the project does not code (ELI, AGR,
-PTY, ...) are dropped.
+PTY, ...) are dropped, and so are phrases with a function word (see `build_roles`).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
 from streams.extraction.actor_data import normalize
+from streams.tools.phoenix_format import Record, Restriction, read_agents, read_records
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference" / "petrarch2"
@@ -64,8 +56,8 @@ PROJECT_ROLES = (
 STATELESS_PREFIXES = ("IGO", "IMG")
 # Roles that stand without a country (actors.py BARE_ROLES): "INTREB" is a transnational rebel.
 BARE_ROLES = frozenset({"REB", "UAF"})
-# CAMEO's codes for states that no longer exist -> the successor the project codes them as.
 RELIGIONS = frozenset({"REL", "CHR", "MUS", "JEW", "BUD", "HIN", "CTH"})
+# CAMEO's codes for states that no longer exist -> the successor the project codes them as.
 HISTORICAL = {"USR": "RUS", "SUN": "RUS", "DDR": "DEU", "YUG": "SRB", "SCG": "SRB", "KSV": "XKX"}
 NULL_CODE = "---"
 # Ordinary words that the dictionaries list as a whole name (a firm "Corp", a band of "Tigers").
@@ -88,115 +80,6 @@ MAX_WORDS = 6
 FUNCTION_WORDS = frozenset(
     {"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
 )
-
-_BRACKET = re.compile(r"\[([^\]]*)\]")
-_PARENTHESES = re.compile(r"\([^)]*(\)|$)")
-
-
-@dataclass(frozen=True, slots=True)
-class Restriction:
-    """A code and the dates it holds for (inclusive); None bounds are open."""
-
-    code: str
-    start: dt.date | None = None
-    end: dt.date | None = None
-
-    @property
-    def dated(self) -> bool:
-        return self.start is not None or self.end is not None
-
-    def as_text(self) -> str:
-        """The table's form: 'USAGOV', 'USAGOV >20090120', 'USAGOV <20090120', 'X 2001-2003'."""
-        if self.start and self.end:
-            return f"{self.code} {self.start:%Y%m%d}-{self.end:%Y%m%d}"
-        if self.start:
-            return f"{self.code} >{self.start:%Y%m%d}"
-        if self.end:
-            return f"{self.code} <{self.end:%Y%m%d}"
-        return self.code
-
-
-@dataclass(slots=True)
-class Record:
-    """One dictionary entry: its phrases (primary first) and restrictions in file order."""
-
-    names: list[str] = field(default_factory=list)
-    restrictions: list[Restriction] = field(default_factory=list)
-
-
-def parse_date(text: str) -> dt.date | None:
-    """YYYYMMDD or YYMMDD (00-30 -> 20YY, else 19YY); None when it is not a valid date."""
-    if not text.isdigit() or len(text) not in (6, 8):
-        return None
-    if len(text) == 6:
-        year = int(text[:2])
-        text = str(year + (2000 if year <= 30 else 1900)) + text[2:]
-    try:
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-    except ValueError:
-        return None
-
-
-def parse_restriction(body: str) -> Restriction | None:
-    """The inside of '[...]': 'AFGGOV 011222-050101', 'RUSGOV >080508', 'USAELI'. None when the
-    dates are malformed (a restriction with a bad date would otherwise hold at any date)."""
-    parts = body.split()
-    if not parts:
-        return None
-    code, dates = parts[0], "".join(parts[1:])
-    if not dates:
-        return Restriction(code)
-    if dates[0] in "<>":
-        date = parse_date(dates[1:])
-        if date is None:
-            return None
-        return Restriction(code, start=date) if dates[0] == ">" else Restriction(code, end=date)
-    start, sep, end = dates.partition("-")
-    if not sep:  # a lone date is a start ("[USAGOV 19820101] # entered Foreign Service")
-        date = parse_date(start)
-        return Restriction(code, start=date) if date else None
-    first, last = parse_date(start), parse_date(end)
-    if first is None or last is None:
-        return None
-    return Restriction(code, first, last)
-
-
-def clean_phrase(text: str) -> str:
-    """'ADEN_ABYAN_ISLAMIC_ARMY_(AAIA)_' -> 'ADEN ABYAN ISLAMIC ARMY'."""
-    text = _PARENTHESES.sub(" ", text.replace("_", " "))
-    return " ".join(text.split())
-
-
-def read_records(lines: Iterable[str]) -> Iterator[Record]:
-    """Records of an actor dictionary, in file order (see the module docstring for the format)."""
-    record: Record | None = None
-    for raw in lines:
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        phrase, restrictions = _split_line(line)
-        if line.startswith("["):
-            if record is not None:
-                record.restrictions.extend(restrictions)
-            continue
-        if line.startswith("+"):
-            if record is not None:
-                record.names.extend(name for name in [clean_phrase(phrase[1:])] if name)
-                record.restrictions.extend(restrictions)
-            continue
-        if record is not None:
-            yield record
-        record = Record([name for name in [clean_phrase(phrase)] if name], list(restrictions))
-    if record is not None:
-        yield record
-
-
-def _split_line(line: str) -> tuple[str, list[Restriction]]:
-    """A line's phrase (before the first '[') and its parsed restrictions."""
-    phrase = line.split("[", 1)[0]
-    found = (parse_restriction(body) for body in _BRACKET.findall(line))
-    return phrase, [r for r in found if r is not None]
-
 
 def project_code(code: str, countries: frozenset[str]) -> str | None:
     """A Phoenix code as the project codes it, or None (see the module docstring)."""
@@ -292,9 +175,9 @@ def build_table(records: Iterable[Record], countries: frozenset[str], people: bo
     """codes -> the names coded by them, ambiguous names dropped; `key` folds a name to its
     lookup key (the extractor's `normalize`), so names that the extractor cannot tell apart are
     resolved here. For `people`, records coded only as a bare country (a country's names and
-    towns) are skipped, and the surname (the last word of a name) of each person with
-    SURNAME_MIN_NAMES names is added where no record lists it alone: news copy calls a person by
-    surname ("Karzai said"). Names of more than MAX_WORDS words are left out."""
+    towns) are skipped, and the surname (`record_surname`) of each person with SURNAME_MIN_NAMES
+    names is added where no record lists it alone: news copy calls a person by surname ("Karzai
+    said"). Names of more than MAX_WORDS words are left out."""
     by_name: dict[str, list[tuple[Codes, int]]] = defaultdict(list)
     by_surname: dict[str, list[tuple[Codes, int]]] = defaultdict(list)
     spelling: dict[str, str] = {}
@@ -305,12 +188,11 @@ def build_table(records: Iterable[Record], countries: frozenset[str], people: bo
         if people and all(r.code in countries for r in restrictions):
             continue  # a country's own names and towns
         codes, weight = simplify(restrictions), len(record.names)
-        prominent = people and weight >= SURNAME_MIN_NAMES
-        surnames = {surname_of(name) for name in record.names} if prominent else set()
+        surname = record_surname(record) if people and weight >= SURNAME_MIN_NAMES else None
         for name in (name for name in record.names if len(name.split()) <= MAX_WORDS):
             spelling.setdefault(key(name), name)
             by_name[key(name)].append((codes, weight))
-        for surname in surnames - {None}:
+        if surname:
             spelling.setdefault(key(surname), surname)
             by_surname[key(surname)].append((codes, weight))
     for name, variants in by_surname.items():
@@ -323,6 +205,19 @@ def build_table(records: Iterable[Record], countries: frozenset[str], people: bo
         if name not in given and name not in ORDINARY_WORDS and sum(map(str.isalpha, name)) >= 2:
             table[codes].append(spelling[name])
     return dict(table)
+
+
+def record_surname(record: Record) -> str | None:
+    """The surname of the record's first name, when the record is dated (a person's offices;
+    an institution's codes are not) and another of its names ends with it too ("JOHN EXEMPLE",
+    "SENATOR EXEMPLE"): a group's names ("... COUNCIL", "... NETWORK") do not share a last word
+    the way a person's do."""
+    if not record.names or not any(r.dated for r in record.restrictions):
+        return None
+    surname = surname_of(record.names[0])
+    if surname is None or sum(name.split()[-1] == surname for name in record.names) < 2:
+        return None
+    return surname
 
 
 def surname_of(name: str) -> str | None:
@@ -377,42 +272,6 @@ def agent_role(code: str) -> str | None:
     if first in PROJECT_ROLES:
         return first
     return "REL" if first in RELIGIONS else None
-
-
-def regular_plural(phrase: str) -> str:
-    """The agents dictionary's regular plural: +S, Y -> IES, S -> +ES."""
-    if phrase.endswith("Y"):
-        return phrase[:-1] + "IES"
-    return phrase + ("ES" if phrase.endswith("S") else "S")
-
-
-def read_agents(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
-    """(phrase, Phoenix code) of every agent form: plurals and marker substitutions included."""
-    markers: dict[str, list[str]] = {}
-    for raw in lines:
-        line = raw.split("#", 1)[0].strip()
-        if not line or line.startswith("<!"):
-            continue
-        if "!" in line and "=" in line:
-            name, _, words = line.partition("=")
-            markers[name.strip().strip("!")] = [w.strip() for w in words.split(",") if w.strip()]
-            continue
-        if "[" not in line:
-            continue
-        phrase, _, rest = line.partition("[")
-        code = rest.partition("]")[0].strip()
-        phrase, brace, plural = phrase.partition("{")
-        phrase = phrase.strip()
-        if "!" in phrase:
-            before, _, after = phrase.partition("!")
-            marker, _, after = after.partition("!")
-            for word in markers.get(marker, []):
-                yield clean_phrase(before + word + after), code
-            continue
-        yield clean_phrase(phrase), code
-        plural = plural.partition("}")[0].strip() if brace else regular_plural(phrase)
-        if plural:
-            yield clean_phrase(plural), code
 
 
 def build_roles(agents: Iterable[tuple[str, str]], key=str.casefold) -> dict[str, list[str]]:

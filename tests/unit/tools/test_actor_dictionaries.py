@@ -8,15 +8,17 @@ import pytest
 
 from streams.extraction.actor_data import normalize, parse_person_code
 from streams.tools.actor_dictionaries import (
-    Record,
-    Restriction,
     agent_role,
     build,
     build_roles,
     build_table,
+    project_code,
+)
+from streams.tools.phoenix_format import (
+    Record,
+    Restriction,
     parse_date,
     parse_restriction,
-    project_code,
     read_agents,
     read_records,
 )
@@ -160,12 +162,16 @@ def test_a_given_name_alone_is_not_a_person():
 
 
 def test_surnames_come_from_people_with_several_names():
-    snippet = ("LUCA_ESEMPIO_\n+PRESIDENT_LUCA_ESEMPIO_\n+SIGNOR_ESEMPIO_JR\n\t[ITAGOV]\n"
-               "OTTO_EINZEL_ [DEUGOV]\n")
+    snippet = ("LUCA_ESEMPIO_\n+PRESIDENT_LUCA_ESEMPIO_\n+SIGNOR_ESEMPIO_JR\n\t[ITAGOV >20000101]\n"
+               "OTTO_EINZEL_\n\t[DEUGOV >20000101]\n"
+               "NATIONAL_GRAIN_BOARD_\n+GRAIN_BOARD_\n+THE_BOARD_\n\t[FRAGOV]\n")
     table = build_table(records(snippet), COUNTRIES, people=True, key=normalize)
-    assert sorted(table[(Restriction("ITAGOV"),)]) == [
+    assert sorted(table[(Restriction("ITAGOV", start=dt.date(2000, 1, 1)),)]) == [
         "ESEMPIO", "LUCA ESEMPIO", "PRESIDENT LUCA ESEMPIO", "SIGNOR ESEMPIO JR"]
-    assert table[(Restriction("DEUGOV"),)] == ["OTTO EINZEL"]  # one name: no surname alone
+    # one name: no surname alone; an undated institution: its last word is no surname
+    assert table[(Restriction("DEUGOV", start=dt.date(2000, 1, 1)),)] == ["OTTO EINZEL"]
+    assert sorted(table[(Restriction("FRAGOV"),)]) == ["GRAIN BOARD", "NATIONAL GRAIN BOARD",
+                                                       "THE BOARD"]
 
 
 AGENTS_SNIPPET = """\

@@ -58,16 +58,22 @@ def newest_generations(batch: Iterable[Any], stored_generation: Callable[[Any], 
 
 
 class GenerationTable(faust.Table):
-    """A `faust.Table` whose dict values are stamped with the writer's generation (see module)."""
+    """A `faust.Table` whose dict values are stamped with the writer's generation (see module).
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    With `stamp_values=False` (the dedupe ledgers: entries that name a message, which any owner
+    writes alike) values are stored as given, but the persisted offsets are still distrusted after
+    a missed generation: a ledger recovered without the new owner's entries would let a mention
+    re-emitted later be counted twice."""
+
+    def __init__(self, *args: Any, stamp_values: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.stamp_values = stamp_values
         self._last_generation: int | None = None
         # partitions whose RocksDB offset may have been advanced past another owner's records
         self._untrusted_partitions: set[int] = set()
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        if isinstance(value, dict):
+        if self.stamp_values and isinstance(value, dict):
             value = {**value, GENERATION: self.app.consumer_generation_id}
         super().__setitem__(key, value)
 

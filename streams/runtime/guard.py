@@ -28,7 +28,7 @@ from streams.runtime.dedupe import (
     origin,
     parse_origin,
 )
-from streams.runtime.storage import table_options
+from streams.runtime.tables import generation_table
 from streams.settings import Settings
 
 
@@ -60,9 +60,9 @@ class Guard:
         interval = cleanup_interval(settings.dedupe_ttl)
 
         def expiring(kind, name: str, help_text: str):
-            table = app.Table(name, default=None, partitions=settings.partitions,
-                              help=help_text, options=table_options(),
-                              extra_topic_configs=settings.topic_config)
+            # plain values, but offsets distrusted after a missed generation (generation_table.py)
+            table = generation_table(app, name, settings, stamp_values=False, default=None,
+                                     help=help_text)
             return kind(table, settings.dedupe_ttl, interval)
 
         self.seen = expiring(SeenArticles, "seen_articles",

@@ -9,7 +9,7 @@ The bookkeeping is `streams.runtime.delivery_order`; this module only tells it w
 from __future__ import annotations
 
 from streams.fence import require_version
-from streams.runtime.idempotent_producer import IdempotentProducer
+from streams.runtime.draining_buffer import WorkerProducer
 
 SUPPORTED_FAUST = "0.15.3"
 
@@ -183,5 +183,6 @@ def _committed_or(committed: int | None, resume: int) -> int:
 
 class OrderedTransport(faust_aiokafka.Transport):
     Consumer = OrderedConsumer
-    # A send retried after a leader moved is written once (docs/decisions/idempotent-producer.md).
-    Producer = IdempotentProducer
+    # A send retried after a leader moved is written once (docs/decisions/idempotent-producer.md),
+    # and nothing is committed before its writes left (docs/decisions/draining-producer-buffer.md).
+    Producer = WorkerProducer

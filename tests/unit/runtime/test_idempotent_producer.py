@@ -31,4 +31,4 @@ def test_idempotence_and_acks_all_in_and_out_of_transactions(in_transaction):
 
 
 def test_the_pipeline_transport_makes_this_producer():
-    assert ordered_consumer.OrderedTransport.Producer is IdempotentProducer
+    assert issubclass(ordered_consumer.OrderedTransport.Producer, IdempotentProducer)

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from streams.extraction.event_roles import (
     clause_subject,
     is_passive,
     noun_roles,
+    place_target,
     verb_roles,
 )
 from streams.extraction.event_rules import frame, is_framing, is_stopping_verb, negate, stopped
@@ -69,7 +71,7 @@ class EventCoder:
 
     def code_sentence(self, sent, actors: Sequence[Mention], sentence_index: int) -> list[dict]:
         """Events in one sentence (a spaCy Span); `actors` are this sentence's actor mentions."""
-        index = ActorIndex([m for m in actors if m.kind in ("actor", "")])
+        index = ActorIndex([m for m in actors if m.kind in ("actor", "")], _places(actors))
         events = [self._event(t, index, sentence_index) for t in self._top_level_triggers(sent)]
         return _distinct([event for event in events if event is not None])
 
@@ -134,6 +136,7 @@ class EventCoder:
         if code is None:
             return None
         roles = _with_framed_target(trigger, _roles(trigger, actors), actors)
+        roles = _with_place_target(trigger, roles, actors)
         source, target = _resolve_source(trigger, roles, actors), roles.target
         if mood is Mood.OBLIGATION and (trigger.by_modal or code != trigger.code):
             source, target = _speaker(trigger, actors), source.actor  # "Y said X must ..."
@@ -244,6 +247,26 @@ def _with_framed_target(trigger: Trigger, roles: Roles, actors: ActorIndex) -> R
             if candidate is not None and candidate is not roles.source.actor:
                 return Roles(roles.source, candidate)
     return roles
+
+
+def _with_place_target(trigger: Trigger, roles: Roles, actors: ActorIndex) -> Roles:
+    """No actor acted on: the place the event (or what it frames) is aimed at or done in."""
+    if roles.target is not None:
+        return roles
+    for word in (trigger.stopped_by, trigger.token, *(inner.token for inner in trigger.framed)):
+        place = place_target(word, actors) if word is not None else None
+        if place is not None:
+            return Roles(roles.source, place)
+    return roles
+
+
+def _places(mentions: Sequence[Mention]) -> list[Mention]:
+    """Place mentions standing for their country, as an event's target of last resort."""
+    return [
+        dataclasses.replace(m, kind="actor", code=m.place.country)
+        for m in mentions
+        if m.kind == "location" and m.place is not None and m.place.country
+    ]
 
 
 def _resolve_source(trigger: Trigger, roles: Roles, actors: ActorIndex) -> Argument:

@@ -36,7 +36,14 @@ from streams.extraction.event_roles import (
     place_target,
     verb_roles,
 )
-from streams.extraction.event_rules import frame, is_framing, is_stopping_verb, negate, stopped
+from streams.extraction.event_rules import (
+    blocking_by,
+    frame,
+    is_framing,
+    is_stopping_verb,
+    negate,
+    stopped,
+)
 from streams.extraction.types import Mention
 from streams.extraction.verb_lexicon import EventLexicon, load_event_lexicon
 
@@ -132,12 +139,13 @@ class EventCoder:
         if trigger.code is None:
             return None
         mood = mood_of(trigger.token)
-        code = code_in_mood(self._final_code(trigger), mood)
-        if code is None:
-            return None
         roles = _with_framed_target(trigger, _roles(trigger, actors), actors)
         roles = _with_place_target(trigger, roles, actors)
         source, target = _resolve_source(trigger, roles, actors), roles.target
+        code = blocking_by(self._final_code(trigger), source.actor and source.actor.code)
+        code = code_in_mood(code, mood)
+        if code is None:
+            return None
         if mood is Mood.OBLIGATION and (trigger.by_modal or code != trigger.code):
             source, target = _speaker(trigger, actors), source.actor  # "Y said X must ..."
             if trigger.by_modal and (target is None or speaker_of(trigger.token) is None):

@@ -164,7 +164,7 @@ def _borrowed_subject(verb, actors: ActorIndex, climbs: int) -> Argument:
 
 def _object_actor(verb, actors: ActorIndex):
     for obj in _children(verb, OBJECT_DEPS):
-        mention = actors.in_subtree(obj)
+        mention = actors.in_phrase(obj)
         if mention:
             return mention
     return None
@@ -175,7 +175,7 @@ def _prep_targets(token, actors: ActorIndex, exclude: Mention | None):
     preps.sort(key=lambda p: TARGET_PREPS.index(p.lower_))
     for prep in preps:
         for pobj in _children(prep, ("pobj",)):
-            mention = actors.in_subtree(pobj, exclude=exclude)
+            mention = actors.in_phrase(pobj, exclude=exclude)
             if mention:
                 return mention
     return None
@@ -190,7 +190,7 @@ def verb_target(verb, actors: ActorIndex, source: Mention | None):
     """
     if is_passive(verb):
         for subject in _children(verb, ("nsubjpass",)):
-            mention = actors.in_subtree(subject, exclude=source)
+            mention = actors.in_phrase(subject, exclude=source)
             if mention:
                 return mention
         if verb.dep_ in ("acl", "amod"):  # "the rebels besieged by ..."
@@ -199,7 +199,7 @@ def verb_target(verb, actors: ActorIndex, source: Mention | None):
                 return mention
     own = None
     for obj in _children(verb, OBJECT_DEPS):
-        mention = actors.in_subtree(obj, exclude=source)
+        mention = actors.in_phrase(obj, exclude=source)
         if mention and _belongs_to(mention, obj, source):
             own = own or mention
         elif mention:

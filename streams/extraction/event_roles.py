@@ -232,6 +232,16 @@ def _place_after_prep(token, actors: ActorIndex):
     return None
 
 
+def clause_target(verb, actors: ActorIndex, source: Mention | None):
+    """The subject of the clause a demand or accusation is about: "X demanded that Y end ..."."""
+    for clause in _children(verb, ("ccomp",)):
+        for subject in _children(clause, SUBJECT_DEPS | {"nsubjpass"}):
+            mention = actors.in_phrase(subject, exclude=source)
+            if mention:
+                return mention
+    return None
+
+
 def place_target(token, actors: ActorIndex):
     """With no actor acted on, the place the event is aimed at or done in, standing for its
     country: "withdrew from Y", "evacuated the settlements in Y", "a curfew in Y"."""

@@ -31,6 +31,7 @@ from streams.extraction.event_roles import (
     Argument,
     Roles,
     clause_subject,
+    clause_target,
     is_passive,
     noun_roles,
     place_target,
@@ -54,6 +55,8 @@ NOT_TRIGGER_DEPS = frozenset({"amod", "compound"})  # "the besieged town", "peac
 NEGATING_WORDS = frozenset({"not", "n't", "never", "no"})
 STOPPED_DEPS = frozenset({"dobj", "xcomp", "nsubjpass"})  # "halted the talks", "stopped firing"
 FORCE_CODE = "190"  # an unspecified use of force, sharpened by the weapon named with it
+# Roots whose verb addresses the actor of the clause it governs ("demanded that Y withdraw").
+ADDRESSED_ROOTS = frozenset({"02", "10", "11", "12", "13"})
 
 
 @dataclass(slots=True)
@@ -140,7 +143,7 @@ class EventCoder:
             return None
         mood = mood_of(trigger.token)
         roles = _with_framed_target(trigger, _roles(trigger, actors), actors)
-        roles = _with_place_target(trigger, roles, actors)
+        roles = _with_place_target(trigger, _with_addressee(trigger, roles, actors), actors)
         source, target = _resolve_source(trigger, roles, actors), roles.target
         code = blocking_by(self._final_code(trigger), source.actor and source.actor.code)
         code = code_in_mood(code, mood)
@@ -255,6 +258,14 @@ def _with_framed_target(trigger: Trigger, roles: Roles, actors: ActorIndex) -> R
             if candidate is not None and candidate is not roles.source.actor:
                 return Roles(roles.source, candidate)
     return roles
+
+
+def _with_addressee(trigger: Trigger, roles: Roles, actors: ActorIndex) -> Roles:
+    """A demand, appeal, accusation, rejection or threat about a clause targets its subject."""
+    if roles.target is not None or not trigger.code or trigger.code[:2] not in ADDRESSED_ROOTS:
+        return roles
+    target = clause_target(trigger.token, actors, roles.source.actor)
+    return Roles(roles.source, target) if target is not None else roles
 
 
 def _with_place_target(trigger: Trigger, roles: Roles, actors: ActorIndex) -> Roles:

@@ -132,3 +132,11 @@ def test_farmers_blocking_a_crossing_protest(nlp):
 def test_a_navy_blocking_a_port_is_a_blockade(nlp):
     text = "The navy blocked the port."
     assert code(nlp, text, actor(text, "navy", "FRAMIL")) == [("191", "FIGHT", "FRAMIL", None)]
+
+
+def test_a_demand_about_a_clause_targets_its_subject(nlp):
+    text = "The opposition demanded that the Kenyan government release the journalists."
+    found = code(
+        nlp, text, actor(text, "opposition", "KENOPP"), actor(text, "Kenyan government", "KENGOV")
+    )
+    assert found == [("1053", "DEMAND", "KENOPP", "KENGOV")]

@@ -25,10 +25,11 @@ TARGET_PREPS = (
     "for", "of", "between", "among",
 )  # fmt: skip
 # Prepositions after which a place is what the event is aimed at or done in, when no actor is:
-# "withdrew troops from Y", "sent inspectors to Y", "imposed a curfew in Y".
+# "withdrew troops from Y", "sent inspectors to Y", "imposed a curfew in Y", "a blockade of Y".
 PLACE_TARGET_PREPS = frozenset(
-    {"to", "from", "into", "in", "inside", "toward", "towards", "against", "on", "at", "across"}
-)
+    {"to", "from", "into", "in", "inside", "toward", "towards", "against", "on", "at", "across",
+     "of"}
+)  # fmt: skip
 # Clauses inside a noun phrase: their actors are not the phrase's own ("the militia, which Y
 # backs, ..." names the militia, not Y).
 CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"})
@@ -244,11 +245,20 @@ def clause_target(verb, actors: ActorIndex, source: Mention | None):
 
 def place_target(token, actors: ActorIndex):
     """With no actor acted on, the place the event is aimed at or done in, standing for its
-    country: "withdrew from Y", "evacuated the settlements in Y", "a curfew in Y"."""
-    for word in (token, *_children(token, ("dobj", "nsubjpass"))):
-        mention = _place_after_prep(word, actors)
-        if mention:
-            return mention
+    country: "shelled Y", "Y's efforts", "withdrew from Y", "evacuated the villages in Y", "a
+    blockade of Y", "agreed to open an office in Y" (through the clause the verb governs)."""
+    if actors.places is None:
+        return None
+    words = [token, *_children(token, ("xcomp",))]
+    for word in words:
+        for obj in _children(word, ("dobj", "nsubjpass")):
+            mention = actors.places.in_phrase(obj)
+            if mention:
+                return mention
+        for head in (word, *_children(word, ("dobj", "nsubjpass"))):
+            mention = _place_after_prep(head, actors)
+            if mention:
+                return mention
     return None
 
 

@@ -140,3 +140,21 @@ def test_a_demand_about_a_clause_targets_its_subject(nlp):
         nlp, text, actor(text, "opposition", "KENOPP"), actor(text, "Kenyan government", "KENGOV")
     )
     assert found == [("1053", "DEMAND", "KENOPP", "KENGOV")]
+
+
+def test_a_place_named_in_the_object_is_the_target(nlp):
+    text = "Rebels shelled Kassala on Sunday."
+    found = code(nlp, text, actor(text, "Rebels", "SDNREB"), place(text, "Kassala", "SDN"))
+    assert found == [("194", "FIGHT", "SDNREB", "SDN")]
+
+
+def test_a_possessive_place_in_the_object_is_the_target(nlp):
+    text = "Chile rejected Peru's request."
+    found = code(nlp, text, actor(text, "Chile", "CHL"), place(text, "Peru", "PER"))
+    assert found == [("120", "REJECT", "CHL", "PER")]
+
+
+def test_a_place_in_the_clause_a_verb_governs_is_the_target(nlp):
+    text = "Norway agreed to open a consulate in Chad."
+    found = code(nlp, text, actor(text, "Norway", "NOR"), place(text, "Chad", "TCD"))
+    assert found == [("030", "AGREE", "NOR", "TCD")]

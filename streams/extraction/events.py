@@ -80,7 +80,8 @@ class EventCoder:
         self.lexicon = lexicon
 
     def code_sentence(self, sent, actors: Sequence[Mention], sentence_index: int) -> list[dict]:
-        """Events in one sentence (a spaCy Span); `actors` are this sentence's actor mentions."""
+        """Events in one sentence (a spaCy Span); `actors` are this sentence's mentions: its
+        actors, and its places, which stand for their country where no actor is acted on."""
         index = ActorIndex([m for m in actors if m.kind in ("actor", "")], _places(actors))
         events = [self._event(t, index, sentence_index) for t in self._top_level_triggers(sent)]
         return _distinct([event for event in events if event is not None])

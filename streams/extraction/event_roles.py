@@ -216,7 +216,9 @@ def _belongs_to(mention: Mention, obj, source: Mention | None) -> bool:
         return False
     if mention.code[:3] != source.code[:3]:
         return False  # not "Syrian forces attacked Syrian rebels" either: those are other actors
-    owned = any(c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in obj.children)
+    owned = obj is not None and any(
+        c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in obj.children
+    )
     state = source.code[3:6] in STATE_ROLES
     return owned or mention.code == source.code or (state and mention.code[3:6] in OWN_FORCE_ROLES)
 
@@ -302,6 +304,10 @@ def noun_roles(noun, actors: ActorIndex) -> Roles:
     if not source.actor and verb is not None:
         source = clause_subject(verb, actors)
     target = _prep_targets(noun, actors, source.actor)
+    if target is not None and _belongs_to(target, None, source.actor):
+        # "the withdrawal of its forces from Y": the forces are the source's own
+        target = (_prep_targets(noun, actors, target) or _place_after_prep(noun, actors)
+                  or target)
     if target is None and noun.dep_ in SUBJECT_DEPS:  # "airstrikes hit rebel positions"
         target = verb_target(noun.head, actors, source.actor)
     if target is None and verb is not None and noun.dep_ == "dobj":  # "gave Y a grant"

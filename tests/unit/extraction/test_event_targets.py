@@ -158,3 +158,15 @@ def test_a_place_in_the_clause_a_verb_governs_is_the_target(nlp):
     text = "Norway agreed to open a consulate in Chad."
     found = code(nlp, text, actor(text, "Norway", "NOR"), place(text, "Chad", "TCD"))
     assert found == [("030", "AGREE", "NOR", "TCD")]
+
+
+def test_the_withdrawal_of_own_troops_targets_the_place_left(nlp):
+    text = "France completed the withdrawal of French troops from Mali."
+    found = code(
+        nlp,
+        text,
+        actor(text, "France", "FRA"),
+        actor(text, "French troops", "FRAMIL"),
+        place(text, "Mali", "MLI"),
+    )
+    assert found == [("087", "RETREAT", "FRA", "MLI")]

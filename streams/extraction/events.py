@@ -154,7 +154,7 @@ class EventCoder:
             source, target = _speaker(trigger, actors), source.actor  # "Y said X must ..."
             if trigger.by_modal and (target is None or speaker_of(trigger.token) is None):
                 return None  # an unattributed "must" is commentary, not a demand
-        if source.actor is None and target is None:
+        if source.actor is None and (target is None or _is_bare_place(target, source)):
             return None  # no actor on either side: nothing to attribute the event to
         return _event_dict(code, source, target, sentence_index)
 
@@ -280,10 +280,15 @@ def _with_place_target(trigger: Trigger, roles: Roles, actors: ActorIndex) -> Ro
     return roles
 
 
+def _is_bare_place(target: Mention, source: Argument) -> bool:
+    """A place target with no source named at all ("were killed in Y") makes no event."""
+    return target.kind == "location" and source.text is None
+
+
 def _places(mentions: Sequence[Mention]) -> list[Mention]:
     """Place mentions standing for their country, as an event's target of last resort."""
     return [
-        dataclasses.replace(m, kind="actor", code=m.place.country)
+        dataclasses.replace(m, code=m.place.country)
         for m in mentions
         if m.kind == "location" and m.place is not None and m.place.country
     ]

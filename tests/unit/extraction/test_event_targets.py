@@ -170,3 +170,8 @@ def test_the_withdrawal_of_own_troops_targets_the_place_left(nlp):
         place(text, "Mali", "MLI"),
     )
     assert found == [("087", "RETREAT", "FRA", "MLI")]
+
+
+def test_a_place_with_no_source_named_makes_no_event(nlp):
+    text = "Three people were killed in Kabul."
+    assert code(nlp, text, place(text, "Kabul", "AFG")) == []

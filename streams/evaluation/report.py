@@ -119,6 +119,8 @@ def run(eval_dir: str | None, only=None, limit: int | None = None) -> int:
         print("Events (PLOVER gold sentences)")
         print(f"  event type accuracy={e['plover_type_accuracy']:.3f} "
               f"source country accuracy={e['source_country_accuracy']:.3f} "
-              f"({e['records']} records, {e['records_with_source']} with a source)")
+              f"target country accuracy={e['target_country_accuracy']:.3f} "
+              f"({e['records']} records, {e['records_with_source']} with a source, "
+              f"{e['records_with_target']} with a target)")
     print(json.dumps(report))
     return 0

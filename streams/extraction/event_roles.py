@@ -24,6 +24,18 @@ TARGET_PREPS = (
     "with", "against", "on", "upon", "to", "toward", "towards", "from", "at", "into", "over",
     "for", "of", "between", "among",
 )  # fmt: skip
+# Prepositions after which a place is what the event is aimed at or done in, when no actor is:
+# "withdrew troops from Y", "sent inspectors to Y", "imposed a curfew in Y", "a blockade of Y".
+PLACE_TARGET_PREPS = frozenset(
+    {"to", "from", "into", "in", "inside", "toward", "towards", "against", "on", "at", "across",
+     "of"}
+)  # fmt: skip
+# Clauses inside a noun phrase: their actors are not the phrase's own ("the militia, which Y
+# backs, ..." names the militia, not Y).
+CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"})
+POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our"})
+OWN_FORCE_ROLES = frozenset({"MIL", "COP", "SPY"})  # what a state sends, moves and withdraws
+STATE_ROLES = frozenset({"", "GOV", "MIL"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "who", "which", "that", "this"})
 MAX_SUBJECT_CLIMB = 6  # clauses climbed to find a borrowed subject; parses have no cycles
 
@@ -50,10 +62,15 @@ class Roles:
 
 
 class ActorIndex:
-    """The sentence's actor mentions, looked up by the tokens that contain them."""
+    """The sentence's actor mentions, looked up by the tokens that contain them.
 
-    def __init__(self, actors: Sequence[Mention]):
+    `places` are the sentence's places standing for their country (code = the place's country),
+    a target only where no actor is acted on (see `place_target`).
+    """
+
+    def __init__(self, actors: Sequence[Mention], places: Sequence[Mention] = ()):
         self.actors = sorted(actors, key=lambda m: m.start)
+        self.places = ActorIndex(places) if places else None
 
     def in_tokens(self, tokens: Iterable, head=None, exclude: Mention | None = None):
         """The actor in `tokens`: the one covering `head` if any, else the first one."""
@@ -72,6 +89,10 @@ class ActorIndex:
     def in_subtree(self, token, exclude: Mention | None = None):
         return self.in_tokens(token.subtree, head=token, exclude=exclude)
 
+    def in_phrase(self, token, exclude: Mention | None = None):
+        """The actor of a noun phrase, not looking into the clauses that modify it."""
+        return self.in_tokens(phrase_tokens(token), head=token, exclude=exclude)
+
     def before(self, token, exclude: Mention | None = None):
         """The nearest actor that ends before `token` (a crude stand-in for coreference)."""
         earlier = [m for m in self.actors if m.end <= token.idx and m is not exclude]
@@ -80,6 +101,15 @@ class ActorIndex:
 
 def _children(token, deps) -> list:
     return [child for child in token.children if child.dep_ in deps]
+
+
+def phrase_tokens(token) -> list:
+    """`token`'s subtree without its relative and other embedded clauses."""
+    tokens = [token]
+    for child in token.children:
+        if child.dep_ not in CLAUSE_DEPS:
+            tokens.extend(phrase_tokens(child))
+    return tokens
 
 
 def _phrase(token) -> str:
@@ -98,7 +128,7 @@ def is_passive(verb) -> bool:
 def _agent(verb, actors: ActorIndex) -> Argument:
     for agent in _children(verb, ("agent",)):
         for pobj in _children(agent, ("pobj",)):
-            return Argument(actors.in_subtree(pobj), _phrase(pobj))
+            return Argument(actors.in_phrase(pobj), _phrase(pobj))
     return NO_ARGUMENT
 
 
@@ -107,7 +137,7 @@ def clause_subject(verb, actors: ActorIndex, climbs: int = 0) -> Argument:
     if is_passive(verb):
         return _agent(verb, actors)
     for subject in _children(verb, SUBJECT_DEPS | {"nsubjpass"}):
-        return Argument(actors.in_subtree(subject), _phrase(subject))
+        return Argument(actors.in_phrase(subject), _phrase(subject))
     if climbs >= MAX_SUBJECT_CLIMB:
         return NO_ARGUMENT
     return _borrowed_subject(verb, actors, climbs + 1)
@@ -120,7 +150,7 @@ def _borrowed_subject(verb, actors: ActorIndex, climbs: int) -> Argument:
     if dep in ("xcomp", "conj") and is_passive(head) and not is_passive(verb):
         # "X was indicted ... and will resign", "X was forced to withdraw": X does it
         for subject in _children(head, ("nsubjpass",)):
-            return Argument(actors.in_subtree(subject), _phrase(subject))
+            return Argument(actors.in_phrase(subject), _phrase(subject))
     if dep == "xcomp":
         controller = _object_actor(head, actors)  # "urged X to withdraw": X withdraws
         if controller:
@@ -135,7 +165,7 @@ def _borrowed_subject(verb, actors: ActorIndex, climbs: int) -> Argument:
 
 def _object_actor(verb, actors: ActorIndex):
     for obj in _children(verb, OBJECT_DEPS):
-        mention = actors.in_subtree(obj)
+        mention = actors.in_phrase(obj)
         if mention:
             return mention
     return None
@@ -146,28 +176,92 @@ def _prep_targets(token, actors: ActorIndex, exclude: Mention | None):
     preps.sort(key=lambda p: TARGET_PREPS.index(p.lower_))
     for prep in preps:
         for pobj in _children(prep, ("pobj",)):
-            mention = actors.in_subtree(pobj, exclude=exclude)
+            mention = actors.in_phrase(pobj, exclude=exclude)
             if mention:
                 return mention
     return None
 
 
 def verb_target(verb, actors: ActorIndex, source: Mention | None):
-    """The actor acted on: the passive subject, the object, or a prepositional object."""
+    """The actor acted on: the passive subject, the object, or a prepositional object.
+
+    An object that is the source's own ("sent its troops to Y", "withdrew its forces from Y")
+    is what the source moves, not whom it acts on: a prepositional target, actor or place,
+    comes first.
+    """
     if is_passive(verb):
         for subject in _children(verb, ("nsubjpass",)):
-            mention = actors.in_subtree(subject, exclude=source)
+            mention = actors.in_phrase(subject, exclude=source)
             if mention:
                 return mention
         if verb.dep_ in ("acl", "amod"):  # "the rebels besieged by ..."
             mention = actors.in_tokens([verb.head], head=verb.head, exclude=source)
             if mention:
                 return mention
+    own = None
     for obj in _children(verb, OBJECT_DEPS):
-        mention = actors.in_subtree(obj, exclude=source)
-        if mention:
+        mention = actors.in_phrase(obj, exclude=source)
+        if mention and _belongs_to(mention, obj, source):
+            own = own or mention
+        elif mention:
             return mention
+    if own is not None:
+        return _prep_targets(verb, actors, source) or _place_after_prep(verb, actors) or own
     return _prep_targets(verb, actors, source) or _subject_partner(verb, actors, source)
+
+
+def _belongs_to(mention: Mention, obj, source: Mention | None) -> bool:
+    """The source's own people or forces: "Israel ... its soldiers", "the UN ... UN monitors"."""
+    if source is None or not source.code or not mention.code:
+        return False
+    if mention.code[:3] != source.code[:3]:
+        return False  # not "Syrian forces attacked Syrian rebels" either: those are other actors
+    owned = obj is not None and any(
+        c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in obj.children
+    )
+    state = source.code[3:6] in STATE_ROLES
+    return owned or mention.code == source.code or (state and mention.code[3:6] in OWN_FORCE_ROLES)
+
+
+def _place_after_prep(token, actors: ActorIndex):
+    if actors.places is None:
+        return None
+    for prep in _children(token, ("prep",)):
+        if prep.lower_ in PLACE_TARGET_PREPS:
+            for pobj in _children(prep, ("pobj",)):
+                mention = actors.places.in_subtree(pobj)
+                if mention:
+                    return mention
+    return None
+
+
+def clause_target(verb, actors: ActorIndex, source: Mention | None):
+    """The subject of the clause a demand or accusation is about: "X demanded that Y end ..."."""
+    for clause in _children(verb, ("ccomp",)):
+        for subject in _children(clause, SUBJECT_DEPS | {"nsubjpass"}):
+            mention = actors.in_phrase(subject, exclude=source)
+            if mention:
+                return mention
+    return None
+
+
+def place_target(token, actors: ActorIndex):
+    """With no actor acted on, the place the event is aimed at or done in, standing for its
+    country: "shelled Y", "Y's efforts", "withdrew from Y", "evacuated the villages in Y", "a
+    blockade of Y", "agreed to open an office in Y" (through the clause the verb governs)."""
+    if actors.places is None:
+        return None
+    words = [token, *_children(token, ("xcomp",))]
+    for word in words:
+        for obj in _children(word, ("dobj", "nsubjpass")):
+            mention = actors.places.in_phrase(obj)
+            if mention:
+                return mention
+        for head in (word, *_children(word, ("dobj", "nsubjpass"))):
+            mention = _place_after_prep(head, actors)
+            if mention:
+                return mention
+    return None
 
 
 def _subject_partner(verb, actors: ActorIndex, source: Mention | None):
@@ -203,15 +297,21 @@ def noun_roles(noun, actors: ActorIndex) -> Roles:
     for prep in _children(noun, ("prep",)):
         if prep.lower_ == "by" and not source.actor:
             for pobj in _children(prep, ("pobj",)):
-                source = Argument(actors.in_subtree(pobj), _phrase(pobj))
+                source = Argument(actors.in_phrase(pobj), _phrase(pobj))
         if prep.lower_ == "between" and not source.actor:  # "talks between X and Y"
             source = Argument(actors.in_subtree(prep), None)
     verb = governing_verb(noun)
     if not source.actor and verb is not None:
         source = clause_subject(verb, actors)
     target = _prep_targets(noun, actors, source.actor)
+    if target is not None and _belongs_to(target, None, source.actor):
+        # "the withdrawal of its forces from Y": the forces are the source's own
+        target = (_prep_targets(noun, actors, target) or _place_after_prep(noun, actors)
+                  or target)
     if target is None and noun.dep_ in SUBJECT_DEPS:  # "airstrikes hit rebel positions"
         target = verb_target(noun.head, actors, source.actor)
+    if target is None and verb is not None and noun.dep_ == "dobj":  # "gave Y a grant"
+        target = verb_target(verb, actors, source.actor)
     if target is None and verb is not None and noun.dep_ == "pobj":  # "engaged X in talks"
         target = _object_actor(verb, actors)
         target = None if target is source.actor else target

@@ -114,3 +114,19 @@ def stopped(verb_lemma: str, inner: str) -> str | None:
     """The code of ending (or preventing) the `inner` event; None when that is no event."""
     table = CEASED_CODES if verb_lemma in CESSATION_VERBS else PREVENTED_CODES
     return _longest_prefix_match(inner, table)
+
+
+# A blockade (191) is a use of force by those who have force; people who block a road, a port or
+# a building without it obstruct passage in protest (144): "protesters blocked the bridge".
+BLOCKADE_CODE = "191"
+OBSTRUCTION_CODE = "144"
+CIVILIAN_ROLES = frozenset(
+    {"CVL", "OPP", "LAB", "EDU", "AGR", "BUS", "REL", "REF", "NGO", "HRI", "HLH", "MED"}
+)  # fmt: skip
+
+
+def blocking_by(code: str, source_code: str | None) -> str:
+    """The code of a blockade by this source: a protest when the source is a civilian group."""
+    if code == BLOCKADE_CODE and source_code and source_code[3:6] in CIVILIAN_ROLES:
+        return OBSTRUCTION_CODE
+    return code

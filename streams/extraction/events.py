@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,11 +31,20 @@ from streams.extraction.event_roles import (
     Argument,
     Roles,
     clause_subject,
+    clause_target,
     is_passive,
     noun_roles,
+    place_target,
     verb_roles,
 )
-from streams.extraction.event_rules import frame, is_framing, is_stopping_verb, negate, stopped
+from streams.extraction.event_rules import (
+    blocking_by,
+    frame,
+    is_framing,
+    is_stopping_verb,
+    negate,
+    stopped,
+)
 from streams.extraction.types import Mention
 from streams.extraction.verb_lexicon import EventLexicon, load_event_lexicon
 
@@ -45,6 +55,8 @@ NOT_TRIGGER_DEPS = frozenset({"amod", "compound"})  # "the besieged town", "peac
 NEGATING_WORDS = frozenset({"not", "n't", "never", "no"})
 STOPPED_DEPS = frozenset({"dobj", "xcomp", "nsubjpass"})  # "halted the talks", "stopped firing"
 FORCE_CODE = "190"  # an unspecified use of force, sharpened by the weapon named with it
+# Roots whose verb addresses the actor of the clause it governs ("demanded that Y withdraw").
+ADDRESSED_ROOTS = frozenset({"02", "10", "11", "12", "13"})
 
 
 @dataclass(slots=True)
@@ -68,8 +80,9 @@ class EventCoder:
         self.lexicon = lexicon
 
     def code_sentence(self, sent, actors: Sequence[Mention], sentence_index: int) -> list[dict]:
-        """Events in one sentence (a spaCy Span); `actors` are this sentence's actor mentions."""
-        index = ActorIndex([m for m in actors if m.kind in ("actor", "")])
+        """Events in one sentence (a spaCy Span); `actors` are this sentence's mentions: its
+        actors, and its places, which stand for their country where no actor is acted on."""
+        index = ActorIndex([m for m in actors if m.kind in ("actor", "")], _places(actors))
         events = [self._event(t, index, sentence_index) for t in self._top_level_triggers(sent)]
         return _distinct([event for event in events if event is not None])
 
@@ -130,16 +143,18 @@ class EventCoder:
         if trigger.code is None:
             return None
         mood = mood_of(trigger.token)
-        code = code_in_mood(self._final_code(trigger), mood)
+        roles = _with_framed_target(trigger, _roles(trigger, actors), actors)
+        roles = _with_place_target(trigger, _with_addressee(trigger, roles, actors), actors)
+        source, target = _resolve_source(trigger, roles, actors), roles.target
+        code = blocking_by(self._final_code(trigger), source.actor and source.actor.code)
+        code = code_in_mood(code, mood)
         if code is None:
             return None
-        roles = _with_framed_target(trigger, _roles(trigger, actors), actors)
-        source, target = _resolve_source(trigger, roles, actors), roles.target
         if mood is Mood.OBLIGATION and (trigger.by_modal or code != trigger.code):
             source, target = _speaker(trigger, actors), source.actor  # "Y said X must ..."
             if trigger.by_modal and (target is None or speaker_of(trigger.token) is None):
                 return None  # an unattributed "must" is commentary, not a demand
-        if source.actor is None and target is None:
+        if source.actor is None and (target is None or _is_bare_place(target, source)):
             return None  # no actor on either side: nothing to attribute the event to
         return _event_dict(code, source, target, sentence_index)
 
@@ -244,6 +259,39 @@ def _with_framed_target(trigger: Trigger, roles: Roles, actors: ActorIndex) -> R
             if candidate is not None and candidate is not roles.source.actor:
                 return Roles(roles.source, candidate)
     return roles
+
+
+def _with_addressee(trigger: Trigger, roles: Roles, actors: ActorIndex) -> Roles:
+    """A demand, appeal, accusation, rejection or threat about a clause targets its subject."""
+    if roles.target is not None or not trigger.code or trigger.code[:2] not in ADDRESSED_ROOTS:
+        return roles
+    target = clause_target(trigger.token, actors, roles.source.actor)
+    return Roles(roles.source, target) if target is not None else roles
+
+
+def _with_place_target(trigger: Trigger, roles: Roles, actors: ActorIndex) -> Roles:
+    """No actor acted on: the place the event (or what it frames) is aimed at or done in."""
+    if roles.target is not None:
+        return roles
+    for word in (trigger.stopped_by, trigger.token, *(inner.token for inner in trigger.framed)):
+        place = place_target(word, actors) if word is not None else None
+        if place is not None:
+            return Roles(roles.source, place)
+    return roles
+
+
+def _is_bare_place(target: Mention, source: Argument) -> bool:
+    """A place target with no source named at all ("were killed in Y") makes no event."""
+    return target.kind == "location" and source.text is None
+
+
+def _places(mentions: Sequence[Mention]) -> list[Mention]:
+    """Place mentions standing for their country, as an event's target of last resort."""
+    return [
+        dataclasses.replace(m, code=m.place.country)
+        for m in mentions
+        if m.kind == "location" and m.place is not None and m.place.country
+    ]
 
 
 def _resolve_source(trigger: Trigger, roles: Roles, actors: ActorIndex) -> Argument:

@@ -84,8 +84,7 @@ class Extractor:
             if sent.start not in starts:
                 continue
             inside = [m for m in mentions if sent.start_char <= m.start and m.end <= sent.end_char]
-            actors = [m for m in inside if m.kind == "actor"]
-            coded = self.event_coder.code_sentence(sent, actors, index)
+            coded = self.event_coder.code_sentence(sent, inside, index)
             place = sentence_location(inside)
             for event in coded:
                 event["_place"] = place

@@ -15,6 +15,7 @@ from typing import Any
 
 from streams.extraction.casing import recase_headlines
 from streams.extraction.mentions import MentionFinder, repeat_names
+from streams.extraction.place_context import resolve_in_context
 from streams.extraction.types import Mention, Place
 
 FIELDS = ("title", "body")
@@ -54,6 +55,8 @@ class Extractor:
                 mention.text = sources[name][mention.start : mention.end]
             found.append((name, doc, field_mentions, sentence_offset))
             sentence_offset += sum(1 for _ in doc.sents) if len(doc) else 0
+        resolve_in_context(self.finder.gazetteer, [m for _, _, ms, _ in found for m in ms], sources,
+                           countries)
         repeat_names(found, sources)
         mentions = [m for _, _, field_mentions, _ in found for m in field_mentions]
         events = [

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Span
 
+from streams.extraction.datelines import find_dateline
 from streams.extraction.types import Mention, Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -59,7 +60,9 @@ class MentionFinder:
         country = code[:3] if code else None
         return country if country and self.gazetteer.country_place(country) else None
 
-    def find(self, doc, field: str, countries: list[str], sentence_offset: int) -> list[Mention]:
+    def find(self, doc, field: str, countries: list[str], sentence_offset: int,
+             source: str | None = None) -> list[Mention]:
+        """The field's mentions; `source` is the field's own text (the doc may be re-cased)."""
         context = countries[0] if countries else None
         sentence_of = _sentence_index(doc, sentence_offset)
         mentions: list[Mention] = []
@@ -72,6 +75,8 @@ class MentionFinder:
             generic = Mention(text[start:end], field, start, end, "ORG", kind="actor", code=code,
                               nominal=True)
             mentions = _merge_generic(mentions, generic)
+        if field == "body":
+            mentions = self._with_dateline(mentions, field, source or doc.text, countries)
         for mention in mentions:
             mention.sentence_index = sentence_of(mention.start)
         mentions.sort(key=lambda m: (m.start, m.kind))
@@ -96,6 +101,27 @@ class MentionFinder:
             return [_as_actor(mention, None)]  # uncoded: reported, but not counted
         return []
 
+    def _with_dateline(self, mentions: list[Mention], field: str, text: str,
+                       countries: list[str]) -> list[Mention]:
+        """The dateline's place (and its qualifier's) replaces what the NER made of it."""
+        line = find_dateline(text)
+        if line is None:
+            return mentions
+        container = self.gazetteer.lookup(line.qualifier, countries) if line.qualifier else None
+        if container is not None and container.feature_code not in ("ADM1", "PCLI"):
+            container = None
+        place = self.gazetteer.lookup(line.lookup_name, countries, within=container)
+        if place is None:
+            return mentions
+        kept = [m for m in mentions if m.end <= line.start or line.end <= m.start]
+        kept.append(Mention(line.name, field, line.start, line.end, "GPE", kind="location",
+                            place=place))
+        if container is not None and not any(m.start < line.qualifier_end
+                                             and line.qualifier_start < m.end for m in kept):
+            kept.append(Mention(line.qualifier, field, line.qualifier_start, line.qualifier_end,
+                                "GPE", kind="location", place=container))
+        return kept
+
     def _titled_code(self, ent, context: str | None) -> str | None:
         """Code an unknown person by the title before the name: "Kyrgyz Prime Minister X"."""
         if ent.label_ != "PERSON":
@@ -110,6 +136,8 @@ class MentionFinder:
 
     def _place_mentions(self, ent, mention: Mention, countries, context) -> list[Mention]:
         place = self.gazetteer.lookup(ent.text, countries)
+        if place is None and ent.doc.text[ent.end_char : ent.end_char + 1] == ".":
+            place = self.gazetteer.lookup(ent.text + ".", countries)  # "W.Va" of "W.Va."
         country = self.gazetteer.country_code(ent.text)
         capital_of = self.actors.capital_country(ent.text)
         if capital_of and _is_argument(ent):  # "Moscow backtracked": the government, not the city

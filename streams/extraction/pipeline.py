@@ -50,7 +50,7 @@ class Extractor:
         countries = self.finder.article_countries(doc for _, doc in fields)
         found, sentence_offset = [], 0
         for name, doc in fields:
-            field_mentions = self.finder.find(doc, name, countries, sentence_offset)
+            field_mentions = self.finder.find(doc, name, countries, sentence_offset, sources[name])
             for mention in field_mentions:  # the parse saw re-cased headlines; report the source
                 mention.text = sources[name][mention.start : mention.end]
             found.append((name, doc, field_mentions, sentence_offset))

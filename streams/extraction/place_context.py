@@ -40,6 +40,7 @@ class PlaceContext:
 
     admin1: str = ""
     anchors: tuple[tuple[str, float, float], ...] = ()
+    shared: bool = False  # admin1 is only the division several doubtful names could share
 
     def bonus(self, place: Place, key: str) -> float:
         """What the context adds to a candidate's score for the name `key`."""
@@ -68,8 +69,14 @@ def resolve_in_context(gazetteer, mentions: Sequence[Mention], sources: dict[str
         within = next((containers[id(m)] for m in group if id(m) in containers), None)
         readings[name] = _first_reading(gazetteer, name, countries, within, group[0].place)
     context = article_context(readings, {name: len(group) for name, group in by_name.items()})
+    if not context.admin1:
+        doubtful = [_plausible(gazetteer, name, countries) for name, (_, sure) in readings.items()
+                    if not sure]
+        context = PlaceContext(shared_division(doubtful), context.anchors, shared=True)
     for name, group in by_name.items():
         place, confident = readings[name]
+        if context.shared and place.feature_code == "ADM1":
+            confident = True  # a guess from doubtful names never turns a division into a town
         if not confident and (context.admin1 or context.anchors):
             within = next((containers[id(m)] for m in group if id(m) in containers), None)
             place = gazetteer.lookup(_lookup_name(gazetteer, name), countries, context, within) or place
@@ -94,6 +101,30 @@ def article_context(readings: dict[str, tuple[Place, bool]], counts: dict[str, i
     return PlaceContext(admin1, tuple(anchors))
 
 
+def shared_division(plausible: Sequence[set[str]]) -> str:
+    """The one division that most doubtful names could lie in, when at least two could: an
+    article naming "Paris" and "Dallas" is about the Paris in Texas."""
+    votes = Counter(division for divisions in plausible for division in divisions)
+    ranked = votes.most_common(2)
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return ""
+
+
+def _plausible(gazetteer, name: str, countries: Sequence[str]) -> set[str]:
+    """The divisions of the candidates that the context could still make the name's reading:
+    inside the article's first country, when it has one."""
+    ranked = gazetteer.ranked(_lookup_name(gazetteer, name), countries)
+    if not ranked:
+        return set()
+    top, best = ranked[0]
+    home = countries[0] if countries else None
+    return {p.admin1 for s, p in ranked
+            if p.admin1 and (home is None or p.country == home)
+            and s + (gazetteer.country_bonus if p.country != best.country else 0.0)
+            > top - CONFIDENT_MARGIN}
+
+
 def _first_reading(gazetteer, name: str, countries: Sequence[str], within: Place | None,
                    current: Place) -> tuple[Place, bool]:
     """The place without article context, and whether it is without doubt."""
@@ -106,7 +137,9 @@ def _first_reading(gazetteer, name: str, countries: Sequence[str], within: Place
         place = gazetteer.lookup(_lookup_name(gazetteer, name), countries, within=within) or current
         return place, True
     top, best = ranked[0]
-    rivals = (s for s, p in ranked[1:] if (p.admin1 or p.country) != (best.admin1 or best.country))
+    # a rival in another country would have that country's bonus in an article about it
+    rivals = (s + (gazetteer.country_bonus if p.country != best.country else 0.0)
+              for s, p in ranked[1:] if (p.admin1 or p.country) != (best.admin1 or best.country))
     confident = all(score <= top - CONFIDENT_MARGIN for score in rivals)
     return current, confident and current == best
 

@@ -59,6 +59,8 @@ _SUFFIXES = {
 class Gazetteer:
     """Read-only name index; safe to share between coroutines and threads."""
 
+    country_bonus = _CONTEXT_BONUS  # what being in the article's first country adds to a score
+
     def __init__(self, index: IndexData, memory_bytes: int = 0, load_seconds: float = 0.0):
         self._index = index
         self.memory_bytes = memory_bytes

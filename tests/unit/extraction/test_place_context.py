@@ -10,6 +10,7 @@ from streams.extraction.place_context import (
     PlaceContext,
     article_context,
     resolve_in_context,
+    shared_division,
 )
 from streams.extraction.places import load_gazetteer
 from streams.extraction.types import Mention, Place
@@ -92,3 +93,16 @@ def test_votes_come_only_from_readings_without_doubt():
     context = article_context({"Georgia": (georgia, True), "Macon": (macon, True),
                                "Dover": (dover, False)}, {"Georgia": 1, "Macon": 1, "Dover": 3})
     assert context == PlaceContext("USA.GA", (("macon", 32.84, -83.63),))
+
+
+def test_a_division_that_two_doubtful_names_could_share_is_the_main_one():
+    assert shared_division([{"USA.TX", "USA.TN"}, {"USA.TX"}, {"USA.GA"}]) == "USA.TX"
+    assert shared_division([{"USA.TX"}, {"USA.TN"}]) == ""  # one name each: no evidence
+    assert shared_division([{"USA.TX", "USA.TN"}, {"USA.TX", "USA.TN"}]) == ""  # a tie
+
+
+def test_towns_named_together_are_read_in_the_division_they_share(gaz):
+    text = "Paris police and Dallas deputies searched the lake."
+    assert gaz.lookup("Paris", ("USA",)).country == "FRA"
+    assert resolved(gaz, text, ["Paris", "Dallas"]) == [
+        ("Paris", "USA.TX", 4717560), ("Dallas", "USA.TX", 4684888)]

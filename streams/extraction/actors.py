@@ -15,19 +15,30 @@ UAF unidentified armed forces, NGO. Conventions chosen here:
   country); without one, only roles that CAMEO codes stateless (IGO, IMG, NGO, REB, UAF) are
   returned bare.
 - Capitals code as their country ('Moscow' -> RUS); whether one is a metonym is the caller's call.
+- A person's code is the one for the article's date where the dictionary dates it
+  (`ActorCoder.at(day)`; "Karzai" is AFGGOV as president, not in 1995); with no date,
+  the current or undated one (actor_data.PersonCode).
 
 The tables live in streams/data/actors_*.tsv (see actor_data.py) and load on the first call.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections import Counter
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from streams.extraction.actor_data import ActorTables, Role, load_actor_tables, normalize, normalize_word
+from streams.extraction.actor_data import (
+    ActorTables,
+    Role,
+    code_on,
+    load_actor_tables,
+    normalize,
+    normalize_word,
+)
 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 STATELESS_ROLES = frozenset({"IGO", "IMG"})
@@ -134,10 +145,18 @@ def token_word(token) -> str | None:
 class ActorCoder:
     """Codes actors with the actors_*.tsv tables; see the module docstring for the conventions."""
 
-    def __init__(self, tables: ActorTables) -> None:
+    def __init__(self, tables: ActorTables, day: dt.date | None = None) -> None:
         self._tables = tables
-        self._country_codes = frozenset(tables.countries.values())
+        self._day = day
+        self._country_codes = tables.country_codes
         self._named_tables = (tables.countries, tables.capitals, tables.orgs, tables.people)
+
+    def at(self, day: dt.date | None) -> ActorCoder:
+        """This coder for an article of `day` (None: undated): people take that day's code."""
+        return self if day == self._day else ActorCoder(self._tables, day)
+
+    def _person(self, key: str) -> str | None:
+        return code_on(self._tables.people.get(key), self._day)
 
     # -- single phrases ---------------------------------------------------------------------
     def country_of(self, text: str) -> str | None:
@@ -166,9 +185,9 @@ class ActorCoder:
     def _exact_code(self, key: str, label: str) -> str | None:
         tables = self._tables
         if label == "PERSON":
-            return tables.people.get(key) or tables.orgs.get(key)
+            return self._person(key) or tables.orgs.get(key)
         capital = tables.capitals.get(key) if label in PLACE_LABELS else None
-        person = tables.people.get(key) if label not in PLACE_LABELS else None
+        person = self._person(key) if label not in PLACE_LABELS else None
         return tables.orgs.get(key) or tables.countries.get(key) or capital or person
 
     def _find(self, words: Sequence[str | None], table: str) -> list[Match]:
@@ -193,7 +212,7 @@ class ActorCoder:
             people = self._find(words, "people")
             people = [m for m in owned_matches(words, people) if self._ends_a_name(words, m)]
             if people:
-                return people[-1].value
+                return code_on(people[-1].value, self._day)
         orgs = owned_matches(words, self._find(words, "orgs"))
         # A bare country name in a PERSON span is more likely a name ("Jordan") than a country.
         if label == "PERSON" and not has_role:
@@ -297,10 +316,10 @@ class ActorCoder:
     def _as_modifier(self, table: Mapping[str, str], key: str) -> str:
         """Countries and capitals give a country; people give their country ('Assad forces' -> SYR
         + MIL); organisations keep their own code ('Hamas fighters' -> PSEREB)."""
-        code = table[key]
-        if table is self._tables.people and code[:3] in self._country_codes:
-            return code[:3]
-        return code
+        if table is self._tables.people:
+            code = self._person(key) or ""
+            return code[:3] if code[:3] in self._country_codes else code
+        return table[key]
 
 
 def is_actor_noun(token) -> bool:

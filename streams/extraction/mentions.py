@@ -39,6 +39,10 @@ class MentionFinder:
         self.gazetteer = gazetteer
         self.actors = actor_coder
 
+    def at(self, day) -> MentionFinder:
+        """This finder for an article of `day` (a date, or None): people are coded as of then."""
+        return MentionFinder(self.gazetteer, self.actors.at(day))
+
     def article_countries(self, docs: Iterable) -> list[str]:
         """The article's countries, most relevant first: the context for coding and geocoding.
 

@@ -8,11 +8,13 @@ events per parsed sentence (subject-verb-object + verb lexicon) -> event locatio
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from streams.alerts.windows import parse_timestamp
 from streams.extraction.casing import recase_headlines
 from streams.extraction.mentions import MentionFinder, repeat_names
 from streams.extraction.place_context import resolve_in_context
@@ -47,10 +49,11 @@ class Extractor:
     def _extract_docs(self, article: dict[str, Any], docs: list, parsed: list) -> dict[str, Any]:
         fields = list(zip(FIELDS, docs, strict=True))
         sources = {name: article.get(name) or "" for name in FIELDS}  # what the offsets index
-        countries = self.finder.article_countries(doc for _, doc in fields)
+        finder = self.finder.at(published_day(article))  # people coded as of the article's date
+        countries = finder.article_countries(doc for _, doc in fields)
         found, sentence_offset = [], 0
         for name, doc in fields:
-            field_mentions = self.finder.find(doc, name, countries, sentence_offset, sources[name])
+            field_mentions = finder.find(doc, name, countries, sentence_offset, sources[name])
             for mention in field_mentions:  # the parse saw re-cased headlines; report the source
                 mention.text = sources[name][mention.start : mention.end]
             found.append((name, doc, field_mentions, sentence_offset))
@@ -91,6 +94,12 @@ class Extractor:
                 event["_place"] = place
             events.extend(coded)
         return events
+
+
+def published_day(article: dict[str, Any]) -> dt.date | None:
+    """The UTC day of the article's `published_at`, None when missing or unreadable."""
+    timestamp = parse_timestamp(article.get("published_at"))
+    return dt.datetime.fromtimestamp(timestamp, dt.UTC).date() if timestamp is not None else None
 
 
 def sentence_location(mentions: Iterable[Mention]) -> Place | None:

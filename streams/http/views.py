@@ -15,6 +15,7 @@ import faust
 
 from streams.contract.topics import Topics
 from streams.runtime.tables import (
+    OwnershipMoving,
     Tables,
     in_window,
     merge_tops,
@@ -72,6 +73,8 @@ async def _cluster_top(app: faust.App, view, request, table, key_name: str, wind
     window = request.query.get("window", OVERALL)
     if window != OVERALL and window not in windows:
         return view.error(400, f"window must be one of {', '.join([OVERALL, *windows])}")
+    if app.rebalancing or app.in_recovery:  # its tables may hold partitions it is losing
+        return view.error(503, "this worker's partitions are being reassigned: ask again shortly")
     mine = _local_top(table, n, key_name, windows, quads, window)
     if request.query.get("scope") == LOCAL:
         return view.json(mine)
@@ -86,7 +89,10 @@ async def _cluster_top(app: faust.App, view, request, table, key_name: str, wind
     for url, answer in zip(others, answers, strict=True):
         if isinstance(answer, BaseException):  # a partial top would look complete: say so
             return view.error(503, f"worker {url} did not answer for its partitions: {answer!r}")
-    return view.json(merge_tops([mine, *answers], n, key_name))
+    try:
+        return view.json(merge_tops([mine, *answers], n, key_name))
+    except OwnershipMoving as exc:
+        return view.error(503, f"partitions are being reassigned ({exc}): ask again shortly")
 
 
 async def _rows_of(session: aiohttp.ClientSession, url: str, query: dict) -> list[dict]:

@@ -95,15 +95,25 @@ def top(table, n: int) -> list[tuple[str, dict]]:
     return items[:n]
 
 
+class OwnershipMoving(Exception):
+    """Two workers answered for one key: a partition is changing hands, no answer is sure."""
+
+
 def merge_tops(answers: list[list[dict]], n: int, key_name: str) -> list[dict]:
     """The cluster's top n from each worker's own (`?scope=local`) rows. A key lives in one
-    partition, so the workers' rows never share a key. Windowed rows (with `window`) keep only the
-    newest window any worker answered for: a worker whose newest is older holds none in it."""
+    partition, so settled workers' rows never share a key; if two answers do, one of them is a
+    worker that has not yet learnt it lost the partition: OwnershipMoving. Windowed rows (with
+    `window`) keep only the newest window any worker answered for: a worker whose newest is
+    older holds none in it."""
     rows = [row for answer in answers for row in answer]
     windows = [row["window"]["start"] for row in rows if "window" in row]
     if windows:
         newest = max(windows)
         rows = [row for row in rows if row["window"]["start"] == newest]
+    keys = [str(row[key_name]) for row in rows]
+    if len(set(keys)) != len(keys):
+        shared = sorted({key for key in keys if keys.count(key) > 1})
+        raise OwnershipMoving(f"more than one worker answered for {', '.join(shared)}")
     rows.sort(key=lambda row: (-row["mentions"], str(row[key_name])))
     return rows[:n]
 

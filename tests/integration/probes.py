@@ -193,6 +193,15 @@ async def group_assignment(settings: Settings) -> tuple[str, dict[str, set[tuple
     return state, assigned
 
 
+def group_of(settings: Settings, members: int) -> dict | None:
+    """The group's assignment once it is Stable with `members` members holding every partition
+    of `articles` and `entities` once; None before."""
+    state, assigned = asyncio.run(group_assignment(settings))
+    if state == "Stable" and len(assigned) == members and every_partition_once(settings, assigned):
+        return assigned
+    return None
+
+
 def every_partition_once(settings: Settings, assigned: dict, topics=(ARTICLES, ENTITIES)) -> bool:
     """Each partition of `topics` is held by exactly one member."""
     wanted = {(settings.topic(name), p) for name in topics for p in range(settings.partitions)}

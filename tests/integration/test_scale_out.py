@@ -16,9 +16,8 @@ import time
 import pytest
 from probes import (
     SHORT_BODY,
-    every_partition_once,
     expected_counts,
-    group_assignment,
+    group_of,
     metrics,
     served_counts,
     settled,
@@ -33,14 +32,6 @@ pytestmark = pytest.mark.integration
 N = 1200
 RATE = 40.0  # articles per second: the replay spans both rebalances (about 30 s)
 BOUND = 120.0  # seconds: generous; each step is printed
-
-
-def group_of(settings, members: int):
-    """The group's assignment once it is Stable with `members` members holding everything."""
-    state, assigned = asyncio.run(group_assignment(settings))
-    if state == "Stable" and len(assigned) == members and every_partition_once(settings, assigned):
-        return assigned
-    return None
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,8 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from failure_figures import report
 from probes import (
-    every_partition_once,
     expected_counts,
-    group_assignment,
+    group_of,
     metrics,
     read_all,
     served_counts,
@@ -92,7 +91,8 @@ def fresh(deployment):
     checks exactly what it adds, whatever an earlier one left."""
     settled(deployment.settings, timeout=300)
     first = next(iter(deployment.workers.values())).settings
-    deployment.before = served_counts(first)
+    # in a tuple: no counts yet is an answer too; a worker still loading its model may time out
+    deployment.before, = wait_until(lambda: (served_counts(first),), "the counts served before")
     deployment.sent = 0
     return deployment
 
@@ -146,13 +146,6 @@ async def under_replicated(settings) -> int:
 def fully_replicated(deployment, what: str) -> None:
     wait_until(lambda: asyncio.run(under_replicated(deployment.settings)) == 0,
                f"every partition fully in sync ({what})", timeout=120, interval=1.0)
-
-
-def group_of(settings, members: int):
-    state, assigned = asyncio.run(group_assignment(settings))
-    if state == "Stable" and len(assigned) == members and every_partition_once(settings, assigned):
-        return assigned
-    return None
 
 
 def another_controller(cluster, old: str) -> str | None:

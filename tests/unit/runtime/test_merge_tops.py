@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from streams.runtime.tables import merge_tops
+import pytest
+
+from streams.runtime.tables import OwnershipMoving, merge_tops
 
 
 def row(code: str, mentions: int, window: str | None = None) -> dict:
@@ -42,3 +44,10 @@ def test_windowed_rows_keep_only_the_newest_window_any_worker_holds():
     merged = merge_tops([behind, ahead, also_new], 10, "code")
     assert [(r["code"], r["window"]["start"]) for r in merged] == [
         ("RUS", new), ("USA", new), ("SYR", new)]
+
+
+def test_a_key_two_workers_answer_for_is_no_answer():
+    # the worker that lost SYRMIL's partition has not yet learnt it: which count is right?
+    stale, owner = [row("SYRMIL", 1082), row("SYR", 9)], [row("SYRMIL", 2000)]
+    with pytest.raises(OwnershipMoving, match="^more than one worker answered for SYRMIL$"):
+        merge_tops([stale, owner], 10, "code")

@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--eval-dir", default=None,
                           help="folder with the evaluation JSONL files (default: $STREAMS_EVAL_DIR, "
                                "else ../shared/eval beside the checkout)")
-    evaluate.add_argument("--only", choices=["ner", "geo", "events"], action="append",
+    evaluate.add_argument("--only", choices=["ner", "geo", "geo_lgl", "events"], action="append",
                           help="score only these sets (repeatable)")
     evaluate.add_argument("--limit", type=int, default=None, help="score only the first N records")
     return parser

@@ -29,6 +29,7 @@ class EntityMention(PlainRecord):
     end: int
     type: str
     nominal: bool = False  # a common-noun actor ("government forces"), not a named entity
+    nested: bool = False  # a place named inside an organisation's name (added to v1 later)
     code: str | None = None
     geonameid: int | None = None
     name: str | None = None

@@ -1,4 +1,4 @@
-"""Geocoding on GeoVirus: found when a predicted located mention overlaps, correct within 161 km."""
+"""Geocoding (GeoVirus, LGL): found when a predicted located mention overlaps, correct within 161 km."""
 
 from __future__ import annotations
 

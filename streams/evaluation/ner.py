@@ -26,6 +26,7 @@ def predicted_spans(entities: Iterable[dict]) -> set[tuple[int, int, str]]:
         (e["start"], e["end"], ONTONOTES_TO_CONLL[e["type"]])
         for e in entities
         if e["field"] == "body" and e["type"] in ONTONOTES_TO_CONLL and not e.get("nominal")
+        and not e.get("nested")
     }
 
 

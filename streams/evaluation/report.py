@@ -16,6 +16,7 @@ from streams.evaluation.ner import gold_spans, predicted_spans, score_ner
 FILES = {
     "ner": "ner_conll2003_dev.jsonl",
     "geo": "geo_geovirus.jsonl",
+    "geo_lgl": "geo_lgl_dev.jsonl",
     "events": "events_plover_dev.jsonl",
 }
 BATCH = 32
@@ -78,7 +79,9 @@ def score_event_set(records: list[dict]) -> dict:
     return tally.as_dict()
 
 
-SCORERS = {"ner": score_ner_set, "geo": score_geo_set, "events": score_event_set}
+SCORERS = {"ner": score_ner_set, "geo": score_geo_set, "geo_lgl": score_geo_set,
+           "events": score_event_set}
+GEO_TITLES = {"geo": "GeoVirus", "geo_lgl": "LGL dev, US local news"}
 
 
 def evaluate(eval_dir: Path, only=None, limit: int | None = None) -> dict:
@@ -108,11 +111,13 @@ def run(eval_dir: str | None, only=None, limit: int | None = None) -> int:
         for label in ("PER", "ORG", "LOC", "MISC", "micro"):
             s = ner[label]
             print(f"  {label:<6} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f}")
-    if "geo" in report:
-        g = report["geo"]
-        print("Geocoding (GeoVirus, 161 km)")
-        print(f"  recall={g['recall@161']:.3f} precision={g['precision@161']:.3f} "
-              f"F1={g['f1@161']:.3f} acc_among_found={g['acc@161']:.3f} "
+    for name, title in GEO_TITLES.items():
+        if name not in report:
+            continue
+        g = report[name]
+        print(f"Geocoding ({title}, 161 km)")
+        print(f"  F1={g['f1@161']:.3f} precision={g['precision@161']:.3f} "
+              f"recall={g['recall@161']:.3f} acc_among_found={g['acc@161']:.3f} "
               f"(gold {g['gold']}, found {g['found']}, correct {g['correct']})")
     if "events" in report:
         e = report["events"]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Span
 
+from streams.extraction.datelines import find_dateline
 from streams.extraction.types import Mention, Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -25,6 +26,11 @@ AREA_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "ADM1", "CONT", "RG
 # OntoNotes spans often start with "the" and end with a possessive; names do not.
 LEADING_WORDS = {"the"}
 TRAILING_WORDS = {"'s", "'", "’s", "’"}
+# a town named inside an organisation's name must be this large ("King Nut" is not King, NC)
+NESTED_TOWN_POPULATION = 15000
+PUBLICATION_WORDS = {"times", "post", "daily", "news", "journal", "herald", "tribune", "gazette",
+                     "chronicle", "star", "telegraph", "courier", "examiner", "register",
+                     "observer", "inquirer", "sentinel", "dispatch", "globe", "mail", "record"}
 _NUMERIC = re.compile(r"^[\d.,:/\-–]+$")  # scores and figures: "114", "4-28", "2-0"
 
 
@@ -63,7 +69,9 @@ class MentionFinder:
         country = code[:3] if code else None
         return country if country and self.gazetteer.country_place(country) else None
 
-    def find(self, doc, field: str, countries: list[str], sentence_offset: int) -> list[Mention]:
+    def find(self, doc, field: str, countries: list[str], sentence_offset: int,
+             source: str | None = None) -> list[Mention]:
+        """The field's mentions; `source` is the field's own text (the doc may be re-cased)."""
         context = countries[0] if countries else None
         sentence_of = _sentence_index(doc, sentence_offset)
         mentions: list[Mention] = []
@@ -76,6 +84,8 @@ class MentionFinder:
             generic = Mention(text[start:end], field, start, end, "ORG", kind="actor", code=code,
                               nominal=True)
             mentions = _merge_generic(mentions, generic)
+        if field == "body":
+            mentions = self._with_dateline(mentions, field, source or doc.text, countries)
         for mention in mentions:
             mention.sentence_index = sentence_of(mention.start)
         mentions.sort(key=lambda m: (m.start, m.kind))
@@ -91,14 +101,58 @@ class MentionFinder:
             return self._place_mentions(ent, mention, countries, context)
         code = self.actors.code(text, label, context) or self._titled_code(ent, context)
         if code:
-            return [_as_actor(mention, code)]
+            return [_as_actor(mention, code), *self._nested_places(ent, field, countries)]
         if label in ACTOR_LABELS:
             place = self._local_place(text, countries)
             if place:  # a mislabelled place: trust the gazetteer inside the article's countries
                 mention.type = "GPE"
                 return [_as_location(mention, place)]
-            return [_as_actor(mention, None)]  # uncoded: reported, but not counted
+            # uncoded: reported, but not counted
+            return [_as_actor(mention, None), *self._nested_places(ent, field, countries)]
         return []
+
+    def _nested_places(self, ent, field: str, countries: list[str]) -> list[Mention]:
+        """The place an organisation is named after: its leading words ("Springfield Police
+        Department") or the words after "of" ("University of Chicago")."""
+        if ent.label_ != "ORG" or len(ent) < 2 or ent[-1].lower_ in PUBLICATION_WORDS:
+            return []  # "the Springfield Times" is a newspaper, not a mention of the town
+        doc, words = ent.doc, list(ent)
+        spans = [(ent.start, ent.start + k) for k in range(len(words) - 1, 0, -1)]
+        spans += [(t.i + 1, ent.end) for t in words[1:-1] if t.lower_ == "of"]
+        for first, last in spans:
+            if not all(doc[i].is_title or doc[i].is_upper for i in range(first, last)):
+                continue
+            if last < ent.end and doc[last].lower_ == "of":
+                continue  # "University of ...": the head word is not a place
+            span = doc[first:last]
+            place = self._local_place(span.text, countries)
+            if place is not None and (place.feature_class != "P"
+                                      or place.population >= NESTED_TOWN_POPULATION) \
+                    and self.actors.country_of(span.text) in (None, place.country):
+                return [Mention(span.text, field, span.start_char, span.end_char, "GPE",
+                                kind="location", place=place, nested=True)]
+        return []
+
+    def _with_dateline(self, mentions: list[Mention], field: str, text: str,
+                       countries: list[str]) -> list[Mention]:
+        """The dateline's place (and its qualifier's) replaces what the NER made of it."""
+        line = find_dateline(text)
+        if line is None:
+            return mentions
+        container = self.gazetteer.lookup(line.qualifier, countries) if line.qualifier else None
+        if container is not None and container.feature_code not in ("ADM1", "PCLI"):
+            container = None
+        place = self.gazetteer.lookup(line.lookup_name, countries, within=container)
+        if place is None:
+            return mentions
+        kept = [m for m in mentions if m.end <= line.start or line.end <= m.start]
+        kept.append(Mention(line.name, field, line.start, line.end, "GPE", kind="location",
+                            place=place))
+        if container is not None and not any(m.start < line.qualifier_end
+                                             and line.qualifier_start < m.end for m in kept):
+            kept.append(Mention(line.qualifier, field, line.qualifier_start, line.qualifier_end,
+                                "GPE", kind="location", place=container))
+        return kept
 
     def _titled_code(self, ent, context: str | None) -> str | None:
         """Code an unknown person by the title before the name: "Kyrgyz Prime Minister X"."""
@@ -114,6 +168,8 @@ class MentionFinder:
 
     def _place_mentions(self, ent, mention: Mention, countries, context) -> list[Mention]:
         place = self.gazetteer.lookup(ent.text, countries)
+        if place is None and ent.doc.text[ent.end_char : ent.end_char + 1] == ".":
+            place = self.gazetteer.lookup(ent.text + ".", countries)  # "W.Va" of "W.Va."
         country = self.gazetteer.country_code(ent.text)
         capital_of = self.actors.capital_country(ent.text)
         if capital_of and _is_argument(ent):  # "Moscow backtracked": the government, not the city

@@ -17,6 +17,7 @@ from typing import Any
 from streams.alerts.windows import parse_timestamp
 from streams.extraction.casing import recase_headlines
 from streams.extraction.mentions import MentionFinder, repeat_names
+from streams.extraction.place_context import resolve_in_context
 from streams.extraction.types import Mention, Place
 
 FIELDS = ("title", "body")
@@ -52,11 +53,13 @@ class Extractor:
         countries = finder.article_countries(doc for _, doc in fields)
         found, sentence_offset = [], 0
         for name, doc in fields:
-            field_mentions = finder.find(doc, name, countries, sentence_offset)
+            field_mentions = finder.find(doc, name, countries, sentence_offset, sources[name])
             for mention in field_mentions:  # the parse saw re-cased headlines; report the source
                 mention.text = sources[name][mention.start : mention.end]
             found.append((name, doc, field_mentions, sentence_offset))
             sentence_offset += sum(1 for _ in doc.sents) if len(doc) else 0
+        resolve_in_context(self.finder.gazetteer, [m for _, _, ms, _ in found for m in ms], sources,
+                           countries)
         repeat_names(found, sources)
         mentions = [m for _, _, field_mentions, _ in found for m in field_mentions]
         events = [
@@ -138,6 +141,7 @@ def entity_dict(mention: Mention) -> dict[str, Any]:
         "lon": place.lon if place else None,
         "country": place.country if place else None,
         "feature_class": place.feature_class if place else None,
+        "nested": mention.nested,
     }
 
 

@@ -69,9 +69,12 @@ class PlaceTable:
         self.lons = array("d")
         self.populations = array("q")
         self.kinds = array("H")  # index into _kinds: (country, class, code) triples
+        self.admin1 = array("H")  # index into admin1_keys: the first-level division
         self.names: list[str] = []
+        self.admin1_keys: list[str] = [""]
         self._kinds: list[tuple[str, str, str]] = []
         self._kind_rows: dict[tuple[str, str, str], int] = {}
+        self._admin1_rows: dict[str, int] = {"": 0}
 
     def append(
         self,
@@ -83,6 +86,7 @@ class PlaceTable:
         fclass: str,
         fcode: str,
         population: int,
+        admin1: str = "",
     ) -> int:
         kind = (country, fclass, fcode)
         if kind not in self._kind_rows:
@@ -93,11 +97,23 @@ class PlaceTable:
         self.lons.append(lon)
         self.populations.append(population)
         self.kinds.append(self._kind_rows[kind])
+        self.admin1.append(0)
         self.names.append(name)
+        self.set_admin1(len(self.names) - 1, admin1)
         return len(self.names) - 1
 
+    def kind(self, row: int) -> tuple[str, str, str]:
+        """(country, feature class, feature code) of a row."""
+        return self._kinds[self.kinds[row]]
+
+    def set_admin1(self, row: int, key: str) -> None:
+        if key not in self._admin1_rows:
+            self._admin1_rows[key] = len(self.admin1_keys)
+            self.admin1_keys.append(key)
+        self.admin1[row] = self._admin1_rows[key]
+
     def place(self, row: int) -> Place:
-        country, fclass, fcode = self._kinds[self.kinds[row]]
+        country, fclass, fcode = self.kind(row)
         return Place(
             self.ids[row],
             self.names[row],
@@ -107,6 +123,7 @@ class PlaceTable:
             fclass,
             fcode,
             self.populations[row],
+            self.admin1_keys[self.admin1[row]],
         )
 
 
@@ -164,11 +181,14 @@ def build_index(city_population: int = CITY_POPULATION) -> IndexData:
     alpha3 = {c["iso"]: c["iso3"] for c in cache.get_countries().values()}
     builder = _Builder()
     capitals = _add_cities(builder, cache, alpha3)
+    towns = len(builder.data.table.names)
     _add_countries(builder, cache, capitals)
     _add_continents(builder, cache)
     for name in ("places_admin1.tsv", "places_admin2.tsv", "places_supplement.tsv"):
         for row in _read_places(builder.data.table, name):
             builder.add(*row)  # curated English names: all official
+    states = {int(s["geonameid"]): f"USA.{s['code']}" for s in cache.get_us_states().values()}
+    _assign_admin1(builder.data.table, towns, states)
     data = builder.freeze()
     _add_aliases(data)
     return data
@@ -185,6 +205,7 @@ def _add_cities(builder: _Builder, cache, alpha3: dict[str, str]) -> dict[str, i
         code = "PPLC" if city["geonameid"] in capital_ids else "PPL"
         # a copy of the name: keeping the parsed string would pin the discarded JSON's pages
         name = city["name"].encode().decode()
+        admin1 = f"{country}.{city['admin1code']}" if city.get("admin1code") else ""
         row = table.append(
             city["geonameid"],
             name,
@@ -194,6 +215,7 @@ def _add_cities(builder: _Builder, cache, alpha3: dict[str, str]) -> dict[str, i
             "P",
             code,
             city["population"],
+            admin1,
         )
         if code == "PPLC":
             capitals[country] = row
@@ -201,6 +223,35 @@ def _add_cities(builder: _Builder, cache, alpha3: dict[str, str]) -> dict[str, i
         builder.add(row, [name, *short])
         builder.add(row, other, alternate=True)
     return capitals
+
+
+def _assign_admin1(table: PlaceTable, towns: int, states: dict[int, str]) -> None:
+    """The first-level division of every place after the first `towns` rows (which GeoNames
+    gives): a US state its own code, any other place that of the nearest town of its country."""
+    grid: dict[tuple[str, int, int], list[int]] = {}
+    for row in range(towns):
+        country = table.kind(row)[0]
+        grid.setdefault((country, int(table.lats[row] // 1), int(table.lons[row] // 1)), []).append(row)
+    for row in range(towns, len(table.names)):
+        country, _, code = table.kind(row)
+        if table.ids[row] in states:
+            table.set_admin1(row, states[table.ids[row]])
+        elif country and not code.startswith("PCL"):
+            town = _nearest_town(table, grid, country, row)
+            if town is not None:
+                table.set_admin1(row, table.admin1_keys[table.admin1[town]])
+
+
+def _nearest_town(table: PlaceTable, grid: dict, country: str, row: int) -> int | None:
+    """The nearest town of the country within a degree or two of the row's coordinates."""
+    lat, lon = table.lats[row], table.lons[row]
+    cell_lat, cell_lon = int(lat // 1), int(lon // 1)
+    for reach in (1, 2):
+        near = [town for dlat in range(-reach, reach + 1) for dlon in range(-reach, reach + 1)
+                for town in grid.get((country, cell_lat + dlat, cell_lon + dlon), ())]
+        if near:
+            return min(near, key=lambda t: (table.lats[t] - lat) ** 2 + (table.lons[t] - lon) ** 2)
+    return None
 
 
 def _split_alternates(city: dict) -> tuple[list[str], list[str]]:

@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from streams.extraction.place_context import PlaceContext
 from streams.extraction.place_index import (
     CITY_POPULATION,
     IndexData,
@@ -58,17 +59,33 @@ _SUFFIXES = {
 class Gazetteer:
     """Read-only name index; safe to share between coroutines and threads."""
 
+    country_bonus = _CONTEXT_BONUS  # what being in the article's first country adds to a score
+
     def __init__(self, index: IndexData, memory_bytes: int = 0, load_seconds: float = 0.0):
         self._index = index
         self.memory_bytes = memory_bytes
         self.load_seconds = load_seconds
 
-    def lookup(self, name: str, countries: Sequence[str] = ()) -> Place | None:
-        """Best place for a proper-noun surface name, preferring the article's countries."""
+    def lookup(self, name: str, countries: Sequence[str] = (), context: PlaceContext | None = None,
+               within: Place | None = None) -> Place | None:
+        """Best place for a proper-noun surface name, preferring the article's countries; with a
+        context, its main division and nearness to its other places; with `within`, a place
+        inside that container ("Oxford, Mississippi")."""
         found = self._candidates(name)
         if not found and "," in name:
             return self._qualified(name, countries)
-        return self._best(found, countries)
+        if within is not None:
+            found = [pair for pair in found if _inside(pair[0], within)] or found
+        return self._best(found, countries, context, normalise(name))
+
+    def ranked(self, name: str, countries: Sequence[str] = (),
+               within: Place | None = None) -> list[tuple[float, Place]]:
+        """(score, place) of every candidate for the name, best first, without article context."""
+        found = self._candidates(name)
+        if within is not None:
+            found = [pair for pair in found if _inside(pair[0], within)] or found
+        rank = {code: i for i, code in enumerate(countries) if code}
+        return sorted(((_score(p, alt, rank), p) for p, alt in found), key=lambda pair: -pair[0])
 
     def country_place(self, alpha3: str) -> Place | None:
         row = self._index.countries.get(alpha3.upper())
@@ -151,11 +168,15 @@ class Gazetteer:
         inside = [(p, alt) for p, alt in found if _contained(p, container)]
         return self._best(inside or found, (container.country, *countries))
 
-    def _best(self, found: list[tuple[Place, bool]], countries: Sequence[str]) -> Place | None:
+    def _best(self, found: list[tuple[Place, bool]], countries: Sequence[str],
+              context: PlaceContext | None = None, key: str = "") -> Place | None:
         if not found:
             return None
         rank = {code: i for i, code in enumerate(countries) if code}
-        best, _ = max(found, key=lambda pair: _score(*pair, rank))
+        if context is None:
+            best, _ = max(found, key=lambda pair: _score(*pair, rank))
+        else:
+            best, _ = max(found, key=lambda pair: _score(*pair, rank) + context.bonus(pair[0], key))
         if best.feature_code in ("ADM1", "ADM2"):
             best = _town_of_division(best, found) or best
         return best
@@ -181,6 +202,15 @@ def _town_of_division(division: Place, found: list[tuple[Place, bool]]) -> Place
         and (p.feature_code == "PPLC" or p.population >= _CITY_SHARE * division.population)
     ]
     return max(towns, key=lambda p: p.population, default=None)
+
+
+def _inside(place: Place, container: Place) -> bool:
+    """Within a country, or a first-level division (by its GeoNames admin1 code)."""
+    if place == container:
+        return False
+    if container.feature_code.startswith("PCL"):
+        return place.country == container.country
+    return bool(container.admin1) and place.admin1 == container.admin1
 
 
 def _contained(place: Place, container: Place) -> bool:

@@ -17,6 +17,7 @@ class Place:
     feature_class: str  # GeoNames class: P populated place, A country/region, L area/continent, ...
     feature_code: str = ""  # GeoNames code: PPLC capital, PCLI country, ADM1 region, CONT ...
     population: int = 0
+    admin1: str = ""  # first-level division, "USA.IL" (alpha-3 and GeoNames admin1 code); "" if none
 
     def as_dict(self) -> dict:
         return {
@@ -46,3 +47,4 @@ class Mention:
     code: str | None = None  # actor code (SYRGOV, USAGOV, RUS, IGO, ...)
     place: Place | None = None
     nominal: bool = False  # a common-noun actor ("government forces"), not a named entity
+    nested: bool = False  # a place named inside an organisation's name ("Springfield Police")

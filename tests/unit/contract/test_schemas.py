@@ -125,7 +125,9 @@ def test_output_schemas_pin_schema_version_1():
 
 def test_required_fields_are_every_field_the_records_always_emit():
     (mention, *_), (event, *_) = entities_on_wire(), events_on_wire()
-    assert set(schema_for("entities")["required"]) == set(mention)
+    # Fields added to v1 later are optional, so the records written before them still conform.
+    assert set(schema_for("entities")["required"]) == set(mention) - {"nested"}
+    assert "nested" in schema_for("entities")["properties"]
     assert set(schema_for("events")["required"]) == set(event)
     # Fields added to v1 later are optional, so the records written before them still conform.
     added_later = {"key_size", "key_sha256", "key_truncated", "headers", "headers_truncated",
@@ -168,6 +170,17 @@ def test_entity_records_conform():
     assert [m["key"] for m in messages] == ["170063", "SYRREB", "170063", "99000100"]
     for message in messages:
         validate("entities", message)
+
+
+def test_a_place_nested_in_an_organisation_name_conforms_and_older_records_still_do():
+    nested = {**entity("location", "Springfield", 4, place=ALEPPO), "nested": True}
+    result = {**RESULT, "entities": [entity("actor", "Springfield Police", 4, code="USACOP"), nested]}
+    messages = [wire(m) for m in entity_messages(ARTICLE, result)]
+    assert [(m["kind"], m["nested"]) for m in messages] == [("actor", False), ("location", True)]
+    for message in messages:
+        validate("entities", message)
+    validate("entities", _without(messages[1], "nested"))  # written before the field existed
+    fails("entities", {**messages[1], "nested": "yes"})
 
 
 def test_event_records_conform():

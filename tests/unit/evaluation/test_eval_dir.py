@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streams.evaluation.report import FILES, default_eval_dir, missing_files, run
+from streams.extraction import pipeline
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -21,7 +23,7 @@ def test_streams_eval_dir_overrides_it(monkeypatch, tmp_path):
 
 def test_missing_files_names_each_absent_set(tmp_path):
     (tmp_path / FILES["geo"]).write_text("", encoding="utf-8")
-    assert missing_files(tmp_path) == [FILES["ner"], FILES["events"]]
+    assert missing_files(tmp_path) == [FILES["ner"], FILES["geo_lgl"], FILES["events"]]
 
 
 def test_eval_without_the_sets_says_where_it_looked_in_one_line(tmp_path, capsys):
@@ -30,3 +32,18 @@ def test_eval_without_the_sets_says_where_it_looked_in_one_line(tmp_path, capsys
     assert out == ""
     assert err == (f"streams eval: {FILES['events']} not found in {tmp_path} "
                    "(give --eval-dir or set STREAMS_EVAL_DIR)\n")
+
+
+def test_the_lgl_set_is_scored_and_printed_like_geovirus(tmp_path, capsys, monkeypatch):
+    record = {"id": "d1", "title": "", "text": "Rain hit Dover today.",
+              "locations": [{"name": "Dover", "start": 9, "end": 14, "lat": 39.16, "lon": -75.52}]}
+    (tmp_path / FILES["geo_lgl"]).write_text(json.dumps(record) + "\n", encoding="utf-8")
+    located = {"kind": "location", "field": "body", "start": 9, "end": 14, "lat": 39.2, "lon": -75.5}
+    monkeypatch.setattr(pipeline, "extract_many",
+                        lambda articles: [{"entities": [located], "events": []} for _ in articles])
+    assert run(str(tmp_path), only=["geo_lgl"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["Geocoding (LGL dev, US local news, 161 km)",
+                       "  F1=1.000 precision=1.000 recall=1.000 acc_among_found=1.000 "
+                       "(gold 1, found 1, correct 1)"]
+    assert json.loads(out[2])["geo_lgl"]["f1@161"] == 1.0

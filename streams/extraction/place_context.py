@@ -1,0 +1,174 @@
+"""Article context for choosing among same-named places ("Springfield", "Henry County").
+
+After every field's mentions are found (each place read with the article's countries only), the
+article is read as a whole: a name followed by a comma and a division or country ("Oxford,
+Mississippi", "SALEM, Ore.") is a place inside that container; the first-level division most of
+its places lie in, and the places read without doubt, then favour the same-named candidates in
+that division and near those places, before population decides.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from streams.extraction.place_index import normalise
+from streams.extraction.types import Mention, Place
+from streams.geo import haversine_km
+
+# bonuses on the gazetteer's score (log10 population plus kind and country bonuses): inside the
+# article's main division a town of 5,000 beats a city of 1.5 million elsewhere in the country
+ADMIN1_BONUS = 2.5
+NEAR_BONUS = 1.5
+NEAR_KM = 100.0
+# a reading is without doubt when no candidate in another division comes within this margin
+CONFIDENT_MARGIN = ADMIN1_BONUS + NEAR_BONUS
+# votes for the article's main division: a division named, a town or county in it
+_VOTES = {"ADM1": 1.0}
+_TOWN_VOTE = 0.5
+_MIN_VOTES = 1.0
+_QUALIFIERS = {"ADM1", "PCLI"}
+_SEPARATORS = {",", ", "}
+_FIXED = ("PCL", "CONT")  # countries and continents keep their first reading
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceContext:
+    """What the article says about where it is: its main first-level division ("USA.OH", or ""
+    when none stands out) and the places it names without doubt, as (name key, lat, lon)."""
+
+    admin1: str = ""
+    anchors: tuple[tuple[str, float, float], ...] = ()
+    shared: bool = False  # admin1 is only the division several doubtful names could share
+
+    def bonus(self, place: Place, key: str) -> float:
+        """What the context adds to a candidate's score for the name `key`."""
+        bonus = ADMIN1_BONUS if self.admin1 and place.admin1 == self.admin1 else 0.0
+        if any(name != key and haversine_km(lat, lon, place.lat, place.lon) <= NEAR_KM
+               for name, lat, lon in self.anchors):
+            bonus += NEAR_BONUS
+        return bonus
+
+
+def resolve_in_context(gazetteer, mentions: Sequence[Mention], sources: dict[str, str],
+                       countries: Sequence[str]) -> None:
+    """Re-read the article's located mentions with its context; mentions are changed in place.
+
+    One name keeps one reading per article: every mention of a name gets the place its
+    qualified mention (if any) or its context gives."""
+    located = [m for m in mentions if m.kind == "location" and m.place is not None]
+    if not located:
+        return
+    by_name: dict[str, list[Mention]] = defaultdict(list)
+    for mention in located:
+        by_name[mention.text].append(mention)
+    containers = _qualifiers(located, sources)
+    readings: dict[str, tuple[Place, bool]] = {}
+    for name, group in by_name.items():
+        within = next((containers[id(m)] for m in group if id(m) in containers), None)
+        readings[name] = _first_reading(gazetteer, name, countries, within, group[0].place)
+    context = article_context(readings, {name: len(group) for name, group in by_name.items()})
+    if not context.admin1:
+        doubtful = [_plausible(gazetteer, name, countries) for name, (_, sure) in readings.items()
+                    if not sure]
+        context = PlaceContext(shared_division(doubtful), context.anchors, shared=True)
+    for name, group in by_name.items():
+        place, confident = readings[name]
+        if context.shared and place.feature_code == "ADM1":
+            confident = True  # a guess from doubtful names never turns a division into a town
+        if place.feature_code.startswith("PCL") and context.admin1 and not context.shared:
+            place = _division_named(gazetteer, name, context.admin1) or place  # "Georgia"
+        if not confident and (context.admin1 or context.anchors):
+            within = next((containers[id(m)] for m in group if id(m) in containers), None)
+            place = gazetteer.lookup(_lookup_name(gazetteer, name), countries, context, within) or place
+        for mention in group:
+            mention.place = place
+
+
+def article_context(readings: dict[str, tuple[Place, bool]], counts: dict[str, int]) -> PlaceContext:
+    """The main division (votes from the places read without doubt) and their points."""
+    votes: Counter[str] = Counter()
+    anchors = []
+    for name, (place, confident) in readings.items():
+        if not confident or not place.admin1:
+            continue
+        votes[place.admin1] += _VOTES.get(place.feature_code, _TOWN_VOTE) * counts.get(name, 1)
+        if place.feature_class == "P" or place.feature_code == "ADM2":
+            anchors.append((normalise(name), place.lat, place.lon))
+    ranked = votes.most_common(2)
+    admin1 = ""
+    if ranked and ranked[0][1] >= _MIN_VOTES and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        admin1 = ranked[0][0]
+    return PlaceContext(admin1, tuple(anchors))
+
+
+def shared_division(plausible: Sequence[set[str]]) -> str:
+    """The one division that most doubtful names could lie in, when at least two could: an
+    article naming "Paris" and "Dallas" is about the Paris in Texas."""
+    votes = Counter(division for divisions in plausible for division in divisions)
+    ranked = votes.most_common(2)
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return ""
+
+
+def _plausible(gazetteer, name: str, countries: Sequence[str]) -> set[str]:
+    """The divisions of the candidates that the context could still make the name's reading:
+    inside the article's first country, when it has one."""
+    ranked = gazetteer.ranked(_lookup_name(gazetteer, name), countries)
+    if not ranked:
+        return set()
+    top, best = ranked[0]
+    home = countries[0] if countries else None
+    return {p.admin1 for s, p in ranked
+            if p.admin1 and (home is None or p.country == home)
+            and s + (gazetteer.country_bonus if p.country != best.country else 0.0)
+            > top - CONFIDENT_MARGIN}
+
+
+def _first_reading(gazetteer, name: str, countries: Sequence[str], within: Place | None,
+                   current: Place) -> tuple[Place, bool]:
+    """The place without article context, and whether it is without doubt."""
+    fixed = current.feature_code.startswith(_FIXED)
+    # "Lebanon, Ohio": a country's name inside a division is a town; "China, Japan" is a list
+    if within is not None and (not fixed or within.feature_code == "ADM1"):
+        place = gazetteer.lookup(_lookup_name(gazetteer, name), countries, within=within) or current
+        return place, True
+    if fixed:
+        return current, True
+    ranked = gazetteer.ranked(_lookup_name(gazetteer, name), countries)
+    if not ranked:
+        return current, False
+    top, best = ranked[0]
+    # a rival in another country would have that country's bonus in an article about it
+    rivals = (s + (gazetteer.country_bonus if p.country != best.country else 0.0)
+              for s, p in ranked[1:] if (p.admin1 or p.country) != (best.admin1 or best.country))
+    confident = all(score <= top - CONFIDENT_MARGIN for score in rivals)
+    return current, confident and current == best
+
+
+def _division_named(gazetteer, name: str, admin1: str) -> Place | None:
+    """The article's main division when the name is also that division's ("Georgia")."""
+    return next((p for _, p in gazetteer.ranked(_lookup_name(gazetteer, name))
+                 if p.feature_code == "ADM1" and p.admin1 == admin1), None)
+
+
+def _qualifiers(located: list[Mention], sources: dict[str, str]) -> dict[int, Place]:
+    """Mentions followed by ", <division or country>": id(mention) -> the container."""
+    found: dict[int, Place] = {}
+    ordered = sorted(located, key=lambda m: (m.field, m.start))
+    for mention, following in zip(ordered, ordered[1:], strict=False):
+        if mention.field != following.field or following.place.feature_code not in _QUALIFIERS:
+            continue
+        if sources[mention.field][mention.end : following.start] in _SEPARATORS:
+            found[id(mention)] = following.place
+    return found
+
+
+def _lookup_name(gazetteer, text: str) -> str:
+    """The name to look up: an all-caps dateline or headline word is read in title case."""
+    if text.isupper() and not gazetteer.contains(text):
+        return text.title()
+    return text
+

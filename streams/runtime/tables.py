@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -110,9 +110,9 @@ def merge_tops(answers: list[list[dict]], n: int, key_name: str) -> list[dict]:
     if windows:
         newest = max(windows)
         rows = [row for row in rows if row["window"]["start"] == newest]
-    keys = [str(row[key_name]) for row in rows]
-    if len(set(keys)) != len(keys):
-        shared = sorted({key for key in keys if keys.count(key) > 1})
+    shared = sorted(key for key, answered in Counter(str(row[key_name]) for row in rows).items()
+                    if answered > 1)
+    if shared:
         raise OwnershipMoving(f"more than one worker answered for {', '.join(shared)}")
     rows.sort(key=lambda row: (-row["mentions"], str(row[key_name])))
     return rows[:n]

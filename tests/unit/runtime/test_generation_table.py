@@ -106,6 +106,10 @@ async def test_a_ledger_distrusts_its_offsets_after_a_missed_generation_too(memo
     await ledger.on_rebalance(set(), set(), set(), 3)
     await ledger.on_rebalance(set(), set(), set(), 5)
     assert ledger.persisted_offset(TP("x-counted_mentions-changelog", 0)) is None
+    entry = {"partition": 0, "offset": 5, "ts": 1.0}
+    ledger.apply_changelog_batch([record("0:5|actor|SYRREB|body|0", entry, 3)])
+    assert ledger.data["0:5|actor|SYRREB|body|0"] == entry
+    assert ledger.persisted_offset(TP("x-counted_mentions-changelog", 0)) == 41  # read again
 
 
 async def test_a_counted_value_carries_the_generation_it_was_written_in(memory_app):

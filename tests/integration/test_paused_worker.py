@@ -3,9 +3,9 @@
 SIGSTOP is what a long garbage-collection pause or a stalled virtual machine does to a worker:
 the group coordinator hears nothing, drops it and gives its partitions to the other worker.
 Thawed, it may write for partitions it no longer owns before it learns so; a later recovery
-must ignore such writes (docs/decisions/generation-table.md). The test prints how many it met:
-in the runs so far, none (the thawed worker heard of the rebalance first). Both workers must
-then serve the exact counts.
+must ignore such writes (docs/decisions/generation-table.md). The test prints how many it met
+(none in most runs, where the thawed worker hears of the rebalance first; 2 in one). Both workers
+must then serve the exact counts.
 """
 
 from __future__ import annotations

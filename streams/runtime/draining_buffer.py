@@ -6,8 +6,8 @@ buffer's `flush` stops as soon as no message has left it for 0.1 s, and the mess
 to aiokafka is not counted in its size. While a partition leader is down, aiokafka's `send`
 blocks on a full batch queue, the flush gives up, and the offsets are committed with changelog
 writes still waiting. If the partition then moves, its new owner recovers without them and
-starts after the committed offset: those mentions are never counted (the leader-kill test saw a
-count 918 short). Why and how, and how to drop it: docs/decisions/draining-producer-buffer.md.
+starts after the committed offset: those mentions are never counted.
+Why and how, and how to drop it: docs/decisions/draining-producer-buffer.md.
 """
 
 from __future__ import annotations

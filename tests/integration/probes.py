@@ -11,6 +11,7 @@ import asyncio
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -267,3 +268,21 @@ def stale_count_writes(settings: Settings) -> int:
     """`stale_table_writes` over both count tables, what the failure tests report."""
     return sum(asyncio.run(stale_table_writes(settings, table))
                for table in ("actor_counts", "location_counts"))
+
+
+def mentions_on_topic(settings: Settings, id_prefix: str = "") -> dict[tuple[str, str], int]:
+    """(kind, key) -> distinct mentions on `entities` of articles whose id starts with
+    `id_prefix`: tells a mention lost before the count stage from one lost in it."""
+    distinct = {(m["kind"], m["key"], m["article_id"], m["field"], m["start"])
+                for m in asyncio.run(read_all(settings, ENTITIES, timeout=120))
+                if m["article_id"].startswith(id_prefix)}
+    return dict(Counter((kind, key) for kind, key, *_ in distinct))
+
+
+SEND_ERROR_MARKS = ("_on_published error", "Got error produce response")
+
+
+def send_errors(log_text: str) -> dict[str, int]:
+    """How many lines of a worker log carry each mark of a failed or retried send."""
+    lines = log_text.splitlines()
+    return {mark: sum(mark in line for line in lines) for mark in SEND_ERROR_MARKS}

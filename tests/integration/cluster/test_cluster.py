@@ -20,8 +20,10 @@ from failure_figures import report
 from probes import (
     expected_counts,
     group_of,
+    mentions_on_topic,
     metrics,
     read_all,
+    send_errors,
     served_counts,
     settled,
     stale_count_writes,
@@ -118,7 +120,22 @@ def assert_exact_everywhere(deployment) -> None:
         pass  # the comparison below says what differs
     for host, worker in deployment.workers.items():
         assert worker.alive, f"the worker on {host} exited:\n{worker.log_tail()}"
-        assert differences(expected, served_counts(worker.settings)) == {}, host
+        differ = differences(expected, served_counts(worker.settings))
+        if differ:
+            explain_shortfall(deployment, differ)
+        assert differ == {}, host
+
+
+def explain_shortfall(deployment, differ: dict) -> None:
+    """Reports, for counts that differ, how many of their mentions reached `entities` (a loss
+    before the count stage or in it) and the send errors the workers logged."""
+    prefix = deployment.settings.topic_prefix
+    on_topic = mentions_on_topic(deployment.settings, prefix)
+    for key, (expected, served) in sorted(differ.items()):
+        report(f"count differs for {key}: expected {expected}, served {served}, "
+               f"{on_topic.get(key, 0)} distinct mentions of this run's articles on entities")
+    for host, worker in deployment.workers.items():
+        report(f"send errors logged on {host}: {send_errors(worker.log_path.read_text(errors='replace'))}")
 
 
 async def described(settings, names=None) -> list[dict]:

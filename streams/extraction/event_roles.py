@@ -36,6 +36,11 @@ CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"}
 POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her", "our"})
 OWN_FORCE_ROLES = frozenset({"MIL", "COP", "SPY"})  # what a state sends, moves and withdraws
 STATE_ROLES = frozenset({"", "GOV", "MIL"})
+# Verbs that report rather than act: who says something is rarely who "they" are in the next
+# clause ("forces advanced, the media said, as they pushed on").
+REPORTING_VERBS = frozenset(
+    {"say", "tell", "report", "announce", "add", "state", "claim", "confirm", "write", "quote"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "who", "which", "that", "this"})
 MAX_SUBJECT_CLIMB = 6  # clauses climbed to find a borrowed subject; parses have no cycles
 
@@ -46,6 +51,7 @@ class Argument:
 
     actor: Mention | None
     text: str | None = None
+    token: object = None  # the head word, where a pronoun stands: its antecedent comes before it
 
     @property
     def is_pronoun(self) -> bool:
@@ -98,6 +104,27 @@ class ActorIndex:
         earlier = [m for m in self.actors if m.end <= token.idx and m is not exclude]
         return earlier[-1] if earlier else None
 
+    def antecedent(self, pronoun, exclude: Mention | None = None):
+        """What a subject pronoun stands for: for "they", "he", ... the nearest earlier actor
+        that is itself the subject of an action, else (and for "which", "who", the noun the
+        clause hangs on) the nearest earlier actor."""
+        earlier = [m for m in self.actors if m.end <= pronoun.idx and m is not exclude]
+        personal = pronoun.lower_ not in RELATIVE_PRONOUNS
+        for mention in reversed(earlier if personal else ()):
+            span = pronoun.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is not None and _acts(span.root):
+                return mention
+        return earlier[-1] if earlier else None
+
+
+def _acts(head) -> bool:
+    """True for the head of a subject (or of a conjunct of one) of a verb that is not a
+    reporting verb."""
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head
+    return (head.dep_ in SUBJECT_DEPS and head.head.pos_ in ("VERB", "AUX")
+            and head.head.lemma_.lower() not in REPORTING_VERBS)
+
 
 def _children(token, deps) -> list:
     return [child for child in token.children if child.dep_ in deps]
@@ -137,7 +164,7 @@ def clause_subject(verb, actors: ActorIndex, climbs: int = 0) -> Argument:
     if is_passive(verb):
         return _agent(verb, actors)
     for subject in _children(verb, SUBJECT_DEPS | {"nsubjpass"}):
-        return Argument(actors.in_phrase(subject), _phrase(subject))
+        return Argument(actors.in_phrase(subject), _phrase(subject), subject)
     if climbs >= MAX_SUBJECT_CLIMB:
         return NO_ARGUMENT
     return _borrowed_subject(verb, actors, climbs + 1)

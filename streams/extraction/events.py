@@ -303,7 +303,12 @@ def _resolve_source(trigger: Trigger, roles: Roles, actors: ActorIndex) -> Argum
     # noun deep in a phrase ("during the fighting") has none here either
     has_no_doer = not trigger.is_verb or is_passive(trigger.token)
     if source.is_pronoun or (source.text is None and not has_no_doer):
-        earlier = actors.before(trigger.token, exclude=roles.target)
+        if source.is_pronoun and source.token is not None:
+            # before the pronoun, not merely before the trigger: "forces pushed as they
+            # encircled rebel districts and reimposed a siege"
+            earlier = actors.antecedent(source.token, exclude=roles.target)
+        else:
+            earlier = actors.before(trigger.token, exclude=roles.target)
         if earlier is not None:
             return Argument(earlier, earlier.text)
     return source

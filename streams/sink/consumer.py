@@ -105,7 +105,7 @@ class Sink:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=s.bootstrap, group_id=sink_group(s), enable_auto_commit=False,
             auto_offset_reset="earliest", isolation_level="read_committed",
-            allow_auto_create_topics=False, metadata_max_age_ms=15_000,
+            metadata_max_age_ms=15_000,  # a pattern subscription never creates a topic
             session_timeout_ms=int(s.session_timeout * 1000),
             heartbeat_interval_ms=int(s.heartbeat_interval * 1000),
             rebalance_timeout_ms=int(s.rebalance_timeout * 1000), **s.security)
@@ -128,14 +128,14 @@ class Sink:
     async def loop(self, consumer: AIOKafkaConsumer, listener: SeekToStoredOffsets) -> None:
         last_message = last_progress = time.monotonic()
         while not self.stopping.is_set():
-            generation = listener.generation
             fetched = await consumer.getmany(timeout_ms=500, max_records=self.settings.sink_batch_size)
             now = time.monotonic()
             if fetched:
                 async with self.writing:
-                    # Records fetched before a rebalance are read again from the stored offsets.
-                    if generation == listener.generation:
-                        await self.write(fetched, listener.assigned)
+                    # Only partitions still ours. Records fetched just before a rebalance gave a
+                    # partition back to this sink are written and then read again from the
+                    # stored offsets: the same rows, and offsets that never move back.
+                    await self.write(fetched, listener.assigned)
                 last_message = now
             elif self.until_idle is not None and now - last_message >= self.until_idle:
                 log.info("sink: no new message for %.0f s; stopping", self.until_idle)

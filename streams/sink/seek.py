@@ -28,7 +28,6 @@ class SeekToStoredOffsets(ConsumerRebalanceListener):
         self.read_offsets = read_offsets
         self.writing = writing
         self.assigned: set[TopicPartition] = set()
-        self.generation = 0  # +1 at each assignment: a batch fetched before it is not written
 
     async def on_partitions_revoked(self, revoked) -> None:
         async with self.writing:  # the batch in flight is committed (or failed) first
@@ -47,7 +46,6 @@ class SeekToStoredOffsets(ConsumerRebalanceListener):
         if fresh:
             await self.consumer.seek_to_beginning(*fresh)
         self.assigned = assigned
-        self.generation += 1
         if assigned:
             log.info("sink: assigned %d partitions of %s; %d resume at stored offsets, %d from "
                      "the beginning", len(assigned), ", ".join(sorted({tp.topic for tp in assigned})),

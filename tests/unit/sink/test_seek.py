@@ -33,7 +33,7 @@ async def test_stored_partitions_resume_there_and_new_ones_start_at_the_beginnin
         (TopicPartition("p-events", 2), 7)]
     consumer.seek_to_beginning.assert_awaited_once_with(TopicPartition("p-events", 1),
                                                         TopicPartition("p-events", 3))
-    assert seek.assigned == assigned and seek.generation == 1
+    assert seek.assigned == assigned
 
 
 async def test_all_stored_means_no_seek_to_the_beginning():
@@ -62,11 +62,3 @@ async def test_a_revocation_waits_for_the_batch_being_written():
     await writer
     assert order == ["write started", "write committed", "revoked"]
     assert seek.assigned == set()
-
-
-async def test_each_assignment_is_a_new_generation():
-    seek, _, _ = listener({})
-    await seek.on_partitions_assigned([TopicPartition("p-events", 0)])
-    await seek.on_partitions_revoked([TopicPartition("p-events", 0)])
-    await seek.on_partitions_assigned([TopicPartition("p-events", 0)])
-    assert seek.generation == 2

@@ -1,0 +1,159 @@
+"""`streams sink` on the real broker, into a real DuckDB file and a real PostgreSQL database:
+killed with SIGKILL at a random point and started again, it leaves each id exactly once.
+
+The topics get 2,000 events (200 of them sent twice, as a re-processed article re-sends them),
+1,000 entity mentions, a few alerts and three bad messages; `events.daily` is not created, as on
+a pipeline without its worker. The sink writes batches of 100 messages, so the kill lands
+between transactions or inside one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+from aiokafka import AIOKafkaProducer
+from sink_data import synthetic
+from worker_process import ROOT
+
+from streams.loadtest.workers import settings_env
+from streams.settings import Settings
+from streams.sink.rows import mention_id
+from streams.sink.store import open_store
+
+pytestmark = pytest.mark.integration
+
+ARTICLES = 500  # x 4 events
+REDELIVERED = 200
+BAD = [b"{not json", b"[]", orjson.dumps({"article_id": "no-event-id"})]
+
+
+async def produce(settings: Settings, data: dict[str, list[dict]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap, acks="all",
+                                enable_idempotence=True, linger_ms=20)
+    await producer.start()
+    try:
+        sends = []
+        for value in data["events"] + data["events"][:REDELIVERED]:
+            sends.append(await producer.send(settings.topic("events"), orjson.dumps(value),
+                                             key=value["event_id"].encode()))
+        for value in data["entities"]:
+            sends.append(await producer.send(settings.topic("entities"), orjson.dumps(value),
+                                             key=value["key"].encode()))
+        for value in data["alerts"]:
+            sends.append(await producer.send(settings.topic("alerts"), orjson.dumps(value),
+                                             key=value["id"].encode()))
+        for raw in BAD:
+            sends.append(await producer.send(settings.topic("events"), raw, key=b"bad"))
+        await asyncio.gather(*sends)
+    finally:
+        await producer.stop()
+
+
+@pytest.fixture(scope="module")
+def sink_topics(fresh_settings):
+    """A topic set with the messages on it, and the distinct ids of each table."""
+    settings = fresh_settings("sink")
+    data = synthetic(ARTICLES, seed=11)
+    asyncio.run(produce(settings, data))
+    expected = {
+        "events": {v["event_id"] for v in data["events"]},
+        "entities": {mention_id(v["article_id"], v["field"], v["start"], v["end"], v["kind"])
+                     for v in data["entities"]},
+        "alerts": {v["id"] for v in data["alerts"]},
+    }
+    sent = {"events": len(data["events"]) + REDELIVERED + len(BAD),
+            "entities": len(data["entities"]), "alerts": len(data["alerts"])}
+    return settings, expected, sent
+
+
+class SinkProcess:
+    def __init__(self, settings: Settings, url: str, log_path: Path):
+        self.env = {**settings_env(settings), "STREAMS_SINK_BATCH_SIZE": "100"}
+        self.url = url
+        self.log_path = log_path
+
+    def start(self, *extra: str) -> subprocess.Popen:
+        with self.log_path.open("ab") as log:
+            return subprocess.Popen([sys.executable, "-m", "streams.cli", "sink", "--db", self.url,
+                                     *extra], cwd=ROOT, env=self.env, stdout=log,
+                                    stderr=subprocess.STDOUT)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_for(self, text: str, process: subprocess.Popen, timeout: float = 45) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.log():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"no {text!r} from the sink:\n{self.log()[-3000:]}")
+            time.sleep(0.05)
+
+
+def rows_now(url: str) -> int:
+    with open_store(url) as store:
+        return store.count("events") + store.count("entities")
+
+
+def check_exactly_once(url: str, settings: Settings, expected: dict, sent: dict) -> None:
+    with open_store(url) as store:
+        assert {r[0] for r in store.fetch("SELECT event_id FROM events")} == expected["events"]
+        assert store.count("events") == len(expected["events"])
+        assert {r[0] for r in store.fetch("SELECT mention_id FROM entities")} == expected["entities"]
+        assert store.count("entities") == len(expected["entities"])
+        assert {r[0] for r in store.fetch("SELECT id FROM alerts")} == expected["alerts"]
+        assert store.count("alerts") == len(expected["alerts"])
+        assert sorted(r[0] for r in store.fetch("SELECT reason FROM sink_rejected")) == [
+            "invalid_json", "missing_id", "not_an_object"]
+        offsets = store.stored_offsets()
+    for name in ("events", "entities", "alerts"):  # every message read, none beyond
+        assert sum(o for (topic, _), o in offsets.items()
+                   if topic == settings.topic(name)) == sent[name]
+    assert not any(topic == settings.topic("events.daily") for topic, _ in offsets)
+
+
+def kill_and_resume(settings: Settings, url: str, tmp_path: Path, expected, sent) -> None:
+    sink = SinkProcess(settings, url, tmp_path / "sink.log")
+    total = sum(len(ids) for name, ids in expected.items() if name != "alerts")
+    first = sink.start()
+    sink.wait_for("assigned", first)
+    if url.startswith("postgresql"):  # readable while the sink writes: kill past a random count
+        threshold = random.randrange(1, total // 2)
+        deadline = time.monotonic() + 30
+        while rows_now(url) < threshold and time.monotonic() < deadline:
+            time.sleep(0.01)
+    else:  # DuckDB locks its file against other processes: kill at a random time after the
+        wal = Path(url[len("duckdb:///"):] + ".wal")  # first commit made its write-ahead log
+        deadline = time.monotonic() + 30
+        while not wal.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(random.uniform(0.0, 0.3))
+    first.kill()  # SIGKILL: no clean stop, a transaction may be open
+    first.wait()
+    at_kill = rows_now(url)
+    print(f"\nkilled with {at_kill} of {total} event and entity rows written")
+    assert at_kill > 0
+    if url.startswith("postgresql"):
+        assert at_kill < total
+    second = sink.start("--until-idle", "3")
+    assert second.wait(timeout=60) == 0, sink.log()[-3000:]
+    assert "events.daily is not on the broker yet" in sink.log()
+    summary = sink.log().strip().splitlines()[-1]
+    assert summary.startswith("sink: ") and "rejected" in summary
+    check_exactly_once(url, settings, expected, sent)
+
+
+def test_sink_killed_and_restarted_into_duckdb(sink_topics, tmp_path):
+    settings, expected, sent = sink_topics
+    kill_and_resume(settings, f"duckdb:///{tmp_path / 'events.duckdb'}", tmp_path, expected, sent)
+
+
+def test_sink_killed_and_restarted_into_postgresql(sink_topics, postgres_url, tmp_path):
+    settings, expected, sent = sink_topics
+    kill_and_resume(settings, postgres_url, tmp_path, expected, sent)

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer
+from aiokafka.errors import KafkaConnectionError
 
 from streams.contract.topics import ALERTS, ENTITIES, EVENTS, EVENTS_DAILY
 from streams.settings import Settings
@@ -110,7 +111,11 @@ class Sink:
             heartbeat_interval_ms=int(s.heartbeat_interval * 1000),
             rebalance_timeout_ms=int(s.rebalance_timeout * 1000), **s.security)
         listener = SeekToStoredOffsets(consumer, self.read_offsets, self.writing)
-        await consumer.start()
+        try:
+            await consumer.start()
+        except KafkaConnectionError as exc:
+            await consumer.stop()
+            raise OSError(f"cannot reach the broker at {s.bootstrap}: {exc}") from None
         try:
             present = await consumer.topics()
             for name in self.topics:

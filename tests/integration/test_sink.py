@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -157,3 +158,19 @@ def test_sink_killed_and_restarted_into_duckdb(sink_topics, tmp_path):
 def test_sink_killed_and_restarted_into_postgresql(sink_topics, postgres_url, tmp_path):
     settings, expected, sent = sink_topics
     kill_and_resume(settings, postgres_url, tmp_path, expected, sent)
+
+
+def test_sigterm_stops_the_sink_cleanly_after_its_batch(sink_topics, tmp_path):
+    settings, expected, sent = sink_topics
+    url = f"duckdb:///{tmp_path / 'events.duckdb'}"
+    sink = SinkProcess(settings, url, tmp_path / "sink.log")
+    running = sink.start()
+    sink.wait_for("assigned", running)
+    time.sleep(random.uniform(0.0, 0.5))
+    running.send_signal(signal.SIGTERM)
+    assert running.wait(timeout=15) == 0, sink.log()[-3000:]
+    assert sink.log().strip().splitlines()[-1].startswith("sink: ")
+    assert rows_now(url) <= sum(len(ids) for ids in expected.values())
+    finish = sink.start("--until-idle", "3")
+    assert finish.wait(timeout=60) == 0, sink.log()[-3000:]
+    check_exactly_once(url, settings, expected, sent)

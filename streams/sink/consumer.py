@@ -106,7 +106,7 @@ class Sink:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=s.bootstrap, group_id=sink_group(s), enable_auto_commit=False,
             auto_offset_reset="earliest", isolation_level="read_committed",
-            metadata_max_age_ms=15_000,  # a pattern subscription never creates a topic
+            metadata_max_age_ms=5_000,  # finds a new topic of the pattern within 5 s
             session_timeout_ms=int(s.session_timeout * 1000),
             heartbeat_interval_ms=int(s.heartbeat_interval * 1000),
             rebalance_timeout_ms=int(s.rebalance_timeout * 1000), **s.security)

@@ -3,8 +3,8 @@ killed with SIGKILL at a random point and started again, it leaves each id exact
 
 The topics get 2,000 events (200 of them sent twice, as a re-processed article re-sends them),
 1,000 entity mentions, a few alerts and three bad messages; `events.daily` is not created, as on
-a pipeline without its worker. The sink writes batches of 100 messages, so the kill lands
-between transactions or inside one.
+a pipeline without its worker (the last test creates it while the sink runs). The sink writes
+batches of 100 messages, so the kill lands between transactions or inside one.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import orjson
@@ -130,10 +131,12 @@ def kill_and_resume(settings: Settings, url: str, tmp_path: Path, expected, sent
         while rows_now(url) < threshold and time.monotonic() < deadline:
             time.sleep(0.01)
     else:  # DuckDB locks its file against other processes: kill at a random time after the
-        wal = Path(url[len("duckdb:///"):] + ".wal")  # first commit made its write-ahead log
+        # first batch grew its write-ahead log (the schema was written there before "assigned")
+        wal = Path(url[len("duckdb:///"):] + ".wal")
+        schema_only = wal.stat().st_size if wal.exists() else 0
         deadline = time.monotonic() + 30
-        while not wal.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        while (wal.stat().st_size if wal.exists() else 0) <= schema_only and time.monotonic() < deadline:
+            time.sleep(0.005)
         time.sleep(random.uniform(0.0, 0.3))
     first.kill()  # SIGKILL: no clean stop, a transaction may be open
     first.wait()
@@ -150,11 +153,13 @@ def kill_and_resume(settings: Settings, url: str, tmp_path: Path, expected, sent
     check_exactly_once(url, settings, expected, sent)
 
 
+@pytest.mark.crash
 def test_sink_killed_and_restarted_into_duckdb(sink_topics, tmp_path):
     settings, expected, sent = sink_topics
     kill_and_resume(settings, f"duckdb:///{tmp_path / 'events.duckdb'}", tmp_path, expected, sent)
 
 
+@pytest.mark.crash
 def test_sink_killed_and_restarted_into_postgresql(sink_topics, postgres_url, tmp_path):
     settings, expected, sent = sink_topics
     kill_and_resume(settings, postgres_url, tmp_path, expected, sent)
@@ -174,3 +179,56 @@ def test_sigterm_stops_the_sink_cleanly_after_its_batch(sink_topics, tmp_path):
     finish = sink.start("--until-idle", "3")
     assert finish.wait(timeout=60) == 0, sink.log()[-3000:]
     check_exactly_once(url, settings, expected, sent)
+
+
+def daily_record(n: int, version: int) -> dict:
+    """Version `version` of record n, as the events.daily worker republishes it."""
+    record_id = f"2026-11-{1 + n % 28:02d}|SYRMIL|SYRREB|19{n // 28}"
+    return {"record_id": record_id, "global_event_id": 1000 + n, "event_date": record_id[:10],
+            "source": {"code": "SYRMIL", "text": "army"}, "target": {"code": "SYRREB", "text": "rebels"},
+            "cameo_code": f"19{n // 28}", "cameo_root": "19", "quad_class": 4, "goldstein": -10.0,
+            "plover_event": "FIGHT", "location": None, "first_seen": f"{record_id[:10]}T00:00:00Z",
+            "last_seen": f"{record_id[:10]}T0{version}:00:00Z", "num_mentions": version,
+            "num_articles": version, "num_sources": 1, "event_ids": [f"a{n}:{v}" for v in range(version)],
+            "source_url": None, "schema_version": 1}
+
+
+def test_events_daily_is_read_once_it_appears_and_its_latest_version_wins(fresh_settings, tmp_path):
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    settings = fresh_settings("sink-daily")
+    url = f"duckdb:///{tmp_path / 'events.duckdb'}"
+    sink = SinkProcess(settings, url, tmp_path / "sink.log")
+    running = sink.start("--until-idle", "12")
+    sink.wait_for("events.daily is not on the broker yet", running)
+
+    async def create_and_send() -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)
+        await admin.start()
+        try:
+            await admin.create_topics([NewTopic(settings.topic("events.daily"), 2, 1,
+                                                topic_configs={"cleanup.policy": "compact"})])
+        finally:
+            await admin.close()
+        producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap, acks="all")
+        await producer.start()
+        try:
+            for version in (1, 2, 3):
+                for n in range(40):
+                    value = daily_record(n, version)
+                    await producer.send_and_wait(settings.topic("events.daily"), orjson.dumps(value),
+                                                 key=value["record_id"].encode())
+        finally:
+            await producer.stop()
+
+    asyncio.run(create_and_send())
+    assert running.wait(timeout=70) == 0, sink.log()[-3000:]
+    with open_store(url) as store:
+        rows = store.fetch("SELECT record_id, num_mentions, last_seen, event_ids FROM events_daily")
+        offsets = store.stored_offsets()
+    assert len(rows) == 40
+    assert {r[0] for r in rows} == {daily_record(n, 3)["record_id"] for n in range(40)}
+    assert {r[1:] for r in rows if r[0] == daily_record(7, 3)["record_id"]} == {
+        (3, datetime(2026, 11, 8, 3, 0), '["a7:0","a7:1","a7:2"]')}
+    assert {r[1] for r in rows} == {3}  # every record's last version
+    assert sum(o for (topic, _), o in offsets.items() if topic == settings.topic("events.daily")) == 120

@@ -74,8 +74,8 @@ def without_nul(text: str) -> str:
 def _int(value: Any, name: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BadMessage("invalid_field", f"{name}: expected an integer, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not -2**63 <= value < 2**63:
+        raise BadMessage("invalid_field", f"{name}: expected a 64-bit integer, got {value!r}")
     return value
 
 
@@ -106,7 +106,11 @@ def _json(value: Any) -> str | None:
 
 
 def _timestamp(value: Any, name: str) -> datetime | None:
-    return utc(parse_timestamp(_text(value, name)))
+    """None when missing or unreadable; a time outside the calendar is a bad field."""
+    try:
+        return utc(parse_timestamp(_text(value, name)))
+    except (OverflowError, ValueError, OSError):
+        raise BadMessage("invalid_field", f"{name}: a time out of range: {value!r}") from None
 
 
 def _place(doc: dict[str, Any], name: str = "location") -> dict[str, Any]:

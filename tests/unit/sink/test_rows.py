@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sink_data import known_events, synthetic
 
 from streams.contract.schemas import validate
@@ -91,6 +93,8 @@ def test_a_daily_record_row():
     ({"event_id": ""}, "missing_id"),
     ({"event_id": 7}, "missing_id"),
     ({"event_id": "a:0", "quad_class": "4"}, "invalid_field"),
+    ({"event_id": "a:0", "sentence_index": 2**63}, "invalid_field"),
+    ({"event_id": "a:0", "published_at": "0001-01-01T00:00:00+01:00"}, "invalid_field"),
     ({"event_id": "a:0", "location": {"lat": "north"}}, "invalid_field"),
     ({"event_id": "a:0", "source": "SYRMIL"}, "invalid_field"),
 ])
@@ -121,3 +125,24 @@ def test_a_batch_keeps_one_row_per_id_the_last_and_the_next_offset_of_each_parti
     assert rows["k01:0"]["cameo_code"] == "193" and rows["k01:1"]["kafka_partition"] == 1
     assert [row[0] for row in batch.rows["sink_rejected"]] == ["p-events:0:13"]
     assert [bad.reason for _, bad in batch.rejected] == ["invalid_json"]
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**63, 2**64 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8)
+FIELDS = ["event_id", "record_id", "id", "article_id", "field", "start", "end", "kind", "source",
+          "location", "published_at", "quad_class", "goldstein", "event_date", "event_ids",
+          "window", "subject", "first_seen", "lat", "geonameid", "evidence", "nominal"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(topic=st.sampled_from(["events", "events.daily", "entities", "alerts"]),
+       doc=st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=8))
+def test_any_json_object_is_a_row_the_database_takes_or_a_bad_message(store, topic, doc):
+    try:
+        read_row(topic, message(doc))
+    except BadMessage:
+        return
+    store.write(build_batch([(topic, message(doc))]))  # never a database error

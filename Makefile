@@ -64,7 +64,7 @@ postgres:
 ## The sink's write speed against a plain bulk insert, in DuckDB and in ops/postgres (docs/sink.md).
 bench-sink: install postgres
 	ops/postgres start
-	$(BIN)/python bench/sink.py --db "$$(ops/postgres url)"
+	$(BIN)/python bench/sink.py --repeats 5 --db "$$(ops/postgres url)"
 
 ## Rebuild streams/http/assets/world.json (committed) from Natural Earth data in the geopandas 0.14 wheel.
 basemap: install

@@ -3,8 +3,8 @@
     python bench/sink.py [--events 20000] [--batch 5000] [--repeats 3] [--db URL ...]
 
 For each database (a fresh DuckDB file in a temporary folder by default; add a PostgreSQL one
-with `--db postgresql://...`, e.g. `ops/postgres start && --db "$(ops/postgres url)"`), each
-repetition times, on empty tables:
+with `--db postgresql://...`, e.g. `ops/postgres start && --db "$(ops/postgres url)"`: its
+tables are made in a schema `sink_bench`, dropped after), each repetition times, on empty tables:
   upsert     `Store.write` of every batch: rows staged in bulk, merged with INSERT ... ON
              CONFLICT, and the offsets saved, one transaction per batch (what the sink does);
   redeliver  the same batches again: every row is a conflict and is updated;
@@ -22,11 +22,14 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = "sink_bench"  # PostgreSQL: the tables are made in this schema, never the sink's own
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from sink_data import synthetic  # noqa: E402
@@ -55,6 +58,24 @@ def timed(run) -> float:
     started = time.perf_counter()
     run()
     return time.perf_counter() - started
+
+
+@contextmanager
+def own_schema(url: str) -> Iterator[str]:
+    """PostgreSQL: a schema of the benchmark's own, dropped after, so a database the sink
+    filled is never touched. DuckDB: the temporary file as it is."""
+    if not url.startswith("postgresql"):
+        yield url
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+        admin.execute(f"CREATE SCHEMA {SCHEMA}")
+        try:
+            yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}"
+        finally:
+            admin.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
 
 
 def measure(url: str, work: list[Batch], repeats: int) -> dict[str, float]:
@@ -95,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'database':<12} {'upsert rows/s':>14} {'redeliver rows/s':>17} {'bulk rows/s':>12} "
               f"{'upsert/bulk':>12}")
         for url in urls:
-            rates = measure(url, work, args.repeats)
+            with own_schema(url) as private:
+                rates = measure(private, work, args.repeats)
             name = "duckdb" if url.startswith("duckdb") else "postgresql"
             print(f"{name:<12} {rates['upsert']:>14,.0f} {rates['redeliver']:>17,.0f} "
                   f"{rates['bulk']:>12,.0f} {rates['upsert'] / rates['bulk']:>12.2f}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -33,6 +34,20 @@ def postgres_required() -> str | None:
     return None
 
 
+def postgres_folder() -> Path:
+    """var/test-postgres; as root, when the `postgres` user that runs the server cannot reach
+    the clone (a parent folder closed to others), a folder of its own under the temp folder."""
+    folder = ROOT / "var" / "test-postgres"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0 or subprocess.run(
+            ["runuser", "-u", "postgres", "--", "test", "-x", str(folder.parent)],
+            capture_output=True).returncode == 0:
+        return folder
+    fallback = Path(tempfile.gettempdir()) / f"streams-test-postgres-{POSTGRES_PORT}"
+    fallback.mkdir(exist_ok=True)
+    return fallback
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """`ops/postgres` on POSTGRES_PORT with its data under var/test-postgres, started for the
@@ -40,7 +55,7 @@ def postgres_server():
     PostgreSQL is not installed, fails instead under STREAMS_REQUIRE_POSTGRES or
     STREAMS_REQUIRE_CLUSTER."""
     env = {**os.environ, "STREAMS_PG_PORT": str(POSTGRES_PORT),
-           "STREAMS_PG_DIR": str(ROOT / "var" / "test-postgres")}
+           "STREAMS_PG_DIR": str(postgres_folder())}
     script = str(ROOT / "ops" / "postgres")
     was_running = subprocess.run([script, "status"], env=env, capture_output=True).returncode == 0
     started = subprocess.run([script, "start"], env=env, capture_output=True, text=True)

@@ -38,6 +38,10 @@ class PostgresStore(Store):
             self.staged.clear()  # a staging table created in it is gone with the rollback
             raise
 
+    def lock_schema(self) -> None:
+        # Two sinks starting together would both create the tables: the second waits here.
+        self.connection.execute("SELECT pg_advisory_xact_lock(hashtext('streams sink schema'))")
+
     def execute(self, sql: str, params: Any = None) -> None:
         self.connection.execute(sql, params)
 

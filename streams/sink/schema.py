@@ -1,7 +1,7 @@
 """The schema as numbered migrations, applied by the sink itself at start.
 
-`sink_schema_version` holds one row per migration applied. `migrate` applies, each in its own
-transaction with its version row, those not applied yet, so running it again changes nothing.
+`sink_schema_version` holds one row per migration applied. `Store.migrate` applies those not
+applied yet, with their version rows, in one transaction, so running it again changes nothing.
 A later change of the schema is a new entry at the end of MIGRATIONS, never an edit of one.
 """
 

@@ -50,19 +50,24 @@ class Store(ABC):
 
     def migrate(self) -> list[int]:
         """Create or bring the schema up to date; returns the versions it applied (none when
-        it was current, so a second call applies nothing)."""
+        it was current, so a second call applies nothing). One transaction, under a lock where
+        two sinks could start at once."""
+        done = []
         with self.transaction():
+            self.lock_schema()
             self.execute(schema.VERSION_DDL)
             applied = {row[0] for row in self.fetch(f"SELECT version FROM {VERSION_TABLE}")}
-        done = []
-        for version, statements in schema.pending(applied):
-            with self.transaction():
+            for version, statements in schema.pending(applied):
                 for statement in statements:
                     self.execute(statement)
                 self.execute(f"INSERT INTO {VERSION_TABLE} (version, applied_at) "
                              f"VALUES ({self.param}, {self.param})", (version, now()))
-            done.append(version)
+                done.append(version)
         return done
+
+    def lock_schema(self) -> None:  # noqa: B027 (a no-op unless the database is shared)
+        """Held until the transaction ends: one migration at a time (a no-op where one process
+        owns the database)."""
 
     def schema_version(self) -> int:
         rows = self.fetch(f"SELECT max(version) FROM {VERSION_TABLE}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -103,6 +104,16 @@ def rows_now(url: str) -> int:
         return store.count("events") + store.count("entities")
 
 
+def wait_for_rows(url: str, threshold: int, timeout: float = 30) -> None:
+    """Until the PostgreSQL database holds `threshold` event and entity rows (one connection,
+    polled as fast as it answers)."""
+    deadline = time.monotonic() + timeout
+    with open_store(url) as store:
+        while store.count("events") + store.count("entities") < threshold:
+            if time.monotonic() > deadline:
+                pytest.fail(f"fewer than {threshold} rows after {timeout:.0f} s")
+
+
 def check_exactly_once(url: str, settings: Settings, expected: dict, sent: dict) -> None:
     with open_store(url) as store:
         assert {r[0] for r in store.fetch("SELECT event_id FROM events")} == expected["events"]
@@ -126,10 +137,7 @@ def kill_and_resume(settings: Settings, url: str, tmp_path: Path, expected, sent
     first = sink.start()
     sink.wait_for("assigned", first)
     if url.startswith("postgresql"):  # readable while the sink writes: kill past a random count
-        threshold = random.randrange(1, total // 2)
-        deadline = time.monotonic() + 30
-        while rows_now(url) < threshold and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_for_rows(url, random.randrange(1, total // 2))
     else:  # DuckDB locks its file against other processes: kill at a random time after the
         # first batch grew its write-ahead log (the schema was written there before "assigned")
         wal = Path(url[len("duckdb:///"):] + ".wal")
@@ -232,3 +240,30 @@ def test_events_daily_is_read_once_it_appears_and_its_latest_version_wins(fresh_
         (3, datetime(2026, 11, 8, 3, 0), '["a7:0","a7:1","a7:2"]')}
     assert {r[1] for r in rows} == {3}  # every record's last version
     assert sum(o for (topic, _), o in offsets.items() if topic == settings.topic("events.daily")) == 120
+
+
+@pytest.mark.crash
+def test_two_sinks_of_one_group_one_killed_the_other_takes_over(sink_topics, postgres_url, tmp_path):
+    """The partitions of a killed sink move to the other one, which resumes them at the
+    offsets the killed one committed: still each id once."""
+    settings, expected, sent = sink_topics
+    sinks = [SinkProcess(settings, postgres_url, tmp_path / f"sink-{n}.log") for n in (1, 2)]
+    for sink in sinks:
+        sink.env["STREAMS_SESSION_TIMEOUT"] = "6"  # the group notices the kill sooner
+        sink.env["STREAMS_SINK_BATCH_SIZE"] = "10"  # slow enough to be killed half way
+    first = sinks[0].start()
+    second = sinks[1].start("--until-idle", "15")
+    for sink, process in zip(sinks, (first, second), strict=True):
+        sink.wait_for("assigned", process)
+    total = sum(len(ids) for name, ids in expected.items() if name != "alerts")
+    wait_for_rows(postgres_url, total // 4)
+    first.kill()
+    first.wait()
+    at_kill = rows_now(postgres_url)
+    print(f"\nfirst sink killed with {at_kill} of {total} rows written")
+    assert 0 < at_kill < total
+    assert second.wait(timeout=90) == 0, sinks[1].log()[-3000:]
+    # It took the killed one's partitions over where their stored offsets said.
+    resumed = [int(n) for n in re.findall(r"; (\d+) resume at stored offsets", sinks[1].log())]
+    assert resumed[-1] > 0, sinks[1].log()[-3000:]
+    check_exactly_once(postgres_url, settings, expected, sent)

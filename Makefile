@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: compose-check test-crash demo test install up down worker lint clean browser basemap loadtest bench \
-	cameo-table places-data actors
+	cameo-table places-data actors postgres bench-sink
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ demo: install
 	@echo "Kafka and the worker are still running (API on http://$${STREAMS_WEB_HOST:-127.0.0.1}:$${STREAMS_WEB_PORT:-6066}). Stop them with: make down"
 
 ## Unit tests, then integration tests against the real broker (started if needed).
-test: install browser compose-check
+test: install browser postgres compose-check
 	$(BIN)/ruff check streams tests ops bench build_data examples
 	ops/kafka start
 	$(BIN)/python -m pytest -ra
@@ -52,6 +52,19 @@ browser:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -q && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
+
+## Debian's PostgreSQL for the sink's tests (ops/postgres runs a private server), when missing (as
+## root, or through sudo).
+postgres:
+	@command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; }
+
+## The sink's write speed against a plain bulk insert, in DuckDB and in ops/postgres (docs/sink.md).
+bench-sink: install postgres
+	ops/postgres start
+	$(BIN)/python bench/sink.py --repeats 5 --db "$$(ops/postgres url)"
 
 ## Rebuild streams/http/assets/world.json (committed) from Natural Earth data in the geopandas 0.14 wheel.
 basemap: install
@@ -104,6 +117,7 @@ up: install
 
 down:
 	-ops/worker stop
+	-ops/postgres stop
 	ops/kafka stop
 
 lint: install

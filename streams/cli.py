@@ -1,4 +1,4 @@
-"""The `streams` command: worker, topics, replay, extract, show, tail and eval."""
+"""The `streams` command: worker, topics, replay, extract, show, tail, sink and eval."""
 
 from __future__ import annotations
 
@@ -80,6 +80,19 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("--timeout", type=float, default=None, metavar="S",
                       help="stop after S seconds")
     tail.add_argument("--compact", action="store_true", help="one JSON object per line, no header")
+
+    sink = sub.add_parser(
+        "sink", help="write events, events.daily, entities and alerts into a SQL database, "
+                     "each message exactly once (DuckDB file or PostgreSQL)",
+        description="Consume events, events.daily, entities and alerts (in the consumer group "
+                    "$STREAMS_SINK_GROUP, default {app_id}-sink) and upsert them into DuckDB or "
+                    "PostgreSQL, storing the consumed offsets in the same transaction as the rows. "
+                    "Stops cleanly on SIGTERM or Ctrl-C; see docs/sink.md.")
+    sink.add_argument("--db", default=None, metavar="URL",
+                      help="duckdb:///path/file.duckdb or postgresql://user@host:port/db "
+                           "(default: $STREAMS_SINK_DB, else duckdb:///var/events.duckdb)")
+    sink.add_argument("--until-idle", type=float, default=None, metavar="S",
+                      help="stop after S seconds without a new message (default: run until stopped)")
 
     evaluate = sub.add_parser("eval", help="score extraction on the evaluation sets")
     evaluate.add_argument("--eval-dir", default=None,
@@ -208,6 +221,18 @@ def run_tail(args, settings: Settings) -> int:
     return 0
 
 
+def run_sink(args, settings: Settings) -> int:
+    import logging
+
+    from streams.sink.consumer import run_sink as sink
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    report = asyncio.run(sink(settings, args.db or settings.sink_db, until_idle=args.until_idle))
+    print(report.summary(), flush=True)
+    return 0
+
+
 def run_eval(args, settings: Settings) -> int:
     from streams.evaluation.report import run
 
@@ -222,6 +247,7 @@ COMMANDS = {
     "extract": run_extract,
     "show": run_show,
     "tail": run_tail,
+    "sink": run_sink,
     "eval": run_eval,
 }
 

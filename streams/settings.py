@@ -40,6 +40,11 @@ class Settings:
     # bootstrap list stands in for the cluster size (derive_replication).
     replication_factor: int = 0  # STREAMS_REPLICATION_FACTOR
     min_insync_replicas: int = 0  # STREAMS_MIN_INSYNC_REPLICAS
+    # `streams sink`: the database it writes, its consumer group ("" = "{app_id}-sink") and the
+    # most messages it writes in one transaction.
+    sink_db: str = "duckdb:///var/events.duckdb"  # STREAMS_SINK_DB
+    sink_group: str = ""  # STREAMS_SINK_GROUP
+    sink_batch_size: int = 5000  # STREAMS_SINK_BATCH_SIZE
     security: dict = field(default_factory=dict)  # KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* pass through
 
     def __post_init__(self) -> None:
@@ -62,6 +67,7 @@ class Settings:
             except ValueError:
                 raise ValueError(f"{var}={raw!r} is not a number") from None  # only numbers fail
         values["batch_size"] = max(1, values["batch_size"])
+        values["sink_batch_size"] = max(1, values["sink_batch_size"])
         return cls(**values, security=_security_from_env())
 
     def to_env(self) -> dict[str, str]:
@@ -113,6 +119,9 @@ ENV_VARS = {
     "alert_tick": "STREAMS_ALERT_TICK",
     "replication_factor": "STREAMS_REPLICATION_FACTOR",
     "min_insync_replicas": "STREAMS_MIN_INSYNC_REPLICAS",
+    "sink_db": "STREAMS_SINK_DB",
+    "sink_group": "STREAMS_SINK_GROUP",
+    "sink_batch_size": "STREAMS_SINK_BATCH_SIZE",
 }
 
 

@@ -1,4 +1,4 @@
-"""The `streams` command: worker, topics, replay, extract, show, tail and eval."""
+"""The `streams` command: worker, topics, replay, extract, show, tail, export and eval."""
 
 from __future__ import annotations
 
@@ -80,6 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("--timeout", type=float, default=None, metavar="S",
                       help="stop after S seconds")
     tail.add_argument("--compact", action="store_true", help="one JSON object per line, no header")
+
+    export = sub.add_parser("export", help="write the event records in another tool's format")
+    formats = export.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    gdelt = formats.add_parser("gdelt", help="GDELT 2.0 Events and Mentions files "
+                               "(YYYYMMDDHHMMSS.export.CSV, .mentions.CSV; docs/gdelt.md)")
+    gdelt.add_argument("--out", required=True, metavar="DIR", help="the folder the files go to")
+    gdelt.add_argument("--every", default="15m", metavar="INTERVAL",
+                       help="write the records changed and their new mentions at each boundary "
+                            "of INTERVAL (UTC): 15m (GDELT's), 1h, 30s, ...")
+    gdelt.add_argument("--once", action="store_true",
+                       help="write what the topics hold now as one pair of files, and exit")
 
     evaluate = sub.add_parser("eval", help="score extraction on the evaluation sets")
     evaluate.add_argument("--eval-dir", default=None,
@@ -208,6 +219,12 @@ def run_tail(args, settings: Settings) -> int:
     return 0
 
 
+def run_export(args, settings: Settings) -> int:
+    from streams.export.gdelt_export import run
+
+    return run(settings, args.out, args.every, args.once)
+
+
 def run_eval(args, settings: Settings) -> int:
     from streams.evaluation.report import run
 
@@ -222,6 +239,7 @@ COMMANDS = {
     "extract": run_extract,
     "show": run_show,
     "tail": run_tail,
+    "export": run_export,
     "eval": run_eval,
 }
 

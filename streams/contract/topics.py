@@ -19,6 +19,7 @@ ARTICLES, ENTITIES, EVENTS, ALERTS, DEAD_LETTERS = (
     "articles.dlq",
 )
 CONTRACT_TOPICS = (ARTICLES, ENTITIES, EVENTS, ALERTS, DEAD_LETTERS)
+EVENTS_DAILY = "events.daily"  # one record per real-world event (compacted), keyed by record id
 
 
 def partitions_for(name: str, settings: Settings) -> int:

@@ -24,6 +24,7 @@ from streams.contract.topics import EVENTS, EVENTS_DAILY
 from streams.export.gdelt_feed import GdeltFeed
 from streams.export.gdelt_files import next_boundary, write_update
 from streams.settings import Settings
+from streams.tools.tail import assigned
 
 POLL_SECONDS = 0.5
 
@@ -85,13 +86,11 @@ async def export_once(settings: Settings, out_dir: Path, *, timeout: float = 60.
     await consumer.start()
     try:
         names = await topic_names(consumer, settings)
-        partitions = [TopicPartition(name, p) for name in names
-                      for p in sorted(consumer.partitions_for_topic(name) or ())]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
+        consumer.subscribe(list(names))  # with no group, every partition, from the oldest
+        partitions = await assigned(consumer)
         ends = await consumer.end_offsets(partitions)
         feed, deadline = GdeltFeed(), time.monotonic() + timeout
-        while any(await consumer.position(tp) < ends[tp] for tp in partitions):
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the topics were not read to their end in {timeout:.0f}s")
             batches = await consumer.getmany(timeout_ms=int(POLL_SECONDS * 1000))

@@ -84,11 +84,12 @@ class GdeltFeed:
         self.sentence_of_event[event_id] = int(event["sentence_index"])
         self.waiting.append(Waiting(event, timestamp, position))
 
-    def is_root(self, record: Mapping[str, Any]) -> bool:
-        """The record's first event (its first report) was coded in the article's lead."""
+    def is_root(self, record: Mapping[str, Any]) -> bool | None:
+        """Whether the record's first event (its first report) was coded in the article's lead;
+        None when this exporter has not read that event (it was read before a restart)."""
         first = next(iter(record.get("event_ids") or ()), None)
         sentence = self.sentence_of_event.get(first)
-        return sentence is not None and sentence < ROOT_SENTENCES
+        return None if sentence is None else sentence < ROOT_SENTENCES
 
     def waiting_offsets(self) -> dict[Any, int]:
         """Per partition, the offset of the first mention still waiting (not yet written)."""

@@ -87,8 +87,9 @@ def number(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def event_row(record: Mapping[str, Any], *, is_root: bool) -> list[str]:
-    """The 61 columns of an Events row for an events.daily record."""
+def event_row(record: Mapping[str, Any], *, is_root: bool | None) -> list[str]:
+    """The 61 columns of an Events row for an events.daily record; `is_root` None (not known)
+    leaves IsRootEvent empty."""
     day = dt.date.fromisoformat(record["event_date"])
     cameo = record["cameo_code"]
     return [
@@ -99,7 +100,7 @@ def event_row(record: Mapping[str, Any], *, is_root: bool) -> list[str]:
         fraction_date(day),
         *actor_columns(record.get("source")),
         *actor_columns(record.get("target")),
-        "1" if is_root else "0",
+        "" if is_root is None else "1" if is_root else "0",
         cameo,
         cameo[:3],
         record.get("cameo_root") or cameo[:2],

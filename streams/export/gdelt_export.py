@@ -35,10 +35,12 @@ class Update:
     mentions: Path
     events: int
     mention_rows: int
+    skipped: int = 0
 
     def summary(self) -> str:
+        skipped = f"; {self.skipped} skipped (not as the schemas say)" if self.skipped else ""
         return (f"{self.export.name}: {self.events} events; {self.mentions.name}: "
-                f"{self.mention_rows} mentions")
+                f"{self.mention_rows} mentions{skipped}")
 
 
 def make_consumer(settings: Settings, group_id: str | None) -> AIOKafkaConsumer:
@@ -63,14 +65,16 @@ async def topic_names(consumer: AIOKafkaConsumer, settings: Settings) -> dict[st
 
 
 def feed_message(feed: GdeltFeed, contract: str, message) -> None:
-    """Decode one message into the feed; a tombstone or a value that is not JSON is skipped."""
+    """Decode one message into the feed. A tombstone is nothing to write; a value that is not a
+    record or an event as the schemas say is counted as skipped."""
     if message.value is None:
         return
     try:
         value = orjson.loads(message.value)
     except orjson.JSONDecodeError:
-        return
+        value = None
     if not isinstance(value, dict):
+        feed.skipped += 1
         return
     if contract == EVENTS_DAILY:
         feed.add_record(value)
@@ -101,7 +105,7 @@ async def export_once(settings: Settings, out_dir: Path, *, timeout: float = 60.
         await consumer.stop()
     rows = feed.take(final=True)
     export, mentions = write_update(out_dir, clock(), rows.events, rows.mentions)
-    return Update(export, mentions, len(rows.events), len(rows.mentions))
+    return Update(export, mentions, len(rows.events), len(rows.mentions), rows.skipped)
 
 
 async def export_every(settings: Settings, out_dir: Path, every: int, *,
@@ -125,7 +129,7 @@ async def export_every(settings: Settings, out_dir: Path, every: int, *,
             rows = feed.take()
             export, mentions = write_update(out_dir, boundary, rows.events, rows.mentions)
             await commit(consumer, feed)
-            report(Update(export, mentions, len(rows.events), len(rows.mentions)))
+            report(Update(export, mentions, len(rows.events), len(rows.mentions), rows.skipped))
             written += 1
     finally:
         await consumer.stop()

@@ -53,6 +53,11 @@ class Waiting:
 class Rows:
     events: list[list[str]]
     mentions: list[list[str]]
+    skipped: int = 0  # messages that could not be read as a record or an event since the last
+
+
+# What a message that does not follow its schema raises here (a missing field, a wrong type).
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
 
 
 @dataclass
@@ -63,9 +68,25 @@ class GdeltFeed:
     added: Bounded = field(default_factory=Bounded)  # record id -> (global id, DATEADDED)
     sentence_of_event: Bounded = field(default_factory=Bounded)  # event id -> sentence index
     seen_events: Bounded = field(default_factory=Bounded)  # event ids already written
+    skipped: int = 0
 
     def add_record(self, record: Mapping[str, Any]) -> None:
         """The newest version of a record (a compacted topic: later versions replace it)."""
+        try:
+            self._add_record(record)
+        except MALFORMED:
+            self.skipped += 1
+
+    def add_event(self, event: Mapping[str, Any], timestamp: float,
+                  position: tuple[Any, int] | None = None) -> None:
+        """An `events` message read at `position`; a redelivered one (same event id) is taken
+        once."""
+        try:
+            self._add_event(event, timestamp, position)
+        except MALFORMED:
+            self.skipped += 1
+
+    def _add_record(self, record: Mapping[str, Any]) -> None:
         record_id = record["record_id"]
         self.changed.pop(record_id, None)
         self.changed[record_id] = record  # re-inserted: rows follow the order of the last update
@@ -73,15 +94,14 @@ class GdeltFeed:
         for event_id in record.get("event_ids") or ():
             self.record_of_event[event_id] = record_id
 
-    def add_event(self, event: Mapping[str, Any], timestamp: float,
-                  position: tuple[Any, int] | None = None) -> None:
-        """An `events` message read at `position`; a redelivered one (same event id) is taken
-        once."""
+    def _add_event(self, event: Mapping[str, Any], timestamp: float,
+                   position: tuple[Any, int] | None) -> None:
         event_id = event["event_id"]
         if event_id in self.seen_events:
             return
+        sentence = int(event["sentence_index"])
         self.seen_events[event_id] = True
-        self.sentence_of_event[event_id] = int(event["sentence_index"])
+        self.sentence_of_event[event_id] = sentence
         self.waiting.append(Waiting(event, timestamp, position))
 
     def is_root(self, record: Mapping[str, Any]) -> bool | None:
@@ -102,20 +122,36 @@ class GdeltFeed:
 
     def take(self, *, final: bool = False) -> Rows:
         """The rows of this interval; `final` writes every waiting mention (the last interval)."""
-        events = [event_row(record, is_root=self.is_root(record)) for record in self.changed.values()]
+        events, mentions, still_waiting = [], [], []
+        for record in self.changed.values():
+            try:
+                events.append(event_row(record, is_root=self.is_root(record)))
+            except MALFORMED:
+                self.skipped += 1
         self.changed = {}
-        mentions, still_waiting = [], []
         for waiting in self.waiting:
-            event = waiting.event
-            record_id = self.record_of_event.get(event["event_id"]) or record_id_of(
-                event, waiting.timestamp)
-            known = self.added.get(record_id)
-            if known is None and not final and waiting.waits < MAX_WAITS:
-                waiting.waits += 1
-                still_waiting.append(waiting)
+            try:
+                row = self._mention(waiting, final)
+            except MALFORMED:
+                self.skipped += 1
                 continue
-            global_id, event_time = known or (global_event_id(record_id), "")
-            mentions.append(mention_row(event, global_id=global_id, event_time=event_time,
-                                        fallback=waiting.timestamp))
+            if row is None:
+                still_waiting.append(waiting)
+            else:
+                mentions.append(row)
         self.waiting = still_waiting
-        return Rows(events, mentions)
+        rows, self.skipped = Rows(events, mentions, self.skipped), 0
+        return rows
+
+    def _mention(self, waiting: Waiting, final: bool) -> list[str] | None:
+        """The mention's row, or None while it waits for its record."""
+        event = waiting.event
+        record_id = self.record_of_event.get(event["event_id"]) or record_id_of(
+            event, waiting.timestamp)
+        known = self.added.get(record_id)
+        if known is None and not final and waiting.waits < MAX_WAITS:
+            waiting.waits += 1
+            return None
+        global_id, event_time = known or (global_event_id(record_id), "")
+        return mention_row(event, global_id=global_id, event_time=event_time,
+                           fallback=waiting.timestamp)

@@ -105,7 +105,7 @@ def own_settings(bootstrap: str) -> Settings:
 
 async def fill_topics(settings: Settings) -> None:
     """The two topics (events in two partitions, events.daily compacted) and their messages;
-    the first event is sent twice, as after a redelivery."""
+    the first event is sent twice, as after a redelivery, and two messages are not data."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)
     await admin.start()
     try:
@@ -117,6 +117,13 @@ async def fill_topics(settings: Settings) -> None:
     finally:
         await admin.close()
     await send(settings, [*EVENTS, EVENTS[0]], RECORDS)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap)
+    await producer.start()
+    try:  # a value that is not JSON, and a tombstone: skipped, and nothing, respectively
+        await producer.send_and_wait(settings.topic("events"), b"{not json", key=b"x:0")
+        await producer.send_and_wait(settings.topic("events.daily"), None, key=b"gone")
+    finally:
+        await producer.stop()
 
 
 async def send(settings: Settings, events: list[dict], records: list[dict]) -> None:
@@ -155,7 +162,8 @@ def test_once_writes_the_latest_records_and_every_mention_once(kafka_bootstrap, 
     assert files[1] == f"{stamp}.mentions.CSV"
     assert time.strftime("%Y%m%d%H%M%S", time.gmtime(started - 1)) <= stamp <= time.strftime(
         "%Y%m%d%H%M%S", time.gmtime())
-    assert done.stdout == f"{stamp}.export.CSV: 2 events; {stamp}.mentions.CSV: 3 mentions\n"
+    assert done.stdout == (f"{stamp}.export.CSV: 2 events; {stamp}.mentions.CSV: 3 mentions; "
+                           "1 skipped (not as the schemas say)\n")
     assert lines(tmp_path / "feed" / files[0]) == EXPECTED_EVENTS
     assert lines(tmp_path / "feed" / files[1]) == EXPECTED_MENTIONS
     assert all(len(line.split("\t")) == 61 for line in EXPECTED_EVENTS)
@@ -188,8 +196,9 @@ def test_every_writes_on_boundaries_commits_and_does_not_write_twice(kafka_boots
     mentioned = sorted(line for u in updates for line in lines(u.mentions))
     assert (exported, mentioned) == (EXPECTED_EVENTS, EXPECTED_MENTIONS)
     offsets = asyncio.run(committed(settings))
-    assert offsets["events.daily-0"] == 3
-    assert offsets["events-0"] + offsets["events-1"] == 4  # every event read, the repeat too
+    assert offsets["events.daily-0"] == 4
+    assert offsets["events-0"] + offsets["events-1"] == 5  # every event read, the bad one too
+    assert sum(update.skipped for update in updates) == 1
     # a third article about the visit: the next run writes its record and mention, nothing else
     third = event("a4:0", "042", GOV, {"code": "SYR", "text": "Syria"}, 2, "2016-09-05T13:00:00Z",
                   "https://one.example/a4", "One", SYRIA)

@@ -83,3 +83,20 @@ def test_commits_stop_at_the_first_waiting_mention_of_each_partition():
     feed.add_record(record())
     feed.take()  # a1:6 is written, the two others wait
     assert feed.waiting_offsets() == {"events-0": 9, "events-1": 3}
+
+
+def test_a_message_that_is_not_as_the_schema_says_is_skipped_and_counted():
+    feed = GdeltFeed()
+    broken = record()
+    del broken["event_date"]
+    feed.add_record(broken)
+    feed.add_record(record(record_id="2016-09-04|SYRMIL|SYRREB|190",
+                           global_event_id=global_event_id("2016-09-04|SYRMIL|SYRREB|190"),
+                           event_ids=["a7:0"], cameo_code="190"))
+    feed.add_event(event("a7:0", 0, cameo_code="190"), T)
+    feed.add_event(event("a8:0", "first"), T)
+    feed.add_event({"event_id": "a9:0"}, T)
+    rows = feed.take(final=True)
+    assert [row[26] for row in rows.events] == ["190"] and len(rows.mentions) == 1
+    assert rows.skipped == 3
+    assert feed.take().skipped == 0  # counted once

@@ -170,6 +170,19 @@ def test_once_writes_the_latest_records_and_every_mention_once(kafka_bootstrap, 
     assert all(len(line.split("\t")) == 16 for line in EXPECTED_MENTIONS)
 
 
+def test_a_missing_topic_is_one_line_and_status_1(kafka_bootstrap, tmp_path):
+    settings = own_settings(kafka_bootstrap)  # its topics are never created
+    env = {**os.environ, "KAFKA_BOOTSTRAP": settings.bootstrap,
+           "STREAMS_TOPIC_PREFIX": settings.topic_prefix}
+    done = subprocess.run([sys.executable, "-m", "streams.cli", "export", "gdelt", "--once",
+                           "--out", str(tmp_path / "feed")], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (
+        1, f"streams export: topic {settings.topic('events.daily')}, {settings.topic('events')} "
+           f"does not exist on {kafka_bootstrap}\n")
+    assert not (tmp_path / "feed").exists()
+
+
 async def committed(settings: Settings) -> dict[str, int]:
     """The exporter group's committed offsets, as {"events-0": offset, ...}."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap)

@@ -35,11 +35,23 @@ def global_event_id(record_id: str) -> int:
 
 def record_id_of(event: Mapping[str, Any], fallback: float) -> str:
     """The id of the record an `events` message counts in (the events.daily spec): its date is
-    the article's published day, else that of `fallback` (Unix seconds)."""
-    day = utc_datetime(parse_timestamp(event.get("published_at")) or fallback).date()
+    the UTC day of the article's published_at when that is RFC 3339 / ISO 8601 (naive: UTC),
+    else that of `fallback` (Unix seconds; the daily agent takes the time it coded the event)."""
+    day = utc_datetime(iso_timestamp(event.get("published_at")) or fallback).date()
     source = (event.get("source") or {}).get("code") or "-"
     target = (event.get("target") or {}).get("code") or "-"
     return f"{day.isoformat()}|{source}|{target}|{event['cameo_code']}"
+
+
+def iso_timestamp(text: str | None) -> float | None:
+    """Unix seconds of an RFC 3339 / ISO 8601 time, the only form the daily record dates by."""
+    try:
+        parsed = dt.datetime.fromisoformat(text.strip()) if text else None
+    except ValueError:
+        return None
+    if parsed is None:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).timestamp()
 
 
 def utc_datetime(timestamp: float) -> dt.datetime:

@@ -110,16 +110,17 @@ async def export_once(settings: Settings, out_dir: Path, *, timeout: float = 60.
 
 async def export_every(settings: Settings, out_dir: Path, every: int, *,
                        report: Callable[[Update], None] = lambda update: None,
-                       updates: int | None = None,
+                       stop: Callable[[Update], bool] = lambda update: False,
                        clock: Callable[[], float] = time.time) -> None:
-    """A pair of files at each boundary of `every` seconds, for ever (or `updates` times)."""
+    """A pair of files at each boundary of `every` seconds, for ever (or until `stop` says so
+    after an update)."""
     consumer = make_consumer(settings, group_id=f"{settings.app_id}-export-gdelt")
     await consumer.start()
     try:
         names = await topic_names(consumer, settings)
         consumer.subscribe(list(names))
-        feed, written = GdeltFeed(), 0
-        while updates is None or written < updates:
+        feed = GdeltFeed()
+        while True:
             boundary = next_boundary(clock(), every)
             while (left := boundary - clock()) > 0:
                 batches = await consumer.getmany(timeout_ms=int(min(left, POLL_SECONDS) * 1000) + 1)
@@ -129,8 +130,10 @@ async def export_every(settings: Settings, out_dir: Path, every: int, *,
             rows = feed.take()
             export, mentions = write_update(out_dir, boundary, rows.events, rows.mentions)
             await commit(consumer, feed)
-            report(Update(export, mentions, len(rows.events), len(rows.mentions), rows.skipped))
-            written += 1
+            update = Update(export, mentions, len(rows.events), len(rows.mentions), rows.skipped)
+            report(update)
+            if stop(update):
+                return
     finally:
         await consumer.stop()
 

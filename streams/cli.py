@@ -1,4 +1,4 @@
-"""The `streams` command: worker, topics, replay, extract, show, tail, sink and eval."""
+"""The `streams` command: worker, topics, replay, extract, show, tail, sink, export and eval."""
 
 from __future__ import annotations
 
@@ -93,6 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
                            "(default: $STREAMS_SINK_DB, else duckdb:///var/events.duckdb)")
     sink.add_argument("--until-idle", type=float, default=None, metavar="S",
                       help="stop after S seconds without a new message (default: run until stopped)")
+    export = sub.add_parser("export", help="write the event records in another tool's format")
+    formats = export.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    gdelt = formats.add_parser("gdelt", help="GDELT 2.0 Events and Mentions files "
+                               "(YYYYMMDDHHMMSS.export.CSV, .mentions.CSV; docs/gdelt.md)")
+    gdelt.add_argument("--out", required=True, metavar="DIR", help="the folder the files go to")
+    gdelt.add_argument("--every", default="15m", metavar="INTERVAL",
+                       help="write the records changed and their new mentions at each boundary "
+                            "of INTERVAL (UTC): 15m (GDELT's), 1h, 30s, ...")
+    gdelt.add_argument("--once", action="store_true",
+                       help="write what the topics hold now as one pair of files, and exit")
 
     evaluate = sub.add_parser("eval", help="score extraction on the evaluation sets")
     evaluate.add_argument("--eval-dir", default=None,
@@ -231,6 +241,10 @@ def run_sink(args, settings: Settings) -> int:
     report = asyncio.run(sink(settings, args.db or settings.sink_db, until_idle=args.until_idle))
     print(report.summary(), flush=True)
     return 0
+def run_export(args, settings: Settings) -> int:
+    from streams.export.gdelt_export import run
+
+    return run(settings, args.out, args.every, args.once)
 
 
 def run_eval(args, settings: Settings) -> int:
@@ -248,6 +262,7 @@ COMMANDS = {
     "show": run_show,
     "tail": run_tail,
     "sink": run_sink,
+    "export": run_export,
     "eval": run_eval,
 }
 

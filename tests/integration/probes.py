@@ -316,14 +316,15 @@ def daily_records(settings: Settings) -> dict[str, dict]:
             for message in asyncio.run(read_all(settings, DAILY))}
 
 
-def daily_as_events_imply(settings: Settings, events: list[dict], timeout: float = 90.0) -> dict:
-    """The `events.daily` records once they hold exactly what `events` implies (the daily
-    agents follow the events a little behind); after `timeout`, an assertion showing both."""
+def daily_as_events_imply(settings: Settings, events: list[dict], timeout: float = 90.0
+                          ) -> tuple[dict[str, dict], dict[str, dict]]:
+    """(the `events.daily` records, what `events` implies in `daily_summary`'s shape), once the
+    records' summary equals it (the daily agents follow the events a little behind) or after
+    `timeout`: the caller asserts `daily_summary(records) == expected`."""
     expected = daily_from_events(events)
     deadline = time.monotonic() + timeout
     while daily_summary(served := daily_records(settings)) != expected:
         if time.monotonic() > deadline:
             break
         time.sleep(1.0)
-    assert daily_summary(served) == expected
-    return served
+    return served, expected

@@ -21,6 +21,7 @@ import pytest
 from probes import (
     daily_as_events_imply,
     daily_from_events,
+    daily_summary,
     get_json,
     read_all,
     send_raw,
@@ -77,7 +78,7 @@ def run(start_worker):
     settled(settings)
     extracted = time.monotonic()
     events = asyncio.run(read_all(settings, EVENTS))
-    before = daily_as_events_imply(settings, events)
+    before, implied_before = daily_as_events_imply(settings, events)
     merged = time.monotonic()
     sent_before = len(asyncio.run(read_all(settings, DAILY)))
     # Copies of events already merged, at new offsets: what a crash makes the extract agent send.
@@ -89,13 +90,13 @@ def run(start_worker):
     wait_until(lambda: len(asyncio.run(read_all(settings, DAILY))) >= sent_before + len(copies),
                "the copies merged", timeout=60)
     events = asyncio.run(read_all(settings, EVENTS))
-    after = daily_as_events_imply(settings, events)
+    after, implied = daily_as_events_imply(settings, events)
     print(f"\nworker up {worker_up - started:.1f}s; {len(articles)} articles extracted "
           f"{extracted - worker_up:.1f}s later; events.daily as the events imply "
           f"{merged - extracted:.1f}s after that; {len(copies)} copies merged (no count moved) "
           f"in {time.monotonic() - merged:.1f}s")
     return {"settings": settings, "articles": articles, "events": events, "copies": copies,
-            "before": before, "after": after}
+            "before": before, "after": after, "implied": (implied_before, implied)}
 
 
 def test_the_aleppo_story_is_one_record_over_its_articles_and_outlets(run):
@@ -114,6 +115,9 @@ def test_the_aleppo_story_is_one_record_over_its_articles_and_outlets(run):
 
 
 def test_every_record_equals_what_the_events_imply_and_copies_changed_nothing(run):
+    implied_before, implied = run["implied"]
+    assert daily_summary(run["before"]) == implied_before
+    assert daily_summary(run["after"]) == implied
     assert len(run["copies"]) >= 5
     assert len(run["events"]) > len({e["event_id"] for e in run["events"]})  # copies there
     assert public(run["after"]) == public(run["before"])

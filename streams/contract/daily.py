@@ -14,7 +14,6 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from streams.alerts.windows import rfc3339
 from streams.contract.models import SCHEMA_VERSION
 
 MAX_EVENT_IDS = 50  # event_ids keeps the first ones, in the order seen
@@ -24,18 +23,26 @@ ACTION_FIELDS = ("cameo_code", "cameo_root", "quad_class", "goldstein", "plover_
 def event_time(published_at: str | None, coded_at: float) -> float:
     """When the event was reported: the article's published_at when it parses as RFC 3339 /
     ISO 8601 (naive times are UTC), else when the worker coded it (Unix seconds)."""
-    if published_at:
-        try:
-            parsed = datetime.fromisoformat(published_at.strip())
-        except ValueError:
-            return coded_at
-        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
-    return coded_at
+    if not published_at:
+        return coded_at
+    try:
+        parsed = datetime.fromisoformat(published_at.strip())
+        at = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+        datetime.fromtimestamp(at, UTC)  # in UTC still within years 1 to 9999
+    except (ValueError, OverflowError, OSError):
+        return coded_at
+    return at
 
 
 def event_date(timestamp: float) -> str:
     """The UTC date of a Unix time, `YYYY-MM-DD`."""
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(timestamp, UTC).date().isoformat()
+
+
+def rfc3339(timestamp: float) -> str:
+    """`2016-09-04T10:00:00Z`, fractions of a second only when there are some; four-digit years
+    (strftime's %Y is not padded before year 1000)."""
+    return datetime.fromtimestamp(timestamp, UTC).isoformat().replace("+00:00", "Z")
 
 
 def record_id(event: dict[str, Any], date: str) -> str:

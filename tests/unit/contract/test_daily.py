@@ -122,9 +122,19 @@ def test_first_and_last_seen_span_the_contributing_events():
     ("", "2023-11-14"),
     ("last Sunday", "2023-11-14"),  # unreadable: the same
     ("Sun, 04 Sep 2016 10:00:00 GMT", "2023-11-14"),  # RFC 2822 is not RFC 3339 / ISO 8601
+    ("0001-01-01T00:00:00Z", "0001-01-01"),  # four digits, as record ids have them
+    ("0001-01-01T00:00:00+01:00", "2023-11-14"),  # before year 1 in UTC: unusable
+    ("9999-12-31T23:59:59-01:00", "2023-11-14"),  # after year 9999 in UTC: the same
 ])
 def test_the_event_date_is_published_at_in_utc_else_when_coded(published, date):
     assert event_date(event_time(published, CODED_AT)) == date
+
+
+def test_a_record_of_year_one_keeps_the_spec():
+    record = merged((event("a", published="0001-01-01T00:00:00Z"), True))
+    assert (record["record_id"], record["first_seen"]) == ("0001-01-01|SYRMIL|SYRREB|190",
+                                                           "0001-01-01T00:00:00Z")
+    validate("events.daily", record)
 
 
 def test_record_ids_are_date_codes_and_cameo_with_a_dash_for_none():

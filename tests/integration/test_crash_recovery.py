@@ -90,6 +90,7 @@ def run(fresh_settings, new_worker):
     deadline = time.monotonic() + 60  # the alert agent follows `events` a little behind
     while (quads := served_quads(settings)) != expected_quads and time.monotonic() < deadline:
         time.sleep(0.5)
+    daily_from = time.monotonic()
     daily, implied = daily_as_events_imply(settings, events)  # they follow a little behind
     print(f"\nkill -9 after {processed_before:.0f}/{N} articles processed; "
           f"{uncommitted} messages uncommitted at the kill; the new worker read "
@@ -97,7 +98,8 @@ def run(fresh_settings, new_worker):
           f"{m.total(samples, m.MENTIONS_DUPLICATE):.0f} mentions already counted; "
           f"caught up {recovered:.1f}s after the kill; {seconds:.1f}s in all; events topic: "
           f"{len(events)} messages, {len(event_ids)} distinct ids, "
-          f"{sum(c - 1 for c in event_ids.values())} duplicates (at-least-once)")
+          f"{sum(c - 1 for c in event_ids.values())} duplicates (at-least-once); events.daily "
+          f"as they imply {time.monotonic() - daily_from:.1f}s after they were read")
     return {"settings": settings, "expected": expected, "served": served_counts(settings),
             "windows": {window: served_counts(settings, window) for window in COUNT_WINDOWS},
             "quads": quads, "expected_quads": expected_quads,

@@ -1,8 +1,9 @@
 """Check the messages of the derived topics before an agent reads them (pure, no Kafka).
 
-`entities`, `events`, the internal `{app_id}-events-by-subject` and `alerts` are written by the
-pipeline, so what arrives there is normally a record it made. A stray producer can write them
-too; such a message must be dead-lettered, never stop an agent. `read_record` turns raw bytes
+`entities`, `events`, the internal `{app_id}-events-by-subject` and `-events-by-record`,
+`alerts` and `events.daily` are written by the pipeline, so what arrives there is normally a
+record it made. A stray producer can write them too; such a message must be dead-lettered, never
+stop an agent. `read_record` turns raw bytes
 into the topic's record, or raises `InvalidMessage` with a reason code from
 `streams.contract.articles.REASONS`, in this order:
 
@@ -26,7 +27,15 @@ from typing import Any
 
 import orjson
 
-from streams.contract.models import Alert, EntityMention, Event, PlainRecord, SubjectEvent
+from streams.contract.models import (
+    Alert,
+    DailyRecord,
+    EntityMention,
+    Event,
+    PlainRecord,
+    RecordEvent,
+    SubjectEvent,
+)
 
 ORIGIN_HEADER = "streams-origin"  # on entities messages: "partition:offset" of the article
 _ORIGIN = re.compile(rb"[0-9]{1,10}:[0-9]{1,19}")
@@ -174,13 +183,22 @@ def check_event_record(key: str | None, doc: dict[str, Any], headers) -> None:
     check_event(doc)
 
 
-# Topic (contract name; "events-by-subject" for the internal one) -> how its messages are read.
+def check_record_event(key: str | None, doc: dict[str, Any], headers) -> None:
+    """What the daily agent reads inside the event (an object, as checked): all of it."""
+    check_fields(Event, doc["event"])
+    check_event(doc["event"])
+
+
+# Topic (contract name; "events-by-subject", "events-by-record" for the internal ones) -> how
+# its messages are read.
 READERS: dict[str, dict[str, Any]] = {
     "entities": {"model": EntityMention, "check": check_entity},
     "events": {"model": Event, "check": check_event_record},
     "events-by-subject": {"model": SubjectEvent, "check": check_subject_event,
                           "key_required": False},
     "alerts": {"model": Alert},
+    "events-by-record": {"model": RecordEvent, "check": check_record_event},
+    "events.daily": {"model": DailyRecord},
 }
 
 

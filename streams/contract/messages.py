@@ -39,8 +39,9 @@ def entity_messages(article: dict[str, Any], result: dict[str, Any]) -> list[Ent
 def event_messages(article: dict[str, Any], result: dict[str, Any]) -> list[Event]:
     """One record per event, with an id that is stable for the same article."""
     totals = _article_totals(article, len(coded_entities(result)), len(result["events"]))
+    outlet = {"article_source": article.get("source"), "article_url": article.get("url")}
     return [
-        Event(event_id=f"{article['id']}:{index}", **totals, **event)
+        Event(event_id=f"{article['id']}:{index}", **totals, **outlet, **event)
         for index, event in enumerate(result["events"])
     ]
 

@@ -62,6 +62,8 @@ class Event(PlainRecord):
     article_mentions: int = 0  # coded mentions in the whole article: a consumer knows when it has all
     article_events: int = 0  # events coded in the whole article
     published_at: str | None = None
+    article_source: str | None = None  # the article's `source` (the outlet), added to v1 later
+    article_url: str | None = None  # the article's `url`, added to v1 later
     schema_version: int = SCHEMA_VERSION
 
 
@@ -116,3 +118,37 @@ class SubjectEvent(PlainRecord):
     event: dict[str, Any] | None = None
     event_time: float | None = None  # published_at, else ingestion time (streams.alerts.windows)
     tick: float | None = None  # wall-clock time of the tick
+
+
+class DailyRecord(PlainRecord):
+    """One real-world event merged across articles, keyed on the compacted `events.daily` by
+    `record_id` (streams/contract/json_schemas/events.daily.v1.json); built by
+    `streams.contract.daily.add_event`."""
+
+    record_id: str  # {event_date}|{source code or -}|{target code or -}|{cameo_code}
+    global_event_id: int  # from record_id: the first 8 bytes of its SHA-256, 63 bits
+    event_date: str  # YYYY-MM-DD
+    source: dict[str, Any]  # {code, text}, the first seen
+    target: dict[str, Any] | None  # {code, text}, the first seen, or null
+    cameo_code: str
+    cameo_root: str
+    quad_class: int
+    goldstein: float
+    plover_event: str | None
+    location: dict[str, Any] | None  # the place reported most often (ties: the first seen)
+    first_seen: str  # RFC 3339 UTC
+    last_seen: str
+    num_mentions: int  # distinct event ids
+    num_articles: int  # distinct article ids
+    num_sources: int  # distinct outlets (article `source`; none named counts as one)
+    event_ids: list[str]  # the first 50, in the order seen
+    source_url: str | None  # the article_url of the first contributing event
+    schema_version: int = SCHEMA_VERSION
+
+
+class RecordEvent(PlainRecord):
+    """Internal topic `{app_id}-events-by-record` (not part of the contract): an event keyed by
+    the id of its `events.daily` record, with its event time (streams.contract.daily.event_time)."""
+
+    event: dict[str, Any]
+    event_time: float

@@ -8,23 +8,41 @@ import faust
 
 from streams.contract.checked import CheckedSchema, CheckedTopic, Refusals
 from streams.contract.inbound import reader
-from streams.contract.models import Alert, DeadLetter, EntityMention, Event, SubjectEvent
+from streams.contract.models import (
+    Alert,
+    DailyRecord,
+    DeadLetter,
+    EntityMention,
+    Event,
+    RecordEvent,
+    SubjectEvent,
+)
 from streams.settings import Settings
 
-ARTICLES, ENTITIES, EVENTS, ALERTS, DEAD_LETTERS = (
+ARTICLES, ENTITIES, EVENTS, ALERTS, DEAD_LETTERS, DAILY = (
     "articles",
     "entities",
     "events",
     "alerts",
     "articles.dlq",
+    "events.daily",
 )
-CONTRACT_TOPICS = (ARTICLES, ENTITIES, EVENTS, ALERTS, DEAD_LETTERS)
-EVENTS_DAILY = "events.daily"  # compacted: one record per real-world event, keyed by record_id
+CONTRACT_TOPICS = (ARTICLES, ENTITIES, EVENTS, ALERTS, DEAD_LETTERS, DAILY)
+# Broker-side settings a contract topic needs beyond settings.topic_config: events.daily holds
+# the newest version of each record, so compaction keeps exactly one per record id.
+TOPIC_CONFIGS = {DAILY: {"cleanup.policy": "compact"}}
 
 
 def partitions_for(name: str, settings: Settings) -> int:
-    """The streams that scale (articles, entities, events) get the wide partition count."""
-    return settings.partitions if name in (ARTICLES, ENTITIES, EVENTS) else settings.small_partitions
+    """The streams that scale (articles, entities, events, events.daily) get the wide partition
+    count."""
+    wide = (ARTICLES, ENTITIES, EVENTS, DAILY)
+    return settings.partitions if name in wide else settings.small_partitions
+
+
+def config_for(name: str, settings: Settings) -> dict[str, str]:
+    """The broker-side config `streams topics` asks of contract topic `name`."""
+    return {**settings.topic_config, **TOPIC_CONFIGS.get(name, {})}
 
 
 @dataclass(frozen=True)
@@ -35,6 +53,8 @@ class Topics:
     alerts: faust.TopicT
     dead_letters: faust.TopicT
     events_by_subject: faust.TopicT  # internal: events re-keyed by actor code / GeoNames id
+    daily: faust.TopicT  # events.daily: one record per real-world event, compacted
+    events_by_record: faust.TopicT  # internal: events re-keyed by their events.daily record id
 
 
 def declare_topics(app: faust.App, settings: Settings) -> Topics:
@@ -71,4 +91,9 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
         events_by_subject=checked(f"{settings.app_id}-events-by-subject", "events-by-subject",
                                   SubjectEvent, partitions=settings.partitions, internal=True,
                                   config=settings.topic_config),
+        daily=topic(DAILY, DailyRecord),
+        # Internal, like events-by-subject: keyed by record id, so one partition holds a record.
+        events_by_record=checked(f"{settings.app_id}-events-by-record", "events-by-record",
+                                 RecordEvent, partitions=settings.partitions, internal=True,
+                                 config=settings.topic_config),
     )

@@ -20,7 +20,7 @@ from pathlib import Path
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from streams.contract.topics import EVENTS, EVENTS_DAILY
+from streams.contract.topics import DAILY, EVENTS
 from streams.export.gdelt_feed import GdeltFeed
 from streams.export.gdelt_files import next_boundary, write_update
 from streams.settings import Settings
@@ -56,7 +56,7 @@ def make_consumer(settings: Settings, group_id: str | None) -> AIOKafkaConsumer:
 
 async def topic_names(consumer: AIOKafkaConsumer, settings: Settings) -> dict[str, str]:
     """Broker-side name -> contract name of the two topics read; a missing one is an error."""
-    names = {settings.topic(EVENTS_DAILY): EVENTS_DAILY, settings.topic(EVENTS): EVENTS}
+    names = {settings.topic(DAILY): DAILY, settings.topic(EVENTS): EVENTS}
     existing = await consumer.topics()
     missing = [name for name in names if name not in existing]
     if missing:
@@ -76,7 +76,7 @@ def feed_message(feed: GdeltFeed, contract: str, message) -> None:
     if not isinstance(value, dict):
         feed.skipped += 1
         return
-    if contract == EVENTS_DAILY:
+    if contract == DAILY:
         feed.add_record(value)
     else:
         feed.add_event(value, message.timestamp / 1000,

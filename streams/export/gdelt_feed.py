@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from streams.contract.daily import global_event_id
 from streams.export.gdelt_rows import (
     ROOT_SENTENCES,
     date_added,
     event_row,
-    global_event_id,
     mention_row,
     record_id_of,
 )

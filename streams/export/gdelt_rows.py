@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
 from streams.alerts.windows import parse_timestamp
+from streams.contract.daily import event_date, event_time, record_id
 from streams.export.gdelt_geo import NO_PLACE, geo_columns
 
 QUARTER_HOUR = 15 * 60  # GDELT's update interval: its DATEADDED and mention times fall on it
@@ -28,30 +28,10 @@ WEB, CITATION_ONLY = "1", "2"
 ABSENT_OFFSET = "-1"  # GDELT's offset of an actor the sentence does not have
 
 
-def global_event_id(record_id: str) -> int:
-    """The events.daily spec's GLOBALEVENTID: 63 bits of the record id's SHA-256."""
-    return int.from_bytes(hashlib.sha256(record_id.encode()).digest()[:8], "big") & (2**63 - 1)
-
-
 def record_id_of(event: Mapping[str, Any], fallback: float) -> str:
-    """The id of the record an `events` message counts in (the events.daily spec): its date is
-    the UTC day of the article's published_at when that is RFC 3339 / ISO 8601 (naive: UTC),
-    else that of `fallback` (Unix seconds; the daily agent takes the time it coded the event)."""
-    day = utc_datetime(iso_timestamp(event.get("published_at")) or fallback).date()
-    source = (event.get("source") or {}).get("code") or "-"
-    target = (event.get("target") or {}).get("code") or "-"
-    return f"{day.isoformat()}|{source}|{target}|{event['cameo_code']}"
-
-
-def iso_timestamp(text: str | None) -> float | None:
-    """Unix seconds of an RFC 3339 / ISO 8601 time, the only form the daily record dates by."""
-    try:
-        parsed = dt.datetime.fromisoformat(text.strip()) if text else None
-    except ValueError:
-        return None
-    if parsed is None:
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).timestamp()
+    """The id of the record an `events` message counts in, dated as the daily agent dates it
+    (streams/contract/daily.py); `fallback`: Unix seconds when published_at does not parse."""
+    return record_id(event, event_date(event_time(event.get("published_at"), fallback)))
 
 
 def utc_datetime(timestamp: float) -> dt.datetime:

@@ -2,22 +2,26 @@
 
 `/actors/top` and `/locations/top` answer for the whole cluster: the worker asked gathers every
 other worker's own rows (`?scope=local`) from the URLs Faust's assignor knows for the tables'
-partitions, and ranks the union. `/actors/{code}` and `/locations/{geonameid}` are routed to the
-worker that owns the key.
+partitions, and ranks the union; `/events/daily` gathers the `events.daily` records the same
+way (filtered by `date`, `actor`, `location`, ranked by articles). `/actors/{code}` and
+`/locations/{geonameid}` are routed to the worker that owns the key.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 
 import aiohttp
 import faust
 
+from streams.contract.daily import matches, ranked
 from streams.contract.topics import Topics
 from streams.runtime.tables import (
     OwnershipMoving,
     Tables,
     in_window,
+    merge_daily,
     merge_tops,
     public,
     top,
@@ -30,6 +34,8 @@ MAX_TOP = 1000
 OVERALL = "overall"  # ?window=: overall (the default), or a COUNT_WINDOWS name (1h, 1d)
 LOCAL = "local"  # ?scope=local: only this worker's partitions (what the cluster answer gathers)
 PEER_TIMEOUT = 10.0  # seconds to wait for another worker's rows
+REASSIGNING = "this worker's partitions are being reassigned: ask again shortly"
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ?date= of /events/daily
 
 
 def register_views(app: faust.App, topics: Topics, tables: Tables) -> None:
@@ -41,6 +47,10 @@ def register_views(app: faust.App, topics: Topics, tables: Tables) -> None:
     async def actors_top(self, request):
         return await _cluster_top(app, self, request, tables.actor_counts, "code",
                                   tables.actor_windows)
+
+    @app.page("/events/daily")
+    async def events_daily(self, request):
+        return await _events_daily(app, self, request, tables.daily_records)
 
     @app.page("/locations/top")
     async def locations_top(self, request):
@@ -74,15 +84,54 @@ async def _cluster_top(app: faust.App, view, request, table, key_name: str, wind
     if window != OVERALL and window not in windows:
         return view.error(400, f"window must be one of {', '.join([OVERALL, *windows])}")
     if app.rebalancing or app.in_recovery:  # its tables may hold partitions it is losing
-        return view.error(503, "this worker's partitions are being reassigned: ask again shortly")
+        return view.error(503, REASSIGNING)
     mine = _local_top(table, n, key_name, windows, quads, window)
+    query = {"n": str(n), "window": window, "scope": LOCAL}
+    return await _cluster_answer(app, view, request, mine, query,
+                                 lambda answers: merge_tops(answers, n, key_name))
+
+
+async def _events_daily(app: faust.App, view, request, table):
+    """The top events.daily records of the cluster that pass the filters, as `_cluster_top`."""
+    try:
+        n, filters = _daily_query(request.query)
+    except ValueError as exc:
+        return view.error(400, str(exc))
+    if app.rebalancing or app.in_recovery:
+        return view.error(503, REASSIGNING)
+    mine = ranked([value["record"] for value in table.values()
+                   if value and matches(value["record"], **filters)], n)
+    query = {**request.query, "scope": LOCAL}
+    return await _cluster_answer(app, view, request, mine, query,
+                                 lambda answers: merge_daily(answers, n))
+
+
+def _daily_query(query) -> tuple[int, dict]:
+    """n and the filters of `GET /events/daily`; ValueError saying what is wrong."""
+    try:
+        n = int(query.get("n", DEFAULT_TOP))
+    except ValueError:
+        raise ValueError("n must be a whole number") from None
+    if not 1 <= n <= MAX_TOP:
+        raise ValueError(f"n must be between 1 and {MAX_TOP}")
+    date, actor, location = query.get("date"), query.get("actor"), query.get("location")
+    if date is not None and not DATE.fullmatch(date):
+        raise ValueError("date must be YYYY-MM-DD")
+    if location is not None and not location.isdigit():
+        raise ValueError("location must be a GeoNames id (a whole number)")
+    return n, {"date": date, "actor": actor or None,
+               "location": int(location) if location is not None else None}
+
+
+async def _cluster_answer(app: faust.App, view, request, mine: list, query: dict, merge):
+    """`mine` (this worker's own rows) with `?scope=local` or when it is alone in the group;
+    else `merge([mine, *every other worker's rows for the same path and query])`."""
     if request.query.get("scope") == LOCAL:
         return view.json(mine)
     own = str(app.conf.canonical_url).rstrip("/")
     others = sorted({str(url).rstrip("/") for url in app.router.tables_metadata()} - {own})
     if not others:  # alone in the group: its rows are the cluster's
         return view.json(mine)
-    query = {"n": str(n), "window": window, "scope": LOCAL}
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=PEER_TIMEOUT)) as session:
         answers = await asyncio.gather(*(_rows_of(session, f"{url}{request.path}", query)
                                          for url in others), return_exceptions=True)
@@ -90,7 +139,7 @@ async def _cluster_top(app: faust.App, view, request, table, key_name: str, wind
         if isinstance(answer, BaseException):  # a partial top would look complete: say so
             return view.error(503, f"worker {url} did not answer for its partitions: {answer!r}")
     try:
-        return view.json(merge_tops([mine, *answers], n, key_name))
+        return view.json(merge([mine, *answers]))
     except OwnershipMoving as exc:
         return view.error(503, f"partitions are being reassigned ({exc}): ask again shortly")
 

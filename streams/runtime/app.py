@@ -14,6 +14,7 @@ from streams.http.views import register_views
 from streams.runtime import aiokafka_headers
 from streams.runtime.agents import register_agents
 from streams.runtime.alert_agents import register_alerting
+from streams.runtime.daily_agents import register_daily
 from streams.runtime.ordered_consumer import OrderedTransport
 from streams.runtime.recent import Recent, register_recent_agents
 from streams.runtime.tables import declare_tables
@@ -74,6 +75,7 @@ def create_app(settings: Settings) -> faust.App:
     tables = declare_tables(app, settings)
     guard = register_agents(app, topics, tables, settings)
     register_alerting(app, topics, tables, settings, guard)
+    register_daily(app, topics, tables, guard)  # events.daily (streams/runtime/daily_agents.py)
     register_views(app, topics, tables)
     register_metrics_view(app)  # GET /metrics: this worker's counters (streams/http/metrics.py)
     recent = Recent()  # per-worker buffers of the last events and alerts (not tables)

@@ -15,7 +15,9 @@ already be on the broker. Three records make the counts exact anyway:
   mentions already counted under that identity, so a mention re-emitted when an article is
   processed again is not counted twice. The windowed counts keep their own
   (`counted_window_mentions`), and the alert agent one of events per subject
-  (`counted_subject_events`, by event id, which an article processed again repeats).
+  (`counted_subject_events`, by event id, which an article processed again repeats); the daily
+  agent one of the events and articles merged into each `events.daily` record
+  (`counted_daily_events`).
 * `applied_offset` in each count value: the offset of the last entities message counted into
   it, written in the same changelog record as the count itself, so a redelivered entities
   message is never applied twice, whether or not the ledger entry reached the broker.

@@ -1,7 +1,7 @@
 """What the agents call so nothing is lost or double-counted: admission, dedupe, metrics.
 
 `Guard` owns the dedupe tables (`seen_articles`, `counted_mentions`, `counted_window_mentions`,
-`counted_subject_events`, see streams/runtime/dedupe.py)
+`counted_subject_events`, `counted_daily_events`, see streams/runtime/dedupe.py)
 and counts into the process's Prometheus-style counters (streams/http/metrics.py). The agents stay
 thin loops: each article is `received`, then `admit`ted (or refused / skipped), its result is
 `check`ed, and it is `processed`; each entities message is counted only if `should_count`.
@@ -75,6 +75,9 @@ class Guard:
         self.event_ledger = expiring(CountLedger, "counted_subject_events",
                                      "Events already counted per actor or place (alert windows, "
                                      "quads)")
+        self.daily_ledger = expiring(CountLedger, "counted_daily_events",
+                                     "Events and articles already merged into an events.daily "
+                                     "record")
 
     # --- the extract agent -------------------------------------------------------------
 
@@ -150,6 +153,17 @@ class Guard:
         article re-emits when it is processed again carry the same id."""
         return self._first_time(self.event_ledger,
                                 f"{subject_key}|{event_id}" if event_id else None, current_value)
+
+    def should_merge_daily(self, record_id: str, event_id: str, article_id: str,
+                           current_value: dict | None) -> tuple[bool, bool]:
+        """For the current events-by-record message: (merge this event into the record, its
+        article is new to the record). Both ledger entries are always looked at, so each is
+        written again when the value outlived it (`CountLedger.should_count_id`)."""
+        new_event = self._first_time(self.daily_ledger, f"{record_id}|event|{event_id}",
+                                     current_value)
+        new_article = self._first_time(self.daily_ledger, f"{record_id}|article|{article_id}",
+                                       current_value)
+        return new_event, new_event and new_article
 
     @staticmethod
     def _first_time(ledger: CountLedger, key: str | None, current_value: dict | None) -> bool:

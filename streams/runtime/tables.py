@@ -9,6 +9,7 @@ from datetime import timedelta
 import faust
 
 from streams.alerts.windows import event_time, rfc3339
+from streams.contract.daily import ranked
 from streams.runtime.generation_table import GENERATION, GenerationTable
 from streams.runtime.storage import table_options
 from streams.settings import Settings
@@ -33,6 +34,9 @@ class Tables:
     location_quads: dict[str, faust.types.tables.WindowWrapperT]
     # actor code or GeoNames id -> the alert rules' windows and fired set (streams.alerts.tracker)
     alert_state: faust.Table
+    # events.daily record id -> {"record": the published record, and what merging needs}
+    # (streams.contract.daily)
+    daily_records: faust.Table
 
 
 def generation_table(app: faust.App, name: str, settings: Settings, **kwargs) -> faust.Table:
@@ -66,6 +70,7 @@ def declare_tables(app: faust.App, settings: Settings) -> Tables:
         location_quads=windowed("location_quads", "Events per place and quad class",
                                 subject_event_time),
         alert_state=table("alert_state", "Alert windows and fired alerts per actor or place"),
+        daily_records=table("daily_records", "One record per real-world event (events.daily)"),
     )
 
 
@@ -110,12 +115,24 @@ def merge_tops(answers: list[list[dict]], n: int, key_name: str) -> list[dict]:
     if windows:
         newest = max(windows)
         rows = [row for row in rows if row["window"]["start"] == newest]
+    _one_answer_per_key(rows, key_name)
+    rows.sort(key=lambda row: (-row["mentions"], str(row[key_name])))
+    return rows[:n]
+
+
+def merge_daily(answers: list[list[dict]], n: int) -> list[dict]:
+    """The cluster's top n events.daily records from each worker's own, as `merge_tops`."""
+    rows = [row for answer in answers for row in answer]
+    _one_answer_per_key(rows, "record_id")
+    return ranked(rows, n)
+
+
+def _one_answer_per_key(rows: list[dict], key_name: str) -> None:
+    """OwnershipMoving when two workers answered for one key (see merge_tops)."""
     shared = sorted(key for key, answered in Counter(str(row[key_name]) for row in rows).items()
                     if answered > 1)
     if shared:
         raise OwnershipMoving(f"more than one worker answered for {', '.join(shared)}")
-    rows.sort(key=lambda row: (-row["mentions"], str(row[key_name])))
-    return rows[:n]
 
 
 def mention_time(event) -> float:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaConnectionError
 
-from streams.contract.topics import ALERTS, ENTITIES, EVENTS, EVENTS_DAILY
+from streams.contract.topics import ALERTS, DAILY, ENTITIES, EVENTS
 from streams.settings import Settings
 from streams.sink.batch import Batch, build_batch
 from streams.sink.rows import Message
@@ -30,7 +30,7 @@ from streams.sink.store import Store, describe_url, first_line, open_store
 
 log = logging.getLogger("streams.sink")
 
-SINK_TOPICS = (EVENTS, EVENTS_DAILY, ENTITIES, ALERTS)
+SINK_TOPICS = (EVENTS, DAILY, ENTITIES, ALERTS)
 PROGRESS_EVERY = 10.0  # seconds between progress lines
 
 

@@ -10,7 +10,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
-from streams.contract.topics import CONTRACT_TOPICS, partitions_for
+from streams.contract.topics import CONTRACT_TOPICS, config_for, partitions_for
 from streams.settings import Settings
 
 
@@ -25,9 +25,9 @@ class TopicShape:
 
 def asked_shape(name: str, settings: Settings) -> TopicShape:
     """The shape of contract topic `name`. Every key of `config` is also checked on topics that
-    exist already (a cleanup.policy asked here would be compared like min.insync.replicas)."""
+    exist already (events.daily's cleanup.policy is compared like min.insync.replicas)."""
     return TopicShape(partitions_for(name, settings), settings.replication_factor,
-                      dict(settings.topic_config))
+                      config_for(name, settings))
 
 
 def differences(topic: str, asked: TopicShape, found: TopicShape) -> list[str]:
@@ -82,7 +82,7 @@ async def _create_missing(admin: AIOKafkaAdminClient, settings: Settings) -> dic
     wanted = [
         NewTopic(settings.topic(name), partitions_for(name, settings),
                  replication_factor=settings.replication_factor,
-                 topic_configs=dict(settings.topic_config))
+                 topic_configs=config_for(name, settings))
         for name in CONTRACT_TOPICS
         if settings.topic(name) not in existing
     ]

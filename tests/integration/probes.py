@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -23,8 +24,9 @@ from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.protocol.group import MemberAssignment
 from record_batches import header_names, python_builder
 
+from streams.alerts.windows import rfc3339
 from streams.contract.messages import entity_messages
-from streams.contract.topics import ARTICLES, ENTITIES, partitions_for
+from streams.contract.topics import ARTICLES, DAILY, ENTITIES, partitions_for
 from streams.extraction.pipeline import extract
 from streams.http import metrics as m
 from streams.runtime.generation_table import GENERATION
@@ -211,8 +213,10 @@ def every_partition_once(settings: Settings, assigned: dict, topics=(ARTICLES, E
 
 
 async def read_all(settings: Settings, name: str, timeout: float = 60.0) -> list[dict]:
-    """Every message of a contract topic, from the beginning to its current end, read_committed."""
-    return [{"_key": record.key, "_headers": dict(record.headers), **orjson.loads(record.value)}
+    """Every message of a contract topic, from the beginning to its current end, read_committed;
+    `_timestamp` is the record's, in seconds."""
+    return [{"_key": record.key, "_headers": dict(record.headers),
+             "_timestamp": record.timestamp / 1000, **orjson.loads(record.value)}
             for record in await read_records(settings, settings.topic(name),
                                              partitions_for(name, settings), timeout)]
 
@@ -286,3 +290,58 @@ def send_errors(log_text: str) -> dict[str, int]:
     """How many lines of a worker log carry each mark of a failed or retried send."""
     lines = log_text.splitlines()
     return {mark: sum(mark in line for line in lines) for mark in SEND_ERROR_MARKS}
+def daily_from_events(events: list[dict]) -> dict[str, dict]:
+    """What `events.daily` must hold, computed here from the `events` messages (`read_all`,
+    copies included) grouped by date, source code, target code and CAMEO code: each event id
+    once, its articles and their outlets (none named: one), the span of their times (published_at
+    when it is ISO 8601, else the message timestamp); `daily_summary`'s shape."""
+    groups: dict[str, dict] = {}
+    for event in events:
+        try:
+            published = datetime.fromisoformat(event["published_at"] or "")
+            at = (published if published.tzinfo else published.replace(tzinfo=UTC)).timestamp()
+        except ValueError:
+            at = event["_timestamp"]
+        codes = [(actor or {}).get("code") or "-" for actor in (event["source"], event["target"])]
+        day = datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d")
+        group = groups.setdefault(f"{day}|{codes[0]}|{codes[1]}|{event['cameo_code']}",
+                                  {"ids": set(), "articles": set(), "outlets": set(), "at": []})
+        group["ids"].add(event["event_id"])
+        group["articles"].add(event["article_id"])
+        group["outlets"].add(event.get("article_source"))
+        group["at"].append(at)
+    return {rid: {"num_mentions": len(g["ids"]), "num_articles": len(g["articles"]),
+                  "num_sources": len(g["outlets"]), "first_seen": rfc3339(min(g["at"])),
+                  "last_seen": rfc3339(max(g["at"])),
+                  "event_ids": sorted(g["ids"]) if len(g["ids"]) <= 50 else 50}
+            for rid, g in groups.items()}
+
+
+def daily_summary(records: dict[str, dict]) -> dict[str, dict]:
+    """The `events.daily` records (record id -> record) in the shape of `daily_from_events`."""
+    return {rid: {"num_mentions": r["num_mentions"], "num_articles": r["num_articles"],
+                  "num_sources": r["num_sources"], "first_seen": r["first_seen"],
+                  "last_seen": r["last_seen"],
+                  "event_ids": sorted(r["event_ids"]) if r["num_mentions"] <= 50
+                  else len(r["event_ids"])}
+            for rid, r in records.items()}
+
+
+def daily_records(settings: Settings) -> dict[str, dict]:
+    """The newest `events.daily` record of each key (all of a key's are in one partition)."""
+    return {message["_key"].decode(): message
+            for message in asyncio.run(read_all(settings, DAILY))}
+
+
+def daily_as_events_imply(settings: Settings, events: list[dict], timeout: float = 90.0
+                          ) -> tuple[dict[str, dict], dict[str, dict]]:
+    """(the `events.daily` records, what `events` implies in `daily_summary`'s shape), once the
+    records' summary equals it (the daily agents follow the events a little behind) or after
+    `timeout`: the caller asserts `daily_summary(records) == expected`."""
+    expected = daily_from_events(events)
+    deadline = time.monotonic() + timeout
+    while daily_summary(served := daily_records(settings)) != expected:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(1.0)
+    return served, expected

@@ -12,8 +12,20 @@ import asyncio
 import time
 
 import pytest
-from probes import SHORT_BODY, expected_counts, metrics, served_counts, settled, wait_until
+from probes import (
+    SHORT_BODY,
+    daily_as_events_imply,
+    daily_summary,
+    expected_counts,
+    metrics,
+    read_all,
+    served_counts,
+    settled,
+    wait_until,
+)
 
+from streams.contract.topics import EVENTS
+from streams.extraction.pipeline import extract
 from streams.http import metrics as m
 from streams.tools.replay import replay
 
@@ -48,9 +60,11 @@ def run(second_broker, fresh_settings, new_worker):
     print(f"\nbroker stopped after {processed_before:.0f}/{N} articles processed; away "
           f"{up - stopping:.1f}s (stop {down - stopping:.1f}s, start {up - down:.1f}s); "
           f"all {N} counted {caught_up:.1f}s after it was back")
+    events = asyncio.run(read_all(settings, EVENTS))
     return {"settings": settings, "expected": expected, "served": served_counts(settings),
-            "worker": worker, "processed_before": processed_before,
-            "samples": metrics(settings)}
+            "daily": daily_as_events_imply(settings, events),
+            "events_per_copy": len(extract(articles[0])["events"]), "worker": worker,
+            "processed_before": processed_before, "samples": metrics(settings)}
 
 
 def test_the_broker_went_away_mid_stream(run):
@@ -64,3 +78,10 @@ def test_the_worker_reconnected_without_exiting(run):
 
 def test_the_counts_are_exact_after_the_restart(run):
     assert run["served"] == run["expected"]
+
+
+def test_the_daily_records_count_each_event_once_after_the_restart(run):
+    # what the events topic implies, its repeated messages counted once; and N copies of one
+    records, implied = run["daily"]
+    assert daily_summary(records) == implied
+    assert sum(r["num_mentions"] for r in records.values()) == N * run["events_per_copy"]

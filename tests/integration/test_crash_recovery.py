@@ -18,6 +18,8 @@ from collections import Counter
 import pytest
 from probes import (
     SHORT_BODY,
+    daily_as_events_imply,
+    daily_summary,
     expected_counts,
     get_json,
     lag,
@@ -88,18 +90,22 @@ def run(fresh_settings, new_worker):
     deadline = time.monotonic() + 60  # the alert agent follows `events` a little behind
     while (quads := served_quads(settings)) != expected_quads and time.monotonic() < deadline:
         time.sleep(0.5)
+    daily_from = time.monotonic()
+    daily, implied = daily_as_events_imply(settings, events)  # they follow a little behind
     print(f"\nkill -9 after {processed_before:.0f}/{N} articles processed; "
           f"{uncommitted} messages uncommitted at the kill; the new worker read "
           f"{m.total(samples, m.ARTICLES_IN):.0f} articles, skipped "
           f"{m.total(samples, m.MENTIONS_DUPLICATE):.0f} mentions already counted; "
           f"caught up {recovered:.1f}s after the kill; {seconds:.1f}s in all; events topic: "
           f"{len(events)} messages, {len(event_ids)} distinct ids, "
-          f"{sum(c - 1 for c in event_ids.values())} duplicates (at-least-once)")
+          f"{sum(c - 1 for c in event_ids.values())} duplicates (at-least-once); events.daily "
+          f"as they imply {time.monotonic() - daily_from:.1f}s after they were read")
     return {"settings": settings, "expected": expected, "served": served_counts(settings),
             "windows": {window: served_counts(settings, window) for window in COUNT_WINDOWS},
             "quads": quads, "expected_quads": expected_quads,
             "samples": samples, "processed_before": processed_before, "second": second,
-            "event_ids": event_ids, "expected_events": expected_events, "seconds": seconds}
+            "event_ids": event_ids, "expected_events": expected_events, "seconds": seconds,
+            "daily": daily, "implied": implied, "events_per_copy": len(one["events"])}
 
 
 def test_the_worker_was_killed_mid_replay(run):
@@ -121,6 +127,14 @@ def test_the_windowed_counts_equal_a_clean_run_exactly(run):
 def test_the_events_per_place_and_quad_class_equal_a_clean_run_exactly(run):
     assert run["expected_quads"]["170063"]  # the events happen at Aleppo
     assert run["quads"] == run["expected_quads"]
+
+
+def test_the_daily_records_count_each_event_once(run):
+    # what the events topic implies, its repeated messages counted once; and N copies of one
+    assert daily_summary(run["daily"]) == run["implied"]
+    records = run["daily"].values()
+    assert sum(r["num_mentions"] for r in records) == N * run["events_per_copy"]
+    assert {(r["num_articles"], r["num_sources"]) for r in records} == {(N, 1)}
 
 
 def test_no_event_is_lost(run):

@@ -153,6 +153,17 @@ def test_the_dashboard_maps_the_event_locations(pipeline, seed_results, recent_e
     assert wait_for(bars, lambda found: found == [r["name"] for r in top], timeout=15) == [
         r["name"] for r in top]
     assert bars()[0] == "Aleppo"
+
+    def daily_served():
+        return [r["record_id"] for r in json.loads(get(pipeline, "/events/daily?n=8")[2])]
+
+    def daily_panel():
+        return [li.get_attribute("data-record-id")
+                for li in browser.find_elements("css selector", "#daily li[data-record-id]")]
+
+    # The seed's events merged into events.daily records, most reported first, as served.
+    top_daily = wait_for(daily_served, lambda found: len(found) == 8, timeout=30)
+    assert wait_for(daily_panel, lambda found: found == top_daily, timeout=15) == top_daily
     assert len(browser.find_elements("css selector", "#land path")) == 176
     assert browser.find_element("id", "alerts").tag_name == "ul"
     def served_alerts():

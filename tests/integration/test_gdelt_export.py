@@ -19,8 +19,8 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from streams.contract.daily import global_event_id
 from streams.export.gdelt_export import export_every
-from streams.export.gdelt_rows import global_event_id
 from streams.settings import Settings
 
 pytestmark = pytest.mark.integration

@@ -16,14 +16,19 @@ import time
 import pytest
 from probes import (
     SHORT_BODY,
+    daily_as_events_imply,
+    daily_summary,
     expected_counts,
     group_of,
     metrics,
+    read_all,
     served_counts,
     settled,
     wait_until,
 )
 
+from streams.contract.topics import EVENTS
+from streams.extraction.pipeline import extract
 from streams.http import metrics as m
 from streams.tools.replay import replay
 
@@ -76,9 +81,11 @@ def run(fresh_settings, new_worker):
           f"started, processing there {taken:.1f}s after; 2->1: stable {scale_down:.1f}s after "
           f"it stopped; all {N} counted {caught_up:.1f}s after the last send; second worker "
           f"processed {m.total(second_metrics, m.ARTICLES_PROCESSED):.0f} by then")
+    events = asyncio.run(read_all(settings, EVENTS))
     return {"settings": settings, "expected": expected, "served": served_counts(settings),
-            "two": two, "second_metrics": second_metrics, "times": (scale_up, scale_down),
-            "first": first}
+            "daily": daily_as_events_imply(settings, events),
+            "events_per_copy": len(extract(articles[0])["events"]), "two": two,
+            "second_metrics": second_metrics, "times": (scale_up, scale_down), "first": first}
 
 
 def test_two_workers_shared_every_partition(run):
@@ -96,3 +103,10 @@ def test_each_rebalance_finished_within_the_bound(run):
 def test_the_counts_are_exact_after_scaling_back(run):
     assert run["first"].alive
     assert run["served"] == run["expected"]
+
+
+def test_the_daily_records_count_each_event_once_after_scaling_back(run):
+    # what the events topic implies, its repeated messages counted once; and N copies of one
+    records, implied = run["daily"]
+    assert daily_summary(records) == implied
+    assert sum(r["num_mentions"] for r in records.values()) == N * run["events_per_copy"]

@@ -83,8 +83,9 @@ def test_streams_topics_reports_a_wrong_partition_count(kafka_bootstrap):
         f"{settings.topic('events')}: created",
         f"{settings.topic('alerts')}: created",
         f"{settings.topic('articles.dlq')}: created",
+        f"{settings.topic('events.daily')}: created",  # compacted: test_daily_records.py
     ]
-    names = ["articles", "entities", "events", "alerts", "articles.dlq"]
+    names = ["articles", "entities", "events", "alerts", "articles.dlq", "events.daily"]
     found = asyncio.run(describe(kafka_bootstrap, [settings.topic(name) for name in names]))
     by_name = {name: found[settings.topic(name)] for name in names}
     broker_default = by_name["articles"][3]
@@ -95,6 +96,7 @@ def test_streams_topics_reports_a_wrong_partition_count(kafka_bootstrap):
         "events": (4, 1, "1", TOPIC_LEVEL),
         "alerts": (1, 1, "1", TOPIC_LEVEL),
         "articles.dlq": (1, 1, "1", TOPIC_LEVEL),
+        "events.daily": (4, 1, "1", TOPIC_LEVEL),
     }
 
 
@@ -102,10 +104,11 @@ def test_the_worker_creates_its_topics_with_min_insync_replicas(start_worker, ka
     settings = start_worker("replication", store="memory://")
     tables = ["actor_counts", "location_counts", "alert_state", "seen_articles",
               "counted_mentions", "counted_window_mentions", "counted_subject_events",
+              "daily_records", "counted_daily_events",
               *(f"{name}_{window}" for name in ("actor_counts", "location_counts", "location_quads")
                 for window in COUNT_WINDOWS)]
     internal = [f"{settings.app_id}-{table}-changelog" for table in tables]
-    internal.append(f"{settings.app_id}-events-by-subject")
+    internal += [f"{settings.app_id}-events-by-subject", f"{settings.app_id}-events-by-record"]
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # Faust declares them while the worker joins the group

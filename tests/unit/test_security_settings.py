@@ -16,6 +16,7 @@ from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
 
 import streams.tools.admin
 import streams.tools.replay
+from streams.contract.topics import CONTRACT_TOPICS
 from streams.runtime.app import _credentials, create_app
 from streams.settings import Settings
 
@@ -96,8 +97,7 @@ async def test_the_admin_client_gets_the_security_options(scram, monkeypatch):
             pass
 
         async def list_topics(self):
-            return [scram.topic(name) for name in ("articles", "entities", "events", "alerts",
-                                                   "articles.dlq")]
+            return [scram.topic(name) for name in CONTRACT_TOPICS]
 
         async def close(self):
             pass

@@ -117,6 +117,23 @@ function drawEvents(events) {
     : [el("li", { class: "empty" }, "No events yet.")]));
 }
 
+function drawDaily(records) {
+  const items = records.map((record) => {
+    const item = el("li", { "data-record-id": record.record_id });
+    item.append(el("span", { class: `quad q${record.quad_class}`, title: QUADS[record.quad_class] }));
+    const who = (actor) => (actor && (actor.code || actor.text)) || "?";
+    const target = record.target ? ` → ${who(record.target)}` : "";
+    item.append(el("strong", {}, `${who(record.source)} ${record.cameo_code}${target}`));
+    const place = record.location ? ` at ${record.location.name}` : "";
+    item.append(el("div", { class: "meta" }, `${record.event_date}${place} · `
+      + `${record.num_articles} articles, ${record.num_sources} sources, `
+      + `${record.num_mentions} mentions`));
+    return item;
+  });
+  document.getElementById("daily").replaceChildren(...(items.length ? items
+    : [el("li", { class: "empty" }, "No events yet.")]));
+}
+
 async function getJSON(path) {
   const response = await fetch(path, { cache: "no-store" });
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
@@ -126,13 +143,14 @@ async function getJSON(path) {
 async function refresh() {
   const status = document.getElementById("status");
   try {
-    const [events, alerts, actors, locations] = await Promise.all([
+    const [events, alerts, actors, locations, daily] = await Promise.all([
       getJSON("/events/recent?n=500"), getJSON("/alerts/recent?n=50"),
-      getJSON("/actors/top?n=8"), getJSON("/locations/top?n=8"),
+      getJSON("/actors/top?n=8"), getJSON("/locations/top?n=8"), getJSON("/events/daily?n=8"),
     ]);
     drawDots(events);
     drawEvents(events);
     drawAlerts(alerts);
+    drawDaily(daily);
     drawBars("top-actors", actors, (row) => row.code);
     drawBars("top-locations", locations, (row) => row.name || String(row.geonameid));
     document.getElementById("event-count").textContent = events.length;

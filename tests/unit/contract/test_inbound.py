@@ -4,9 +4,10 @@ import orjson
 import pytest
 
 from streams.contract.articles import REASONS
+from streams.contract.daily import add_event
 from streams.contract.inbound import InvalidMessage, reader
 from streams.contract.messages import entity_messages, event_messages
-from streams.contract.models import EntityMention, Event, SubjectEvent
+from streams.contract.models import DailyRecord, EntityMention, Event, RecordEvent, SubjectEvent
 from streams.extraction.pipeline import extract
 
 ARTICLE = {"id": "art-1", "title": "", "body": "Syrian government forces attacked rebels in Aleppo."}
@@ -136,3 +137,18 @@ def test_a_subject_event_without_a_key_is_refused_and_a_tick_is_not(wire):
     doc = {"subject": {"kind": "actor", "code": "SYR"}, "event": wire["event"].to_representation(),
            "event_time": 1.0}
     assert refused("events-by-subject", None, orjson.dumps(doc))[0] == "invalid_key"
+
+
+def test_events_by_record_and_events_daily_are_read_back_and_bad_ones_refused(wire):
+    record = wire["event"].asdict()
+    value = orjson.dumps(RecordEvent(event=record, event_time=1.5).to_representation())
+    key, message = reader("events-by-record")(b"rid", value, ())
+    assert (key, message.event, message.event_time) == ("rid", record, 1.5)
+    no_code = orjson.dumps({"event": {**record, "cameo_code": None}, "event_time": 1.5})
+    assert refused("events-by-record", b"rid", no_code)[0] == "invalid_record"
+    no_time = orjson.dumps({"event": record, "event_time": "soon"})
+    assert refused("events-by-record", b"rid", no_time)[0] == "invalid_record"
+    daily = add_event(None, record, 1.5, True)["record"]
+    key, read = reader("events.daily")(daily["record_id"].encode(),
+                                       orjson.dumps(DailyRecord(**daily).to_representation()), ())
+    assert read.asdict() == daily

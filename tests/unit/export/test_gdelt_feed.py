@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from test_gdelt_rows import RECORD_ID, event, record
 
+from streams.contract.daily import global_event_id
 from streams.export.gdelt_feed import MAX_WAITS, GdeltFeed
-from streams.export.gdelt_rows import global_event_id
 
 T = 1_473_000_000.0
 

@@ -9,6 +9,7 @@ import hashlib
 
 import pytest
 
+from streams.contract.daily import global_event_id
 from streams.export.gdelt_columns import event_columns, mention_columns
 from streams.export.gdelt_feed import GdeltFeed
 from streams.export.gdelt_files import write_update
@@ -16,7 +17,6 @@ from streams.export.gdelt_rows import (
     actor_columns,
     event_row,
     fraction_date,
-    global_event_id,
     mention_row,
     record_id_of,
 )

@@ -84,5 +84,5 @@ def test_the_page_loads_nothing_from_outside_the_worker():
     assert re.findall(r"https?://[^\"'\s]+", script) == ["http://www.w3.org/2000/svg"]  # a name
     assert set(re.findall(r'getJSON\("([^"?]+)', script)) == {
         "/dashboard/world.json", "/events/recent", "/alerts/recent", "/actors/top",
-        "/locations/top"}
+        "/locations/top", "/events/daily"}
     assert set(ASSETS) == {"dashboard.js", "dashboard.css", "world.json"}

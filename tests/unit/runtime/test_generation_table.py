@@ -89,9 +89,9 @@ def memory_app(tmp_path):
 def test_every_table_is_one_and_only_the_counts_are_stamped(memory_app):
     tables = memory_app.tables
     counts = ["actor_counts", "location_counts", "alert_state", "actor_counts_1h",
-              "location_counts_1d", "location_quads_1h"]
+              "location_counts_1d", "location_quads_1h", "daily_records"]
     ledgers = ["seen_articles", "counted_mentions", "counted_window_mentions",
-               "counted_subject_events"]
+               "counted_subject_events", "counted_daily_events"]
     assert all(isinstance(table, GenerationTable) for table in tables.values())
     assert sorted(name for name, table in tables.items() if table.stamp_values) == sorted(
         name for name in tables if name not in ledgers)

@@ -26,7 +26,8 @@ def test_faust_creates_its_topics_with_the_replication_factor(app):
 
 def test_every_changelog_asks_min_insync_replicas(app):
     changelogs = {name: table.changelog_topic for name, table in app.tables.items()}
-    assert len(changelogs) == 13  # counts, windowed counts, alert state and the dedupe ledgers
+    # counts, windowed counts, alert state, daily records and the dedupe ledgers
+    assert len(changelogs) == 15
     assert {name: topic.config for name, topic in changelogs.items()} == {
         name: {"min.insync.replicas": "2"} for name in changelogs}
     # Windowed tables keep their retention beside it (Faust merges the two when it declares).
@@ -36,7 +37,8 @@ def test_every_changelog_asks_min_insync_replicas(app):
 def test_the_internal_topic_asks_min_insync_replicas(app):
     internal = {agent.channel.get_topic_name(): agent.channel.config
                 for agent in app.agents.values() if agent.channel.internal}
-    assert internal == {f"{CLUSTER.app_id}-events-by-subject": {"min.insync.replicas": "2"}}
+    assert internal == {f"{CLUSTER.app_id}-events-by-subject": {"min.insync.replicas": "2"},
+                        f"{CLUSTER.app_id}-events-by-record": {"min.insync.replicas": "2"}}
 
 
 async def test_the_producer_waits_for_every_in_sync_replica_and_is_idempotent(app, monkeypatch):

@@ -90,7 +90,8 @@ async def test_missing_topics_are_created_with_replication_and_min_insync(admin)
     fake = admin({})
     report = await ensure_topics(CLUSTER)
     assert report.states == {f"t-{name}": "created" for name in
-                             ("articles", "entities", "events", "alerts", "articles.dlq")}
+                             ("articles", "entities", "events", "alerts", "articles.dlq",
+                              "events.daily")}
     assert report.differences == []
     assert [(t.name, t.num_partitions, t.replication_factor, t.topic_configs)
             for t in fake.created] == [
@@ -99,6 +100,7 @@ async def test_missing_topics_are_created_with_replication_and_min_insync(admin)
         ("t-events", 4, 3, {"min.insync.replicas": "2"}),
         ("t-alerts", 1, 3, {"min.insync.replicas": "2"}),
         ("t-articles.dlq", 1, 3, {"min.insync.replicas": "2"}),
+        ("t-events.daily", 4, 3, {"min.insync.replicas": "2", "cleanup.policy": "compact"}),
     ]
 
 
@@ -110,13 +112,14 @@ async def test_existing_topics_are_compared_and_the_missing_still_created(admin)
     })
     report = await ensure_topics(CLUSTER)
     assert report.states == {"t-articles": "exists", "t-entities": "created", "t-events": "exists",
-                             "t-alerts": "exists", "t-articles.dlq": "created"}
+                             "t-alerts": "exists", "t-articles.dlq": "created",
+                             "t-events.daily": "created"}
     assert report.differences == [
         "t-articles: 2 partitions, asked 4",
         "t-events: replication factor 1, asked 3",
         "t-events: min.insync.replicas=1, asked 2",
     ]
-    assert [t.name for t in fake.created] == ["t-entities", "t-articles.dlq"]
+    assert [t.name for t in fake.created] == ["t-entities", "t-articles.dlq", "t-events.daily"]
 
 
 def test_streams_topics_prints_the_differences_and_exits_with_their_status(admin, monkeypatch,
@@ -127,7 +130,8 @@ def test_streams_topics_prints_the_differences_and_exits_with_their_status(admin
     assert main(["topics"]) == TOPICS_DIFFER == 3
     captured = capsys.readouterr()
     assert captured.out == ("t-articles: exists\nt-entities: created\nt-events: created\n"
-                            "t-alerts: created\nt-articles.dlq: created\n")
+                            "t-alerts: created\nt-articles.dlq: created\n"
+                            "t-events.daily: created\n")
     assert captured.err == "t-articles: 2 partitions, asked 4\n"
 
 
@@ -139,3 +143,12 @@ def test_streams_topics_exits_0_when_every_topic_is_as_asked(admin, monkeypatch,
     captured = capsys.readouterr()
     assert captured.out.splitlines()[:2] == ["t-articles: exists", "t-entities: created"]
     assert captured.err == ""
+
+
+async def test_an_events_daily_topic_that_is_not_compacted_is_reported(admin):
+    # A broker that auto-created events.daily (a worker started before `streams topics`) gave
+    # it the default cleanup.policy=delete: the records would expire instead of compacting.
+    admin({"t-events.daily": TopicShape(4, 3, {"min.insync.replicas": "2",
+                                               "cleanup.policy": "delete"})})
+    report = await ensure_topics(CLUSTER)
+    assert report.differences == ["t-events.daily: cleanup.policy=delete, asked compact"]

@@ -28,6 +28,7 @@ require_supported_faust()  # before importing Faust: another version may not eve
 
 from faust.transport.producer import ProducerBuffer  # noqa: E402 (after the fence)
 
+from streams.runtime.delivery_check import CheckedDelivery  # noqa: E402
 from streams.runtime.idempotent_producer import IdempotentProducer  # noqa: E402
 
 WAIT = 0.1  # seconds between looks at a buffer that is not moving
@@ -57,8 +58,9 @@ class DrainingProducerBuffer(ProducerBuffer):
         await super().flush()  # stopping: Faust's own (which refuses if messages are left)
 
 
-class WorkerProducer(IdempotentProducer):
-    """The worker's producer: idempotent, with a buffer that drains before a commit."""
+class WorkerProducer(CheckedDelivery, IdempotentProducer):
+    """The worker's producer: idempotent, with a buffer that drains before a commit, and no
+    commit after a send that failed (streams/runtime/delivery_check.py)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
+from streams.alerts.windows import parse_timestamp
 from streams.contract.models import SCHEMA_VERSION
 
 MAX_EVENT_IDS = 50  # event_ids keeps the first ones, in the order seen
@@ -21,13 +22,13 @@ ACTION_FIELDS = ("cameo_code", "cameo_root", "quad_class", "goldstein", "plover_
 
 
 def event_time(published_at: str | None, coded_at: float) -> float:
-    """When the event was reported: the article's published_at when it parses as RFC 3339 /
-    ISO 8601 (naive times are UTC), else when the worker coded it (Unix seconds)."""
-    if not published_at:
-        return coded_at
+    """When the event was reported: the article's published_at when readable (RFC 3339 / ISO
+    8601 or RFC 2822, as the alert windows read it; naive times are UTC), else when the worker
+    coded it (Unix seconds)."""
     try:
-        parsed = datetime.fromisoformat(published_at.strip())
-        at = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+        at = parse_timestamp(published_at)
+        if at is None:
+            return coded_at
         datetime.fromtimestamp(at, UTC)  # in UTC still within years 1 to 9999
     except (ValueError, OverflowError, OSError):
         return coded_at

@@ -14,6 +14,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import orjson
@@ -290,18 +291,26 @@ def send_errors(log_text: str) -> dict[str, int]:
     """How many lines of a worker log carry each mark of a failed or retried send."""
     lines = log_text.splitlines()
     return {mark: sum(mark in line for line in lines) for mark in SEND_ERROR_MARKS}
+
+
 def daily_from_events(events: list[dict]) -> dict[str, dict]:
     """What `events.daily` must hold, computed here from the `events` messages (`read_all`,
     copies included) grouped by date, source code, target code and CAMEO code: each event id
     once, its articles and their outlets (none named: one), the span of their times (published_at
-    when it is ISO 8601, else the message timestamp); `daily_summary`'s shape."""
+    when it is ISO 8601 or RFC 2822, else the message timestamp); `daily_summary`'s shape."""
     groups: dict[str, dict] = {}
     for event in events:
         try:
             published = datetime.fromisoformat(event["published_at"] or "")
-            at = (published if published.tzinfo else published.replace(tzinfo=UTC)).timestamp()
         except ValueError:
+            try:
+                published = parsedate_to_datetime(event["published_at"] or "")
+            except (TypeError, ValueError):
+                published = None
+        if published is None:
             at = event["_timestamp"]
+        else:
+            at = (published if published.tzinfo else published.replace(tzinfo=UTC)).timestamp()
         codes = [(actor or {}).get("code") or "-" for actor in (event["source"], event["target"])]
         day = datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d")
         group = groups.setdefault(f"{day}|{codes[0]}|{codes[1]}|{event['cameo_code']}",

@@ -5,14 +5,17 @@ The corpus: the seed article (AFP, 2016-09-04) and a story of government forces 
 in Aleppo told by five more articles of 2016-09-04 (Reuters twice, AFP, one with no outlet, one
 telling it twice, at Aleppo and at Homs), one published 23:30 at UTC-2 (2016-09-05 in UTC),
 another story in two articles without published_at (dated when they reached Kafka) and one
-whose published_at is RFC 2822, not ISO 8601 (the same). After it settled, copies of the
-events messages are sent again, as a crash would: no count may move.
+whose published_at is RFC 2822, as RSS writes it (dated by it, as the alert windows read it).
+After it settled, copies of the events messages are sent again, as a crash would: no count may
+move.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import subprocess
+import sys
 import time
 import urllib.error
 
@@ -28,9 +31,12 @@ from probes import (
     settled,
     wait_until,
 )
+from worker_process import ROOT
 
 from streams.contract.schemas import validate
 from streams.contract.topics import DAILY, EVENTS
+from streams.loadtest.workers import settings_env
+from streams.sink.store import open_store
 from streams.tools.admin import ensure_topics
 from streams.tools.corpus import read_articles
 from streams.tools.replay import replay
@@ -127,7 +133,11 @@ def test_every_record_equals_what_the_events_imply_and_copies_changed_nothing(ru
 def test_dates_fall_back_to_when_the_article_reached_kafka(run):
     p = run["settings"].topic_prefix
     by_article = {e["article_id"]: e for e in run["events"]}
-    for n in (7, 8, 9):  # no published_at, or one that is not ISO 8601
+    rss = by_article[f"{p}daily-9"]  # RFC 2822: read, as the alert windows read it
+    assert [rid for rid, r in run["after"].items() if rss["event_id"] in r["event_ids"]
+            ] == [f"2016-09-04|{rss['source']['code']}|{(rss['target'] or {}).get('code') or '-'}"
+                  f"|{rss['cameo_code']}"]
+    for n in (7, 8):  # no published_at
         event = by_article[f"{p}daily-{n}"]
         day = run["events"][0]["_timestamp"]  # all sent within seconds of each other
         assert event["_timestamp"] - day < 600
@@ -177,3 +187,32 @@ def test_the_view_answers_with_the_records_and_filters(run):
     with pytest.raises(urllib.error.HTTPError) as bad:
         get_json(settings, "/events/daily?date=yesterday")
     assert bad.value.code == 400
+
+
+# The issue's check, in SQL: the sink's `events` table grouped the way records are equals the
+# `events_daily` table the same sink wrote from `events.daily`.
+GROUPED_EVENTS = """
+SELECT strftime(event_date, '%Y-%m-%d') || '|' || coalesce(source_code, '-') || '|'
+         || coalesce(target_code, '-') || '|' || cameo_code AS record_id,
+       count(DISTINCT event_id), count(DISTINCT article_id),
+       count(DISTINCT coalesce(article_source, ' unknown'))
+FROM events GROUP BY 1 ORDER BY 1
+"""
+DAILY_COUNTS = """
+SELECT record_id, num_mentions, num_articles, num_sources FROM events_daily ORDER BY 1
+"""
+
+
+def test_the_sink_s_events_grouped_in_sql_equal_its_daily_records(run, tmp_path):
+    settings = run["settings"]
+    url = f"duckdb:///{tmp_path / 'events.duckdb'}"
+    done = subprocess.run([sys.executable, "-m", "streams.cli", "sink", "--db", url,
+                           "--until-idle", "5"], cwd=ROOT, env=settings_env(settings),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open_store(url) as store:
+        grouped = [tuple(row) for row in store.fetch(GROUPED_EVENTS)]
+        daily = [tuple(row) for row in store.fetch(DAILY_COUNTS)]
+    assert grouped == daily
+    assert len(daily) == len(run["after"])
+    assert ("2016-09-04|SYRMIL|SYRREB|190", 6, 5, 4) in daily  # the Aleppo story

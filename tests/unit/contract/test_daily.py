@@ -121,7 +121,7 @@ def test_first_and_last_seen_span_the_contributing_events():
     (None, "2023-11-14"),  # no published_at: the date it was coded
     ("", "2023-11-14"),
     ("last Sunday", "2023-11-14"),  # unreadable: the same
-    ("Sun, 04 Sep 2016 10:00:00 GMT", "2023-11-14"),  # RFC 2822 is not RFC 3339 / ISO 8601
+    ("Sun, 04 Sep 2016 22:30:00 -0300", "2016-09-05"),  # RFC 2822 (RSS), as the windows read it
     ("0001-01-01T00:00:00Z", "0001-01-01"),  # four digits, as record ids have them
     ("0001-01-01T00:00:00+01:00", "2023-11-14"),  # before year 1 in UTC: unusable
     ("9999-12-31T23:59:59-01:00", "2023-11-14"),  # after year 9999 in UTC: the same

@@ -212,7 +212,7 @@ def test_the_record_id_of_an_event_follows_the_daily_spec():
     assert record_id_of(event("a1:0", 0), 0.0) == RECORD_ID
     assert record_id_of(event("a1:0", 0, target=None, published_at="not a date"),
                         1_473_000_000.0) == "2016-09-04|SYRMIL|-|192"  # the Kafka time's day
-    rss = event("a1:0", 0, published_at="Sun, 04 Sep 2016 23:30:00 -0300")  # RFC 2822: not ISO
-    assert record_id_of(rss, 1_473_200_000.0) == "2016-09-06|SYRMIL|SYRREB|192"
+    rss = event("a1:0", 0, published_at="Sun, 04 Sep 2016 23:30:00 -0300")  # RFC 2822: UTC 5th
+    assert record_id_of(rss, 1_473_200_000.0) == "2016-09-05|SYRMIL|SYRREB|192"
     naive = event("a1:0", 0, published_at="2016-09-04T23:30:00")  # no zone: UTC
     assert record_id_of(naive, 0.0) == RECORD_ID

@@ -15,13 +15,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Kafka up, topics, a worker, the seeds replayed, results printed. Leaves Kafka and the worker running.
+## Kafka up, topics, a worker, the seeds replayed, results printed, the events written to
+## var/events.duckdb and asked one question. Leaves Kafka and the worker running.
+demo: export DEMO_QUERY = SELECT source_code, cameo_code, target_code, location_name, num_articles \
+	FROM events_daily ORDER BY num_articles DESC, record_id LIMIT 5
 demo: install
 	ops/kafka start
 	$(BIN)/streams topics
 	ops/worker start
 	$(BIN)/streams replay seeds/
 	$(BIN)/streams show seeds/
+	$(BIN)/streams sink --until-idle 5
+	$(BIN)/streams query "$$DEMO_QUERY"
 	@echo
 	@echo "Kafka and the worker are still running (API on http://$${STREAMS_WEB_HOST:-127.0.0.1}:$${STREAMS_WEB_PORT:-6066}). Stop them with: make down"
 

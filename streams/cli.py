@@ -1,4 +1,4 @@
-"""The `streams` command: worker, topics, replay, extract, show, tail, sink, export and eval."""
+"""The `streams` command: worker, topics, replay, extract, show, tail, sink, query, export and eval."""
 
 from __future__ import annotations
 
@@ -103,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
                             "of INTERVAL (UTC): 15m (GDELT's), 1h, 30s, ...")
     gdelt.add_argument("--once", action="store_true",
                        help="write what the topics hold now as one pair of files, and exit")
+
+    query = sub.add_parser("query", help="ask the sink's database a SQL question (docs/sink.md)")
+    query.add_argument("sql", help='e.g. "SELECT * FROM events_daily ORDER BY num_articles DESC"')
+    query.add_argument("--db", default=None, metavar="URL",
+                       help="as for `streams sink` (default: $STREAMS_SINK_DB)")
 
     evaluate = sub.add_parser("eval", help="score extraction on the evaluation sets")
     evaluate.add_argument("--eval-dir", default=None,
@@ -241,6 +246,17 @@ def run_sink(args, settings: Settings) -> int:
     report = asyncio.run(sink(settings, args.db or settings.sink_db, until_idle=args.until_idle))
     print(report.summary(), flush=True)
     return 0
+def run_query(args, settings: Settings) -> int:
+    from streams.sink.query import run_query as answer
+
+    try:
+        print(answer(args.db or settings.sink_db, args.sql))
+    except Exception as exc:  # a SQL error, a missing or locked file: one line, not a traceback
+        print(f"streams query: {type(exc).__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def run_export(args, settings: Settings) -> int:
     from streams.export.gdelt_export import run
 
@@ -262,6 +278,7 @@ COMMANDS = {
     "show": run_show,
     "tail": run_tail,
     "sink": run_sink,
+    "query": run_query,
     "export": run_export,
     "eval": run_eval,
 }

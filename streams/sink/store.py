@@ -107,6 +107,11 @@ class Store(ABC):
     def count(self, table: str) -> int:
         return self.fetch(f"SELECT count(*) FROM {table}")[0][0]
 
+    def query(self, sql: str) -> tuple[list[str], list[tuple]]:
+        """A reader's query: its column names and rows (both drivers' cursors are DB-API)."""
+        cursor = self.connection.execute(sql)
+        return [column[0] for column in cursor.description or ()], cursor.fetchall()
+
     # --- what each database does its own way ---------------------------------------------
     @abstractmethod
     @contextmanager

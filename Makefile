@@ -17,8 +17,8 @@ install: $(STAMP)
 
 ## Kafka up, topics, a worker, the seeds replayed, results printed, the events written to
 ## var/events.duckdb and asked one question. Leaves Kafka and the worker running.
-demo: export DEMO_QUERY = SELECT source_code, cameo_code, target_code, location_name, num_articles \
-	FROM events_daily ORDER BY num_articles DESC, record_id LIMIT 5
+demo: export DEMO_QUERY = SELECT source_code, cameo_code, plover_event, target_code, location_name, \
+	num_mentions FROM events_daily WHERE source_code IS NOT NULL ORDER BY num_mentions DESC, record_id LIMIT 5
 demo: install
 	ops/kafka start
 	$(BIN)/streams topics

@@ -1,27 +1,38 @@
-"""Prometheus-style counters of one worker process, served as text at `GET /metrics`.
+"""The worker's Prometheus metrics, kept with `prometheus_client` and served at `GET /metrics`.
 
-Hand-written (no client library), in the text exposition format 0.0.4: counters, one histogram
-(processing latency) and a consumer-lag gauge read from the consumer at scrape time. They live
-in memory, so they count what this process has done since it started; a scrape of each worker
-and a sum gives the cluster. Conservation holds per process:
+Counters, one histogram (processing latency), a consumer-lag gauge read from the consumer at
+scrape time, and the library's process, platform and GC collectors (CPU, RSS, open files,
+Python version). Every `Metrics` has its own `CollectorRegistry`, never the library's global
+one, so a test can make as many as it likes in one process. They live in memory, so they count
+what this process has done since it started; a scrape of each worker and a sum gives the
+cluster. Conservation holds per process:
 
     articles_in = articles_processed + articles_dead_lettered (all reasons) + articles_duplicate
 
 A message of a derived topic (entities, events, events-by-subject, alerts) that its agents
 cannot read or process is dead-lettered too, and counted in messages_dead_lettered by topic and
-reason (streams/contract/checked.py).
+reason (streams/contract/checked.py). docs/metrics.md lists every series.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-
 import faust
+from prometheus_client import (
+    CONTENT_TYPE_PLAIN_0_0_4,
+    CollectorRegistry,
+    Counter,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.parser import text_string_to_metric_families
 
 from streams.contract.articles import REASONS
 
-CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 
 ARTICLES_IN = "streams_articles_in_total"
 ARTICLES_PROCESSED = "streams_articles_processed_total"
@@ -44,11 +55,13 @@ HELP = {
     MENTIONS_DUPLICATE: "Entities messages not counted: already counted (redelivered or re-emitted).",
     MESSAGES_DEAD_LETTERED: "Messages of the derived topics sent to articles.dlq, by topic and reason.",
 }
+LABELS = {ARTICLES_DEAD_LETTERED: ("reason",), MESSAGES_DEAD_LETTERED: ("topic", "reason")}
 PROCESSING_SECONDS = "streams_processing_seconds"
-PROCESSING_HELP = ("Seconds from an article's arrival on Kafka to its entities and events sent.")
+PROCESSING_HELP = "Seconds from an article's arrival on Kafka to its entities and events sent."
 PROCESSING_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 CONSUMER_LAG = "streams_consumer_lag"
-CONSUMER_LAG_HELP = "Messages not yet committed by this worker, per assigned partition."
+CONSUMER_LAG_HELP = ("Messages of a topic the agents consume not yet committed by this worker, "
+                     "per assigned partition (changelogs are not reported).")
 
 # Label values known in advance are exposed at zero, so a rate over them is defined from the start.
 KNOWN_LABELS = {ARTICLES_DEAD_LETTERED: [{"reason": reason} for reason in REASONS]}
@@ -57,109 +70,65 @@ Labels = tuple[tuple[str, str], ...]
 
 
 class Metrics:
-    """Monotonic counters keyed by name and labels."""
+    """The process's counters and latency histogram, in a registry of their own."""
 
     def __init__(self) -> None:
-        self._latency = [0] * len(PROCESSING_BUCKETS)  # observations per bucket (not cumulative)
-        self._latency_sum = 0.0
-        self._latency_count = 0
-        self._values: dict[str, dict[Labels, float]] = defaultdict(dict)
-        for name in HELP:
-            for labels in KNOWN_LABELS.get(name, [{}]):
-                self._values[name][_labels(labels)] = 0
+        self.registry = CollectorRegistry()
+        self._counters = {
+            name: Counter(name, help_text, LABELS.get(name, ()), registry=self.registry)
+            for name, help_text in HELP.items()}
+        for name, known in KNOWN_LABELS.items():
+            for labels in known:
+                self._counters[name].labels(**labels)
+        self._latency = Histogram(PROCESSING_SECONDS, PROCESSING_HELP, buckets=PROCESSING_BUCKETS,
+                                  registry=self.registry)
+        ProcessCollector(registry=self.registry)  # CPU seconds, RSS, open files (Linux /proc)
+        PlatformCollector(registry=self.registry)  # python_info
+        GCCollector(registry=self.registry)  # collections per generation
 
     def inc(self, name: str, amount: float = 1, **labels: str) -> None:
-        if name not in HELP:
+        if name not in self._counters:
             raise KeyError(f"unknown metric {name}")
         if amount < 0:
             raise ValueError("counters only go up")
-        series = self._values[name]
-        key = _labels(labels)
-        series[key] = series.get(key, 0) + amount
+        counter = self._counters[name]
+        (counter.labels(**labels) if labels else counter).inc(amount)
 
     def value(self, name: str, **labels: str) -> float:
         """One series, or the sum over all label values when no labels are given."""
-        series = self._values[name]
-        if labels:
-            return series.get(_labels(labels), 0)
-        return sum(series.values())
+        wanted = set(labels.items())
+        return sum(sample.value for family in self._counters[name].collect()
+                   for sample in family.samples
+                   if sample.name == name and wanted <= set(sample.labels.items()))
 
     def observe_processing(self, seconds: float) -> None:
         """One article's processing latency, into the histogram."""
-        for i, bound in enumerate(PROCESSING_BUCKETS):
-            if seconds <= bound:
-                self._latency[i] += 1
-                break
-        self._latency_sum += max(seconds, 0.0)
-        self._latency_count += 1
+        self._latency.observe(max(seconds, 0.0))
 
     def render(self, lag: dict[tuple[str, int], int] | None = None) -> str:
-        """The text format; `lag` is {(topic, partition): messages behind} for the gauge."""
-        lines = []
-        for name, help_text in HELP.items():
-            lines.append(f"# HELP {name} {help_text}")
-            lines.append(f"# TYPE {name} counter")
-            for labels, value in sorted(self._values[name].items()):
-                lines.append(f"{name}{_format_labels(labels)} {_format_value(value)}")
-        lines.extend(self._render_latency())
-        lines.append(f"# HELP {CONSUMER_LAG} {CONSUMER_LAG_HELP}")
-        lines.append(f"# TYPE {CONSUMER_LAG} gauge")
-        for (topic, partition), behind in sorted((lag or {}).items()):
-            labels = _labels({"topic": topic, "partition": str(partition)})
-            lines.append(f"{CONSUMER_LAG}{_format_labels(labels)} {behind}")
-        return "\n".join(lines) + "\n"
-
-    def _render_latency(self) -> list[str]:
-        name, running = PROCESSING_SECONDS, 0
-        lines = [f"# HELP {name} {PROCESSING_HELP}", f"# TYPE {name} histogram"]
-        for bound, count in zip(PROCESSING_BUCKETS, self._latency, strict=True):
-            running += count
-            lines.append(f'{name}_bucket{{le="{bound}"}} {running}')
-        lines.append(f'{name}_bucket{{le="+Inf"}} {self._latency_count}')
-        lines.append(f"{name}_sum {_format_value(round(self._latency_sum, 6))}")
-        lines.append(f"{name}_count {self._latency_count}")
-        return lines
+        """The text format 0.0.4; `lag` is {(topic, partition): messages behind} for the gauge."""
+        return generate_latest(_WithLag(self.registry, lag or {})).decode("utf-8")
 
 
-def _labels(labels: dict[str, str]) -> Labels:
-    return tuple(sorted((key, str(value)) for key, value in labels.items()))
+class _WithLag:
+    """The registry's families and the lag gauge of one scrape (what `generate_latest` reads)."""
 
+    def __init__(self, registry: CollectorRegistry, lag: dict[tuple[str, int], int]):
+        self.registry, self.lag = registry, lag
 
-def _format_labels(labels: Labels) -> str:
-    if not labels:
-        return ""
-    escaped = (value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
-               for _, value in labels)
-    return "{" + ",".join(f'{key}="{value}"' for (key, _), value in zip(labels, escaped, strict=True)) + "}"
-
-
-def _format_value(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-_SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$')
-_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
-_ESCAPE = re.compile(r"\\(.)")
-
-
-def _unescape(match: re.Match) -> str:
-    return "\n" if match.group(1) == "n" else match.group(1)
+    def collect(self):
+        yield from self.registry.collect()
+        gauge = GaugeMetricFamily(CONSUMER_LAG, CONSUMER_LAG_HELP, labels=("topic", "partition"))
+        for (topic, partition), behind in sorted(self.lag.items()):
+            gauge.add_metric((topic, str(partition)), behind)
+        yield gauge
 
 
 def parse(text: str) -> dict[tuple[str, Labels], float]:
-    """Read the text format back: {(name, labels): value} (for tests and ops/soak)."""
-    samples = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        match = _SAMPLE.match(line)
-        if not match:
-            raise ValueError(f"not a sample line: {line!r}")
-        name, label_text, value = match.groups()
-        labels = tuple(sorted((key, _ESCAPE.sub(_unescape, raw))
-                              for key, raw in _LABEL.findall(label_text or "")))
-        samples[(name, labels)] = float(value)
-    return samples
+    """Read the text format back with the library's parser: {(sample name, labels): value}
+    (for tests and ops/soak)."""
+    return {(sample.name, _labels(sample.labels)): sample.value
+            for family in text_string_to_metric_families(text) for sample in family.samples}
 
 
 def total(samples: dict[tuple[str, Labels], float], name: str, **labels: str) -> float:
@@ -169,19 +138,35 @@ def total(samples: dict[tuple[str, Labels], float], name: str, **labels: str) ->
                if sample == name and wanted <= set(sample_labels))
 
 
+def _labels(labels: dict[str, str]) -> Labels:
+    return tuple(sorted((key, str(value)) for key, value in labels.items()))
+
+
 METRICS = Metrics()  # this process's counters: the agents count into it, /metrics reads it
 
 
-def consumer_lag(assigned, highwater, committed) -> dict[tuple[str, int], int]:
-    """{(topic, partition): highwater - committed offset} for the assigned partitions (pure)."""
+def consumer_lag(assigned, highwater, committed, topics=None) -> dict[tuple[str, int], int]:
+    """{(topic, partition): highwater - committed offset} for the assigned partitions of
+    `topics` (all when None) whose end is known (pure)."""
     return {(tp.topic, tp.partition): max(0, highwater(tp) - (committed.get(tp) or 0))
-            for tp in assigned if highwater(tp) is not None}
+            for tp in assigned
+            if (topics is None or tp.topic in topics) and highwater(tp) is not None}
+
+
+def agent_topics(app: faust.App) -> set[str]:
+    """The topics the app's agents read: what a lag alert is about. Changelogs are left out:
+    the worker reads them into its tables but never commits them, so their "lag" never ends."""
+    names: set[str] = set()
+    for agent in app.agents.values():
+        names.update(getattr(agent.channel, "topics", ()) or ())
+    return names
 
 
 def _worker_lag(app: faust.App) -> dict[tuple[str, int], int]:
     consumer = app.consumer
     # Faust keeps the last committed offset per partition; it has no public accessor for it.
-    return consumer_lag(consumer.assignment(), consumer.highwater, consumer._committed_offset)
+    return consumer_lag(consumer.assignment(), consumer.highwater, consumer._committed_offset,
+                        agent_topics(app))
 
 
 def register_metrics_view(app: faust.App, metrics: Metrics = METRICS) -> None:

@@ -39,10 +39,6 @@ DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ?date= of /events/daily
 
 
 def register_views(app: faust.App, topics: Topics, tables: Tables) -> None:
-    @app.page("/health")
-    async def health(self, request):
-        return self.json({"status": "ok", "app": app.conf.id})
-
     @app.page("/actors/top")
     async def actors_top(self, request):
         return await _cluster_top(app, self, request, tables.actor_counts, "code",

@@ -9,6 +9,7 @@ import faust
 
 from streams.contract.topics import declare_topics
 from streams.http.dashboard import register_dashboard_views
+from streams.http.health import register_health_views
 from streams.http.metrics import register_metrics_view
 from streams.http.views import register_views
 from streams.runtime import aiokafka_headers
@@ -77,6 +78,7 @@ def create_app(settings: Settings) -> faust.App:
     register_alerting(app, topics, tables, settings, guard)
     register_daily(app, topics, tables, guard)  # events.daily (streams/runtime/daily_agents.py)
     register_views(app, topics, tables)
+    register_health_views(app)  # /health/live, /health/ready (streams/http/health.py)
     register_metrics_view(app)  # GET /metrics: this worker's counters (streams/http/metrics.py)
     recent = Recent()  # per-worker buffers of the last events and alerts (not tables)
     register_recent_agents(app, topics, recent)

@@ -168,3 +168,20 @@ def test_metrics_time_every_processed_article_and_show_the_lag_going_to_zero(run
     partitions = {labels for name, labels in samples if name == m.CONSUMER_LAG
                   and ("topic", settings.topic("articles")) in labels}
     assert len(partitions) == settings.partitions  # one worker holds every partition
+
+
+def test_the_lag_covers_only_the_topics_the_agents_consume_and_ends_at_zero(run):
+    settings = run["settings"]
+    agent_topics = {settings.topic(name) for name in ("articles", "entities", "events", "alerts")}
+    agent_topics |= {f"{settings.app_id}-events-by-subject", f"{settings.app_id}-events-by-record"}
+
+    def lags() -> dict:
+        return {labels: value for (name, labels), value in metrics(settings).items()
+                if name == m.CONSUMER_LAG}
+
+    def every_lag_zero():
+        current = lags()
+        return current if current and not any(current.values()) else None
+
+    caught_up = wait_until(every_lag_zero, "every consumer lag at 0", timeout=60)
+    assert {dict(labels)["topic"] for labels in caught_up} == agent_topics  # no changelog

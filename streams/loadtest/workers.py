@@ -66,7 +66,7 @@ class WorkerProcess:
 
     def healthy(self) -> bool:
         try:
-            with urllib.request.urlopen(f"{self.settings.web_url}/health", timeout=1) as answer:
+            with urllib.request.urlopen(f"{self.settings.web_url}/health/live", timeout=1) as answer:
                 answer.read()
             return True
         except OSError:

@@ -12,6 +12,7 @@ again, and the dedupe records (streams/runtime/dedupe.py) keep them from being c
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections import Counter
 
@@ -29,6 +30,7 @@ from probes import (
     settled,
     wait_until,
 )
+from sink_process import SinkProcess, rows_now, wait_for_rows
 
 from streams.alerts.windows import rfc3339
 from streams.contract.messages import event_messages
@@ -36,6 +38,7 @@ from streams.contract.topics import EVENTS
 from streams.extraction.pipeline import extract
 from streams.http import metrics as m
 from streams.runtime.tables import COUNT_WINDOWS
+from streams.sink.store import open_store
 from streams.tools.replay import replay
 
 # `make test-crash` runs this module alone. It once hung in about half the runs (a changelog
@@ -147,3 +150,25 @@ def test_the_restarted_worker_redelivered_articles_are_not_duplicates(run):
     assert m.total(samples, m.ARTICLES_DEAD_LETTERED) == 0
     assert m.total(samples, m.ARTICLES_IN) == m.total(samples, m.ARTICLES_PROCESSED)
     assert m.total(samples, m.ARTICLES_IN) + run["processed_before"] >= N
+
+
+def test_the_sink_killed_mid_way_holds_each_event_once(run, postgres_url, tmp_path):
+    """The issue's sink check on the pipeline's own output: the events topic of this run (with
+    its repeated messages) into PostgreSQL, the sink killed with SIGKILL part way, then started
+    again: each event id is one row, none missing."""
+    sink = SinkProcess(run["settings"], postgres_url, tmp_path / "sink.log")
+    first = sink.start()
+    sink.wait_for("assigned", first)
+    total = len(run["expected_events"])
+    wait_for_rows(postgres_url, random.randrange(1, total // 2), timeout=60)
+    first.kill()
+    first.wait()
+    at_kill = rows_now(postgres_url)
+    second = sink.start("--until-idle", "3")
+    assert second.wait(timeout=120) == 0, sink.log()[-3000:]
+    with open_store(postgres_url) as store:
+        rows = [row[0] for row in store.fetch("SELECT event_id FROM events")]
+    print(f"\nsink killed with {at_kill} rows written; after the restart {len(rows)} event rows "
+          f"for {sum(run['event_ids'].values())} events messages")
+    assert len(rows) == len(set(rows)) == total
+    assert set(rows) == run["expected_events"]

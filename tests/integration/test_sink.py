@@ -20,9 +20,11 @@ from pathlib import Path
 import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from sink_data import synthetic
 from sink_process import SinkProcess, rows_now, wait_for_rows
 
+from streams.contract.topics import DAILY
 from streams.settings import Settings
 from streams.sink.rows import mention_id
 from streams.sink.store import open_store
@@ -56,10 +58,26 @@ async def produce(settings: Settings, data: dict[str, list[dict]]) -> None:
         await producer.stop()
 
 
+async def drop_daily(settings: Settings) -> None:
+    """Deletes the topic set's `events.daily` (created with the contract topics): these tests
+    start as a pipeline whose worker has not written it yet."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap, **settings.security)
+    await admin.start()
+    try:
+        await admin.delete_topics([settings.topic(DAILY)])
+        deadline = time.monotonic() + 30
+        while settings.topic(DAILY) in await admin.list_topics():
+            assert time.monotonic() < deadline, "events.daily was not deleted"
+            await asyncio.sleep(0.2)
+    finally:
+        await admin.close()
+
+
 @pytest.fixture(scope="module")
 def sink_topics(fresh_settings):
     """A topic set with the messages on it, and the distinct ids of each table."""
     settings = fresh_settings("sink")
+    asyncio.run(drop_daily(settings))
     data = synthetic(ARTICLES, seed=11)
     asyncio.run(produce(settings, data))
     expected = {
@@ -164,6 +182,7 @@ def test_events_daily_is_read_once_it_appears_and_its_latest_version_wins(fresh_
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
     settings = fresh_settings("sink-daily")
+    asyncio.run(drop_daily(settings))
     url = f"duckdb:///{tmp_path / 'events.duckdb'}"
     sink = SinkProcess(settings, url, tmp_path / "sink.log")
     running = sink.start("--until-idle", "12")

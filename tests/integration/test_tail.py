@@ -125,4 +125,4 @@ def test_a_missing_topic_or_a_bad_filter_is_an_error(kafka_bootstrap):
     unknown = streams(settings, "tail", "event")
     assert unknown.returncode == 1
     assert unknown.stderr.strip() == ("streams tail: unknown topic 'event'; contract topics: "
-                                      "articles, entities, events, alerts, articles.dlq")
+                                      "articles, entities, events, alerts, articles.dlq, events.daily")

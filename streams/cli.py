@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("--timeout", type=float, default=None, metavar="S",
                       help="stop after S seconds")
     tail.add_argument("--compact", action="store_true", help="one JSON object per line, no header")
+    tail.add_argument("--pretty", action="store_true",
+                      help="one readable line per message: names beside the codes, local times")
 
     sink = sub.add_parser(
         "sink", help="write events, events.daily, entities and alerts into a SQL database, "
@@ -232,7 +234,8 @@ def run_tail(args, settings: Settings) -> int:
 
     where = parse_filter(args.where)  # a bad expression fails before Kafka is contacted
     asyncio.run(tail(settings, args.topic, where=where, from_beginning=args.from_beginning,
-                     max_messages=args.max, timeout=args.timeout, compact=args.compact))
+                     max_messages=args.max, timeout=args.timeout, compact=args.compact,
+                     pretty=args.pretty))
     return 0
 
 

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -90,7 +91,7 @@ def render_pretty(topic: str, key: bytes | None, timestamp_ms: int | None, value
     line = message_line(topic, value) if is_json else None
     if line is None:
         line = json.dumps(value, ensure_ascii=False, indent=2) if is_json else f"(not JSON) {value}"
-    return f"{when} {shown_key}\n  {line}"
+    return f"{when} {shown_key}\n{textwrap.indent(line, '  ')}"
 
 
 def make_consumer(settings: Settings, from_beginning: bool) -> AIOKafkaConsumer:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from importlib import metadata
 
 from streams.settings import Settings
 
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     worker = sub.add_parser("worker", help="run a Faust worker (extract and count agents, web API)")
@@ -125,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     if argv[:1] == ["worker"]:  # everything after `worker` belongs to Faust's own worker options
+        from streams.tools.worker_help import wants_help, worker_help
+
+        if wants_help(argv[1:]):  # the project's defaults, not Faust's help (nor -h = --web-host)
+            print(worker_help())
+            return 0
         args = parser.parse_args(["worker"])
         args.faust_args = argv[1:]
     else:
@@ -138,6 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, TimeoutError) as exc:
         print(f"streams {args.command}: {exc}", file=sys.stderr)
         return 1
+
+
+def installed_version() -> str:
+    """The installed distribution's version (pyproject.toml's, once `pip install`ed)."""
+    try:
+        return metadata.version("news-event-streams")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 def import_faust_without_argv() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from importlib import metadata
 
 from streams.settings import Settings
 
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     worker = sub.add_parser("worker", help="run a Faust worker (extract and count agents, web API)")
@@ -80,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("--timeout", type=float, default=None, metavar="S",
                       help="stop after S seconds")
     tail.add_argument("--compact", action="store_true", help="one JSON object per line, no header")
+    tail.add_argument("--pretty", action="store_true",
+                      help="one readable line per message: names beside the codes, local times")
 
     sink = sub.add_parser(
         "sink", help="write events, events.daily, entities and alerts into a SQL database, "
@@ -123,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     if argv[:1] == ["worker"]:  # everything after `worker` belongs to Faust's own worker options
+        from streams.tools.worker_help import wants_help, worker_help
+
+        if wants_help(argv[1:]):  # the project's defaults, not Faust's help (nor -h = --web-host)
+            print(worker_help())
+            return 0
         args = parser.parse_args(["worker"])
         args.faust_args = argv[1:]
     else:
@@ -136,6 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, TimeoutError) as exc:
         print(f"streams {args.command}: {exc}", file=sys.stderr)
         return 1
+
+
+def installed_version() -> str:
+    """The installed distribution's version (pyproject.toml's, once `pip install`ed)."""
+    try:
+        return metadata.version("news-event-streams")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 def import_faust_without_argv() -> None:
@@ -232,7 +249,8 @@ def run_tail(args, settings: Settings) -> int:
 
     where = parse_filter(args.where)  # a bad expression fails before Kafka is contacted
     asyncio.run(tail(settings, args.topic, where=where, from_beginning=args.from_beginning,
-                     max_messages=args.max, timeout=args.timeout, compact=args.compact))
+                     max_messages=args.max, timeout=args.timeout, compact=args.compact,
+                     pretty=args.pretty))
     return 0
 
 

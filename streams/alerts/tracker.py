@@ -179,3 +179,24 @@ def _trim(track: dict[str, Any], rule: Rule) -> None:
     oldest = _oldest_kept(track, rule)
     track["windows"] = {s: c for s, c in track["windows"].items() if int(s) >= oldest}
     track["fired"] = [start for start in track["fired"] if start >= oldest]
+
+
+def readable(state: State) -> dict[str, Any]:
+    """The state as `GET /alerts/state/{key}` shows it: every time (window starts, `due`,
+    `last_seen`, `fired`) in RFC 3339 instead of Unix seconds; the stored form under `_debug`."""
+    def track(value: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **value,
+            "newest": _time(value.get("newest")),
+            "windows": {rfc3339(float(start)): {**counts, "last_seen": _time(counts.get("last_seen"))}
+                        for start, counts in value.get("windows", {}).items()},
+            "fired": [rfc3339(float(start)) for start in value.get("fired", [])],
+        }
+
+    return {"subject": state.get("subject"), "due": _time(state.get("due")),
+            "rules": {name: track(value) for name, value in state.get("rules", {}).items()},
+            "_debug": state}
+
+
+def _time(timestamp: float | None) -> str | None:
+    return None if timestamp is None else rfc3339(float(timestamp))

@@ -28,6 +28,17 @@ PEOPLE_DICTIONARY = "actors_people_phoenix.tsv"
 ORGS_DICTIONARY = "actors_orgs_phoenix.tsv"
 ROLES_DICTIONARY = "actors_roles_phoenix.tsv"
 
+# What each role code names, in the words the README's glossary uses (a unit test compares them):
+# the second half of an actor code ("SYRMIL": Syria, military), or a whole code without a country.
+ROLE_NAMES = {
+    "GOV": "government", "MIL": "military", "REB": "rebels", "OPP": "opposition",
+    "COP": "police", "JUD": "judiciary", "LEG": "legislature", "SPY": "intelligence",
+    "MED": "media", "BUS": "business", "EDU": "education", "HLH": "health", "LAB": "labour",
+    "CVL": "civilians", "REF": "refugees", "CRM": "criminals", "REL": "religious",
+    "UAF": "unaligned armed forces", "NGO": "non-governmental organisation",
+    "IGO": "intergovernmental organisation", "IMG": "international militarised group",
+}
+
 # "al-Assad" == "Assad", "Al Qaeda" == "Qaeda": news copy drops the Arabic article at will.
 ARABIC_ARTICLES = frozenset({"al", "el"})
 # Demonyms with no regular "+s" plural ("British", "Swiss", "Chinese"); "Czechs" is listed as data.
@@ -159,12 +170,14 @@ class ActorTables:
     country_codes: frozenset[str]  # every country code of `countries`
 
 
-def data_rows(filename: str) -> Iterator[list[str]]:
-    """Tab-separated rows of a data file, without comments, blank lines and the header row."""
+def data_rows(filename: str, header: bool = True) -> Iterator[list[str]]:
+    """Tab-separated rows of a data file, without comments, blank lines and the header row (when
+    the file has one)."""
     path = resources.files(DATA_PACKAGE) / DATA_DIR / filename
     lines = path.read_text(encoding="utf-8").splitlines()
     rows = (line.split("\t") for line in lines if line.strip() and not line.startswith("#"))
-    next(rows, None)  # header
+    if header:
+        next(rows, None)
     yield from rows
 
 

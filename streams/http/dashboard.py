@@ -1,7 +1,8 @@
 """Read-only HTTP views for the dashboard: recent events and alerts, the page and its assets.
 
 `GET /events/recent?n=50` and `GET /alerts/recent?n=50` answer from this worker's in-memory
-buffers (`streams.runtime.recent`), newest first. `GET /dashboard` serves the page; its script, style
+buffers (`streams.runtime.recent`), newest first, with optional `*_label` fields
+(`streams.labels`). `GET /dashboard` serves the page; its script, style
 sheet and offline basemap come from package data in `streams/http/assets/`, so nothing is fetched from
 anywhere but this worker.
 """
@@ -12,6 +13,7 @@ from importlib import resources
 
 import faust
 
+from streams.labels import with_alert_labels, with_event_labels
 from streams.runtime.recent import Recent, RecentMessages
 
 DEFAULT_RECENT = 50
@@ -30,11 +32,11 @@ def asset(name: str) -> str:
 def register_dashboard_views(app: faust.App, recent: Recent) -> None:
     @app.page("/events/recent")
     async def events_recent(self, request):
-        return _recent(self, request, recent.events)
+        return _recent(self, request, recent.events, with_event_labels)
 
     @app.page("/alerts/recent")
     async def alerts_recent(self, request):
-        return _recent(self, request, recent.alerts)
+        return _recent(self, request, recent.alerts, with_alert_labels)
 
     @app.page("/dashboard")
     async def dashboard(self, request):
@@ -47,11 +49,11 @@ def register_dashboard_views(app: faust.App, recent: Recent) -> None:
         return self.text(asset(name), content_type=ASSETS[name])
 
 
-def _recent(view, request, buffer: RecentMessages):
+def _recent(view, request, buffer: RecentMessages, labelled):
     try:
         n = int(request.query.get("n", DEFAULT_RECENT))
     except ValueError:
         return view.error(400, "n must be a whole number")
     if not 1 <= n <= buffer.keep:
         return view.error(400, f"n must be between 1 and {buffer.keep}")
-    return view.json(buffer.latest(n))
+    return view.json([labelled(message) for message in buffer.latest(n)])

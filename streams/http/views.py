@@ -17,6 +17,7 @@ import faust
 
 from streams.contract.daily import matches, ranked
 from streams.contract.topics import Topics
+from streams.labels import with_actor_labels, with_event_labels, with_place_labels
 from streams.runtime.tables import (
     OwnershipMoving,
     Tables,
@@ -35,6 +36,7 @@ OVERALL = "overall"  # ?window=: overall (the default), or a COUNT_WINDOWS name 
 LOCAL = "local"  # ?scope=local: only this worker's partitions (what the cluster answer gathers)
 PEER_TIMEOUT = 10.0  # seconds to wait for another worker's rows
 REASSIGNING = "this worker's partitions are being reassigned: ask again shortly"
+LABELS = {"code": with_actor_labels, "geonameid": with_place_labels}  # optional *_label fields
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ?date= of /events/daily
 
 
@@ -95,8 +97,9 @@ async def _events_daily(app: faust.App, view, request, table):
         return view.error(400, str(exc))
     if app.rebalancing or app.in_recovery:
         return view.error(503, REASSIGNING)
-    mine = ranked([value["record"] for value in table.values()
-                   if value and matches(value["record"], **filters)], n)
+    mine = [with_event_labels(record) for record in ranked(
+        [value["record"] for value in table.values()
+         if value and matches(value["record"], **filters)], n)]
     query = {**request.query, "scope": LOCAL}
     return await _cluster_answer(app, view, request, mine, query,
                                  lambda answers: merge_daily(answers, n))
@@ -148,15 +151,16 @@ async def _rows_of(session: aiohttp.ClientSession, url: str, query: dict) -> lis
 
 def _local_top(table, n: int, key_name: str, windows: dict, quads: dict | None, window: str):
     """This worker's top n overall, or in its newest window (?window=1h|1d) with the bounds on
-    every row and, for places, the window's events by quad class."""
+    every row and, for places, the window's events by quad class; each row labelled."""
+    labelled = LABELS[key_name]
     if window == OVERALL:
-        return [{key_name: key, **public(value)} for key, value in top(table, n)]
+        return [labelled({key_name: key, **public(value)}) for key, value in top(table, n)]
     rows = []
     for key, value, window_range in top_in_window(windows[window].table, n):
         row = {key_name: key, **public(value), "window": window_bounds(window_range)}
         if quads is not None:
             row["quad_classes"] = in_window(quads[window].table, key, window_range)
-        rows.append(row)
+        rows.append(labelled(row))
     return rows
 
 
@@ -164,4 +168,4 @@ def _one(view, table, key: str, key_name: str):
     value = table.get(key)
     if not value:
         return view.error(404, f"no counts for {key_name} {key}")
-    return view.json({key_name: key, **public(value)})
+    return view.json(LABELS[key_name]({key_name: key, **public(value)}))

@@ -25,10 +25,11 @@ import faust
 
 from streams.alerts.config import load_rules
 from streams.alerts.rules import Rule, alert_key, subjects_of
-from streams.alerts.tracker import close_due, is_due, observe
+from streams.alerts.tracker import close_due, is_due, observe, readable
 from streams.alerts.windows import Clock, event_time, system_clock
 from streams.contract.models import Alert, SubjectEvent
 from streams.contract.topics import Topics
+from streams.labels import with_alert_labels
 from streams.runtime.agents import failed
 from streams.runtime.guard import Guard
 from streams.runtime.tables import Tables, add_mention, mention_details
@@ -137,4 +138,4 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
         state = tables.alert_state.get(key)
         if not state:
             return self.error(404, f"no alert state for {key}")
-        return self.json({"key": key, **state})
+        return self.json(with_alert_labels({"key": key, **readable(state)}))

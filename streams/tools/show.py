@@ -6,8 +6,10 @@ from collections import Counter
 
 import aiohttp
 
+from streams.labels import place_label
 from streams.settings import Settings
 from streams.tools.corpus import read_articles
+from streams.tools.pretty import actor_text, event_line
 from streams.tools.results import collect, wait_for_count
 
 
@@ -23,14 +25,13 @@ async def show(path: str, settings: Settings, timeout: float, n: int) -> int:
     )
     async with aiohttp.ClientSession(settings.web_url) as http:
         await wait_for_tables(http, expected, timeout)
-        for kind, path_name in (("actors", "code"), ("locations", "name")):
+        for kind, name in (("actors", actor_text), ("locations", top_place)):
             async with http.get(f"/{kind}/top", params={"n": str(n)}) as response:
                 response.raise_for_status()
                 rows = await response.json()
             print(f"\nTop {kind} (from the worker's tables):")
             for row in rows:
-                print(f"  {row.get(path_name) or row.get('code')!s:<28} "
-                      f"mentions={row['mentions']:<5} articles={row['articles']}")
+                print(f"  {name(row):<40} mentions={row['mentions']:<5} articles={row['articles']}")
     return 0
 
 
@@ -72,8 +73,10 @@ def event_number(event: dict) -> int:
 
 
 def format_event(event: dict) -> str:
-    source = (event.get("source") or {}).get("code") or "?"
-    target = (event.get("target") or {}).get("code") or "-"
-    place = (event.get("location") or {}).get("name") or "-"
-    return (f"[{event['sentence_index']:>2}] {source:<8} {event['cameo_code']:<5} "
-            f"{event.get('plover_event') or '':<11} {target:<8} at {place}")
+    """'[ 3] Syria · military (SYRMIL) | 191 · impose blockade, ... | - | at Aleppo, Syria'."""
+    return f"[{event['sentence_index']:>2}] {event_line(event)}"
+
+
+def top_place(row: dict) -> str:
+    """A /locations/top row: 'Aleppo, Syria (170063)'."""
+    return f"{place_label(row) or row.get('name')} ({row['geonameid']})"

@@ -2,6 +2,7 @@
 
 A read-only look at a topic: the consumer joins no group and commits nothing, so it never
 moves anyone's offsets, and it reads `read_committed` like every downstream consumer should.
+`--pretty` prints one line per message with names beside the codes and local times instead.
 `--filter` takes the small expression language of `streams.tools.filters` (never eval).
 """
 
@@ -12,6 +13,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +25,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from streams.contract.topics import CONTRACT_TOPICS
 from streams.settings import Settings
 from streams.tools.filters import Filter
+from streams.tools.pretty import local_time, message_line
 
 COLOURS = {"key": "\033[36m", "string": "\033[32m", "number": "\033[33m",
            "literal": "\033[35m", "header": "\033[1;34m"}
@@ -79,6 +82,18 @@ def render(topic: str, partition: int, offset: int, key: bytes | None, timestamp
     return f"{header}\n{body}"
 
 
+def render_pretty(topic: str, key: bytes | None, timestamp_ms: int | None, value: Any,
+                  is_json: bool = True) -> str:
+    """One message for people: local time, key, and a line with names beside the codes (events,
+    events.daily, alerts, entities); other topics' values as indented JSON."""
+    when = "-" if timestamp_ms is None else local_time(timestamp_ms / 1000)
+    shown_key = "-" if key is None else key.decode("utf-8", errors="replace")
+    line = message_line(topic, value) if is_json else None
+    if line is None:
+        line = json.dumps(value, ensure_ascii=False, indent=2) if is_json else f"(not JSON) {value}"
+    return f"{when} {shown_key}\n{textwrap.indent(line, '  ')}"
+
+
 def make_consumer(settings: Settings, from_beginning: bool) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
         bootstrap_servers=settings.bootstrap,
@@ -105,7 +120,7 @@ async def assigned(consumer: AIOKafkaConsumer, timeout: float = 30.0) -> list[To
 
 async def tail(settings: Settings, topic: str, *, where: Filter | None = None,
                from_beginning: bool = False, max_messages: int | None = None,
-               timeout: float | None = None, compact: bool = False,
+               timeout: float | None = None, compact: bool = False, pretty: bool = False,
                out: TextIO | None = None, err: TextIO | None = None) -> TailReport:
     """Print the messages of contract topic `topic` that match `where`.
 
@@ -143,9 +158,12 @@ async def tail(settings: Settings, topic: str, *, where: Filter | None = None,
                 value, is_json = decode(record.value)
                 if where.conditions and not (is_json and where.matches(value)):
                     continue
-                print(render(name, record.partition, record.offset, record.key,
-                             record.timestamp, value, is_json, colour=colour, compact=compact),
-                      file=out, flush=True)
+                if pretty:
+                    text = render_pretty(topic, record.key, record.timestamp, value, is_json)
+                else:
+                    text = render(name, record.partition, record.offset, record.key,
+                                  record.timestamp, value, is_json, colour=colour, compact=compact)
+                print(text, file=out, flush=True)
                 report.shown += 1
                 if report.shown == max_messages:
                     break

@@ -175,7 +175,7 @@ def run(alert_worker, seed):
     tag = uuid.uuid4().hex[:6]
     baseline = [({**article, "id": f"{tag}-base-{w}"}, starts[w] + 10) for w in range(3)]
     asyncio.run(send(settings, baseline))
-    wait_for(lambda: [windows(settings, ALEPPO, "place-spike")["windows"].get(str(s), {})
+    wait_for(lambda: [windows(settings, ALEPPO, "place-spike")["windows"].get(rfc3339(s), {})
                       .get("count") for s in starts[:3]] == [a, a, a],
              "the baseline windows of Aleppo to hold one copy each")
 
@@ -187,9 +187,9 @@ def run(alert_worker, seed):
     def all_closed():
         spike = windows(settings, ALEPPO, "place-spike")
         rebels = windows(settings, "SYRREB", "watch-rebels")
-        burst_window = spike["windows"].get(str(starts[3]), {})
+        burst_window = spike["windows"].get(rfc3339(starts[3]), {})
         done = (burst_window.get("count") == BURST * a and burst_window.get("closed")
-                and starts[3] in rebels["fired"])  # (older fired windows are trimmed)
+                and rfc3339(starts[3]) in rebels["fired"])  # (older fired windows are trimmed)
         return (spike, rebels) if done else None
 
     spike, rebels = wait_for(all_closed, "the burst window of Aleppo to close", show=lambda: (
@@ -229,7 +229,7 @@ def test_the_burst_raises_exactly_one_spike_for_aleppo(run, seed):
     burst_ids = {article["id"] for article, _ in run["burst"]}
     assert set(spike["evidence"]["article_ids"]) == burst_ids
     assert len(spike["evidence"]["event_ids"]) == min(50, BURST * a)
-    assert run["spike"]["fired"] == [start]  # once per subject and window
+    assert run["spike"]["fired"] == [rfc3339(start)]  # once per subject and window
 
 
 def test_the_burst_meets_the_conflict_threshold_exactly(run, seed):

@@ -178,6 +178,20 @@ def test_the_dashboard_maps_the_event_locations(pipeline, seed_results, recent_e
                 for li in browser.find_elements("css selector", "#alerts li[data-alert-id]")}
 
     assert wait_for(feed, lambda found: found >= served, timeout=15) >= served
+    # Names beside the codes, as the worker labels them, and times in local, readable form.
+    actors = json.loads(get(pipeline, "/actors/top?n=8")[2])
+    assert json.loads(get(pipeline, "/actors/SYRREB")[2])["code_label"] == "Syria · rebels"
+    assert all("code_label" in r for r in actors)  # the seed's actors all have names
+
+    def actor_bars():
+        return [li.text for li in browser.find_elements("css selector", "#top-actors .label")]
+
+    shown = [f"{r['code_label']} ({r['code']})" if "code_label" in r else r["code"] for r in actors]
+    assert wait_for(actor_bars, lambda found: found == shown, timeout=15) == shown
+    times = browser.find_elements("css selector", "#alerts time")
+    assert times and all(t.get_attribute("datetime").endswith("Z") for t in times)
+    assert not any(t.text == t.get_attribute("datetime") or "T" in t.text for t in times)
+
     quads = {int(d.get_attribute("data-quad"))
              for d in browser.find_elements("css selector", "#dots circle")}
     assert quads == {e["quad_class"] for e in on_topic if e["location"]}

@@ -10,6 +10,17 @@ const NORTH = 85;
 const QUADS = { 1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
                 4: "material conflict" };
 
+// Times in the reader's own zone and words, to the second ("6 Dec 2026, 12:00:05").
+const TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const localTime = (text) => {
+  const when = text ? new Date(text) : null;
+  return when && !Number.isNaN(when.getTime()) ? TIME.format(when) : (text || "");
+};
+// A code with the name the worker labelled it with (`*_label` fields), else the code alone.
+const named = (label, code) => (label ? `${label} (${code})` : code || "");
+const who = (actor, label) => (actor && actor.code ? named(label, actor.code)
+                                                   : (actor && actor.text) || "?");
+
 const project = (lon, lat) => [(lon + 180) * SCALE, (NORTH - lat) * SCALE];
 
 function el(tag, attrs = {}, text = null) {
@@ -53,7 +64,8 @@ function drawDots(events) {
     const place = event.location;
     if (!place || place.lat == null || place.lon == null) continue;
     const key = `${place.geonameid}|${event.quad_class}`;
-    const group = groups.get(key) || { place, quad: event.quad_class, count: 0 };
+    const group = groups.get(key) || { place, label: event.location_label || place.name,
+                                       quad: event.quad_class, count: 0 };
     group.count += 1;
     groups.set(key, group);
   }
@@ -66,17 +78,17 @@ function drawDots(events) {
       "data-quad": g.quad, "data-count": g.count,
     });
     const plural = g.count === 1 ? "event" : "events";
-    dot.append(el("svg:title", {}, `${g.place.name}: ${g.count} ${QUADS[g.quad] || ""} ${plural}`));
+    dot.append(el("svg:title", {}, `${g.label}: ${g.count} ${QUADS[g.quad] || ""} ${plural}`));
     return dot;
   });
   layer.replaceChildren(...dots);
 }
 
-function drawBars(id, rows, label) {
+function drawBars(id, rows, key, label) {
   const max = Math.max(1, ...rows.map((row) => row.mentions));
   const items = rows.map((row) => {
-    const item = el("li", { "data-key": label(row) });
-    item.append(el("span", { class: "label", title: label(row) }, label(row)));
+    const item = el("li", { "data-key": key(row) });
+    item.append(el("span", { class: "label", title: key(row) }, label(row)));
     item.append(el("span", { class: "bar", style: `width:${(100 * row.mentions) / max}%` }));
     item.append(el("span", { class: "value" }, row.mentions));
     return item;
@@ -90,12 +102,16 @@ function drawAlerts(alerts) {
     const item = el("li", { "data-alert-id": alert.id || "" });
     const severity = alert.severity || "info";
     item.append(el("span", { class: `severity ${severity}` }, severity));
-    const subject = alert.subject ? alert.subject.name : "";
+    const subject = alert.subject_label && alert.subject ? named(alert.subject_label, alert.subject.code)
+                                                         : (alert.subject ? alert.subject.name : "");
     item.append(el("strong", {}, `${alert.rule || alert.kind || "alert"}`));
     item.append(document.createTextNode(subject ? ` · ${subject}` : ""));
     const observed = alert.observed != null ? `observed ${alert.observed}` : "";
     const baseline = alert.baseline != null ? ` vs ${alert.baseline}` : "";
-    item.append(el("div", { class: "meta" }, `${observed}${baseline} · ${alert.created_at || ""}`));
+    const created = el("time", { datetime: alert.created_at || "" }, localTime(alert.created_at));
+    const meta = el("div", { class: "meta" }, `${observed}${baseline} · `);
+    meta.append(created);
+    item.append(meta);
     return item;
   });
   document.getElementById("alerts").replaceChildren(...(items.length ? items
@@ -106,11 +122,13 @@ function drawEvents(events) {
   const items = events.slice(0, 15).map((event) => {
     const item = el("li", { "data-event-id": event.event_id });
     item.append(el("span", { class: `quad q${event.quad_class}`, title: QUADS[event.quad_class] }));
-    const who = (actor) => (actor && (actor.code || actor.text)) || "?";
-    const target = event.target ? ` → ${who(event.target)}` : "";
-    item.append(el("strong", {}, `${who(event.source)} ${event.cameo_code}${target}`));
-    const place = event.location ? ` at ${event.location.name}` : "";
-    item.append(el("div", { class: "meta" }, `${event.plover_event || ""}${place} · ${event.article_id}`));
+    const target = event.target ? ` → ${who(event.target, event.target_label)}` : "";
+    item.append(el("strong", {}, `${who(event.source, event.source_label)}${target}`));
+    item.append(el("div", { class: "what" }, event.cameo_label || event.cameo_code));
+    const place = event.location ? ` at ${event.location_label || event.location.name}` : "";
+    const when = event.published_at ? ` · ${localTime(event.published_at)}` : "";
+    item.append(el("div", { class: "meta" },
+                   `${event.plover_event || ""}${place}${when} · ${event.article_id}`));
     return item;
   });
   document.getElementById("events").replaceChildren(...(items.length ? items
@@ -121,10 +139,10 @@ function drawDaily(records) {
   const items = records.map((record) => {
     const item = el("li", { "data-record-id": record.record_id });
     item.append(el("span", { class: `quad q${record.quad_class}`, title: QUADS[record.quad_class] }));
-    const who = (actor) => (actor && (actor.code || actor.text)) || "?";
-    const target = record.target ? ` → ${who(record.target)}` : "";
-    item.append(el("strong", {}, `${who(record.source)} ${record.cameo_code}${target}`));
-    const place = record.location ? ` at ${record.location.name}` : "";
+    const target = record.target ? ` → ${who(record.target, record.target_label)}` : "";
+    item.append(el("strong", {}, `${who(record.source, record.source_label)}${target}`));
+    item.append(el("div", { class: "what" }, record.cameo_label || record.cameo_code));
+    const place = record.location ? ` at ${record.location_label || record.location.name}` : "";
     item.append(el("div", { class: "meta" }, `${record.event_date}${place} · `
       + `${record.num_articles} articles, ${record.num_sources} sources, `
       + `${record.num_mentions} mentions`));
@@ -151,8 +169,9 @@ async function refresh() {
     drawEvents(events);
     drawAlerts(alerts);
     drawDaily(daily);
-    drawBars("top-actors", actors, (row) => row.code);
-    drawBars("top-locations", locations, (row) => row.name || String(row.geonameid));
+    drawBars("top-actors", actors, (row) => row.code, (row) => named(row.code_label, row.code));
+    drawBars("top-locations", locations, (row) => row.name || String(row.geonameid),
+             (row) => row.place_label || row.name || String(row.geonameid));
     document.getElementById("event-count").textContent = events.length;
     status.textContent = `updated ${new Date().toLocaleTimeString()}`;
     status.classList.remove("error");

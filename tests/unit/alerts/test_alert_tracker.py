@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 
 from streams.alerts.rules import Point, SpikeRule, ThresholdRule, WatchRule, subjects_of
-from streams.alerts.tracker import LATE_WINDOWS, close_due, is_due, observe
+from streams.alerts.tracker import LATE_WINDOWS, close_due, is_due, observe, readable
 from streams.contract.schemas import validate
 
 T0 = 1_700_000_040  # a multiple of 60: window 0 of a 60 s rule starts here
@@ -208,3 +208,20 @@ def test_state_is_never_mutated_in_place():
             [SPIKE], T0 + 2)
     close_due(states["170063"], [SPIKE], T0 + 10_000)
     assert repr(states["170063"]) == before
+
+
+def test_the_served_state_shows_times_in_rfc3339_and_keeps_the_stored_form_under_debug():
+    stored = {"subject": {"kind": "actor", "code": "SYRREB", "name": "SYRREB"}, "due": 1800.5,
+              "rules": {"watch": {"size": 3600, "newest": 0, "fired": [0],
+                                  "windows": {"0": {"count": 2, "last_seen": 1799.0,
+                                                    "closed": True, "event_ids": ["a:0"],
+                                                    "article_ids": ["a"]}}}}}
+    assert readable(stored) == {
+        "subject": stored["subject"], "due": "1970-01-01T00:30:00.500000Z",
+        "rules": {"watch": {"size": 3600, "newest": "1970-01-01T00:00:00Z",
+                            "fired": ["1970-01-01T00:00:00Z"],
+                            "windows": {"1970-01-01T00:00:00Z": {
+                                "count": 2, "last_seen": "1970-01-01T00:29:59Z", "closed": True,
+                                "event_ids": ["a:0"], "article_ids": ["a"]}}}},
+        "_debug": stored}
+    assert readable({"subject": None, "due": None, "rules": {}})["due"] is None

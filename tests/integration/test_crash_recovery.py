@@ -152,23 +152,31 @@ def test_the_restarted_worker_redelivered_articles_are_not_duplicates(run):
     assert m.total(samples, m.ARTICLES_IN) + run["processed_before"] >= N
 
 
-def test_the_sink_killed_mid_way_holds_each_event_once(run, postgres_url, tmp_path):
+@pytest.mark.parametrize("database", ["duckdb", "postgresql"])
+def test_the_sink_killed_mid_way_holds_each_event_once(run, database, request, tmp_path):
     """The issue's sink check on the pipeline's own output: the events topic of this run (with
-    its repeated messages) into PostgreSQL, the sink killed with SIGKILL part way, then started
-    again: each event id is one row, none missing."""
-    sink = SinkProcess(run["settings"], postgres_url, tmp_path / "sink.log")
+    its repeated messages) into DuckDB and into PostgreSQL, the sink killed with SIGKILL part
+    way, then started again: each event id is one row, none missing."""
+    if database == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+    else:
+        url = f"duckdb:///{tmp_path / 'events.duckdb'}"
+    sink = SinkProcess(run["settings"], url, tmp_path / "sink.log")
     first = sink.start()
     sink.wait_for("assigned", first)
     total = len(run["expected_events"])
-    wait_for_rows(postgres_url, random.randrange(1, total // 2), timeout=60)
+    if database == "postgresql":  # readable while the sink writes: kill past a random count
+        wait_for_rows(url, random.randrange(1, total // 2), timeout=60)
+    else:  # DuckDB locks its file against readers: kill a random time into the writing
+        time.sleep(random.uniform(0.5, 3.0))
     first.kill()
     first.wait()
-    at_kill = rows_now(postgres_url)
+    at_kill = rows_now(url)
     second = sink.start("--until-idle", "3")
     assert second.wait(timeout=120) == 0, sink.log()[-3000:]
-    with open_store(postgres_url) as store:
+    with open_store(url) as store:
         rows = [row[0] for row in store.fetch("SELECT event_id FROM events")]
-    print(f"\nsink killed with {at_kill} rows written; after the restart {len(rows)} event rows "
-          f"for {sum(run['event_ids'].values())} events messages")
+    print(f"\n{database}: sink killed with {at_kill} rows written; after the restart "
+          f"{len(rows)} event rows for {sum(run['event_ids'].values())} events messages")
     assert len(rows) == len(set(rows)) == total
     assert set(rows) == run["expected_events"]

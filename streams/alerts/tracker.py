@@ -88,8 +88,9 @@ def close_due(state: State, rules: Sequence[Rule], now: float) -> tuple[State, A
             if alert is not None and start not in track["fired"]:
                 track["fired"].append(start)
                 alerts.append(alert)
-            track["windows"][str(start)] = {**counts, "closed": True,
-                                            "event_ids": [], "article_ids": []}
+            # The evidence stays: a late event reopens the window, and an alert on it then
+            # names every article of the window, not only those after the reopening.
+            track["windows"][str(start)] = {**counts, "closed": True}
         _trim(track, rule)
     state["due"] = next_due(state, rules)
     return state, alerts

@@ -122,6 +122,20 @@ def test_late_events_reopen_a_window_but_it_alerts_only_once():
     assert states["170063"]["rules"]["spike"]["fired"] == [T0 + 8 * 60]
 
 
+def test_an_alert_after_a_reopening_names_the_articles_from_before_it():
+    # Old news closes `grace` after its last event; a slow copy reopens the window. The alert at
+    # the second close must carry the evidence of the whole window, not of the reopening only.
+    old = 1472947200
+    rule = ThresholdRule("many", 3600, subject="location", min_count=3, grace=10)
+    first = event(old, arrives=T0 - old)
+    late = [event(old + 1, arrives=T0 - old + 60), event(old + 2, arrives=T0 - old + 61)]
+    states = {}
+    assert run([rule], [first, ("tick", T0 + 30)], states) == []  # closed below min_count
+    alerts = run([rule], late + [("tick", T0 + 90)], states)
+    assert brief(alerts) == [("many", 170063, "2016-09-04T00:00:00Z", 3, None)]
+    assert alerts[0]["evidence"]["article_ids"] == [e[3]["article_id"] for e in [first, *late]]
+
+
 def test_events_older_than_the_kept_history_are_ignored():
     rule = ThresholdRule("many", 60, subject="location", min_count=1, grace=10)
     states = {}

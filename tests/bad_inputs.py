@@ -176,6 +176,9 @@ def bad_inputs(prefix: str, max_bytes: int = 1_000_000) -> list[Case]:
     dead("unkeyed_at_the_limit", lambda i: _doc(i, body="x" * (max_bytes - len(_doc(i, body="")))),
          "rekey_too_large", "an unkeyed article of exactly STREAMS_MAX_ARTICLE_BYTES: its copy "
          "keyed by id is over the worker's producer limit", key=None)
+    dead("huge_key_bad_json", lambda i: _doc(i, body=STORY)[:-9], "invalid_json",
+         "a 100,000-byte key on a document cut short (the dead letter keeps 16 KB of the key, "
+         "its size and SHA-256)", key=lambda i: (i * (100_000 // len(i) + 1)).encode()[:100_000])
     dead("binary_key_and_value", b"\xff\x00binary", "nul_character",
          "a binary key and value: the value is checked first", key=b"\xfe\xff\x00\x01")
     dead("tombstone_bad_key", None, "empty_message", "a tombstone whose key is not UTF-8",

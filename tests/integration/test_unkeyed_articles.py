@@ -7,12 +7,15 @@ the unkeyed articles' mentions equal the keyed ones', the served counts are exac
 extractor's for one set, the article sent twice without a key counts once (its second copy is a
 duplicate), `streams_articles_rekeyed_total` counts every re-keyed message, and nothing is
 dead-lettered. Each copy on `articles` is the original value and timestamp, keyed by the id, on
-the partition the id hashes to.
+the partition the id hashes to. Last, Kafka's own console producer (`ops/kafka produce`) sends
+one more article, which is re-keyed and coded like its keyed twin.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 import time
 from collections import Counter
 
@@ -31,6 +34,7 @@ from probes import (
     settled,
     wait_until,
 )
+from worker_process import ROOT
 
 from streams.contract.topics import ARTICLES, DEAD_LETTERS
 from streams.http import metrics as m
@@ -46,6 +50,17 @@ def articles(prefix: str) -> list[dict]:
             {"id": f"{prefix}short", "title": "", "body": SHORT_BODY,
              "url": f"https://example.test/{prefix}short"},
             {"id": f"{prefix}story", "title": "Aleppo", "body": STORY}]
+
+
+def console_produce(settings, topic: str, lines: list[bytes]) -> None:
+    """Send each line to the topic with Kafka's console producer (no key), through `ops/kafka`
+    on the test broker's port."""
+    host, port = settings.bootstrap.split(",")[0].rsplit(":", 1)
+    assert host == "127.0.0.1", "ops/kafka produce talks to 127.0.0.1 only"
+    done = subprocess.run([str(ROOT / "ops" / "kafka"), "produce", settings.topic(topic)],
+                          input=b"\n".join(lines) + b"\n", env={**os.environ, "KAFKA_PORT": port},
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
 
 
 def mention_shape(message: dict) -> tuple:
@@ -135,3 +150,27 @@ def test_each_copy_is_the_original_keyed_by_id_on_the_ids_partition(run):
         assert (record.value, record.timestamp) in originals  # same bytes, same timestamp
     assert sorted((r.value, r.timestamp) for r in copies) == sorted(
         (value, int(ts * 1000)) for _, value, ts in run["console"])
+
+
+def test_kafkas_own_console_producer_is_re_keyed_and_coded_like_a_keyed_article(run):
+    settings, twin = run["settings"], run["keyed"][2]
+    article = {**twin, "id": f"{settings.topic_prefix}console-story"}
+    before = metrics(settings)
+    console_produce(settings, ARTICLES, [orjson.dumps(article)])
+
+    def moved():
+        now = metrics(settings)
+        delta = {name: m.total(now, name) - m.total(before, name) for name in (
+            m.ARTICLES_IN, m.ARTICLES_REKEYED, m.ARTICLES_PROCESSED, m.ARTICLES_DEAD_LETTERED)}
+        return delta if delta[m.ARTICLES_PROCESSED] else None
+
+    assert wait_until(moved, "the console producer's article processed", timeout=60) == {
+        m.ARTICLES_IN: 2, m.ARTICLES_REKEYED: 1, m.ARTICLES_PROCESSED: 1,
+        m.ARTICLES_DEAD_LETTERED: 0}
+    results = asyncio.run(collect(settings, [article["id"], twin["id"]], timeout=60))
+    assert Counter(mention_shape(msg) for msg in results.entities[article["id"]]) == Counter(
+        mention_shape(msg) for msg in results.entities[twin["id"]])
+    sent = [r for r in asyncio.run(read_records(settings, settings.topic(ARTICLES),
+                                                settings.partitions))
+            if orjson.loads(r.value)["id"] == article["id"]]
+    assert sorted((r.key or b"") for r in sent) == [b"", article["id"].encode()]

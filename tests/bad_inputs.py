@@ -18,9 +18,11 @@ newsroom really sends, and refusing them would lose news):
   them, a 200 KB value, a malformed `streams-origin`): the pipeline does not read the headers of
   `articles`; a dead letter keeps them.
 
-Keys: one that is not UTF-8 is refused as invalid_key; no key, an empty key or a huge one is
-not the article id (key_mismatch). The value is checked first: a tombstone with a bad key is
-empty_message.
+Keys: a valid article whose key is not its id (no key, an empty, other, huge key, one that is
+not UTF-8) is re-keyed: the worker sends it again keyed by its id and processes that copy
+(streams/runtime/rekey.py); only an article so close to the size limit that its copy would be
+over the producer's limit is dead-lettered (rekey_too_large). The value is checked first: a
+tombstone with a bad key is empty_message.
 
 Header names that are not UTF-8 (given here as bytes) break the Kafka protocol, which says a
 name is UTF-8, but the broker stores them. They once stopped the worker (aiokafka's reader
@@ -50,6 +52,7 @@ class Case:
     why: str
     headers: tuple[tuple[str | bytes, bytes | None], ...] = ()  # the message headers; a bytes
     # name need not be UTF-8
+    rekeyed: bool = False  # not keyed by its id: sent again keyed by it, and that copy processed
 
     @property
     def article_id(self) -> str:
@@ -68,7 +71,8 @@ def bad_inputs(prefix: str, max_bytes: int = 1_000_000) -> list[Case]:
     """Every case, with ids and keys starting with `prefix` (unique per test run)."""
     cases: list[Case] = []
 
-    def add(name, value, outcome, reason, why, key: bytes | None | str = "id", headers=()):
+    def add(name, value, outcome, reason, why, key: bytes | None | str = "id", headers=(),
+            rekeyed=False):
         article_id = f"{prefix}{name}"
         if key == "id":
             key = article_id.encode("utf-8")
@@ -76,7 +80,7 @@ def bad_inputs(prefix: str, max_bytes: int = 1_000_000) -> list[Case]:
             key = key(article_id)
         if callable(value):
             value = value(article_id)
-        cases.append(Case(name, key, value, outcome, reason, why, tuple(headers)))
+        cases.append(Case(name, key, value, outcome, reason, why, tuple(headers), rekeyed))
 
     def dead(name, value, reason, why, **kw):
         add(name, value, DEAD_LETTER, reason, why, **kw)
@@ -154,23 +158,27 @@ def bad_inputs(prefix: str, max_bytes: int = 1_000_000) -> list[Case]:
          "an id with a BEL character", key=lambda i: (i + "\u0007").encode())
     dead("id_10000_chars", lambda i: _doc(_long(i), body=STORY), "id_too_long",
          "an id (and key) of 10,000 characters", key=lambda i: _long(i).encode())
-    # --- the wrong key ---------------------------------------------------------------------
-    dead("no_key", lambda i: _doc(i, body=STORY), "key_mismatch", "a message without a key",
-         key=None)
-    dead("key_differs", lambda i: _doc(i, body=STORY), "key_mismatch",
-         "keyed by something other than the id", key=f"{prefix}another-id".encode())
-    dead("key_not_utf8", lambda i: _doc(i, body=STORY), "invalid_key",
-         "a key of bytes 00 ff fe (once stopped the worker on every partition)",
-         key=b"\x00\xff\xfe")
-    dead("key_latin1", lambda i: _doc(i + "-café", body=STORY), "invalid_key",
-         "the id as Latin-1 bytes", key=lambda i: (i + "-café").encode("latin-1"))
-    dead("key_utf16", lambda i: _doc(i, body=STORY), "invalid_key", "the id as UTF-16",
-         key=lambda i: i.encode("utf-16"))
-    dead("empty_key", lambda i: _doc(i, body=STORY), "key_mismatch", "a zero-length key",
-         key=b"")
-    dead("huge_key", lambda i: _doc(i, body=STORY), "key_mismatch",
-         "a 100,000-byte key (the dead letter keeps 16 KB, its size and SHA-256)",
-         key=lambda i: (i * (100_000 // len(i) + 1)).encode()[:100_000])
+    # --- not keyed by the id: re-keyed, then processed ------------------------------------
+    ok("no_key", lambda i: _doc(i, body=STORY), "a message without a key (a console producer)",
+       key=None, rekeyed=True)
+    ok("key_differs", lambda i: _doc(i, body=STORY), "keyed by something other than the id",
+       key=f"{prefix}another-id".encode(), rekeyed=True)
+    ok("key_not_utf8", lambda i: _doc(i, body=STORY),
+       "a key of bytes 00 ff fe (once stopped the worker on every partition)",
+       key=b"\x00\xff\xfe", rekeyed=True)
+    ok("key_latin1", lambda i: _doc(i + "-café", body=STORY), "the id as Latin-1 bytes",
+       key=lambda i: (i + "-café").encode("latin-1"), rekeyed=True)
+    ok("key_utf16", lambda i: _doc(i, body=STORY), "the id as UTF-16",
+       key=lambda i: i.encode("utf-16"), rekeyed=True)
+    ok("empty_key", lambda i: _doc(i, body=STORY), "a zero-length key", key=b"", rekeyed=True)
+    ok("huge_key", lambda i: _doc(i, body=STORY), "a 100,000-byte key",
+       key=lambda i: (i * (100_000 // len(i) + 1)).encode()[:100_000], rekeyed=True)
+    dead("unkeyed_at_the_limit", lambda i: _doc(i, body="x" * (max_bytes - len(_doc(i, body="")))),
+         "rekey_too_large", "an unkeyed article of exactly STREAMS_MAX_ARTICLE_BYTES: its copy "
+         "keyed by id is over the worker's producer limit", key=None)
+    dead("huge_key_bad_json", lambda i: _doc(i, body=STORY)[:-9], "invalid_json",
+         "a 100,000-byte key on a document cut short (the dead letter keeps 16 KB of the key, "
+         "its size and SHA-256)", key=lambda i: (i * (100_000 // len(i) + 1)).encode()[:100_000])
     dead("binary_key_and_value", b"\xff\x00binary", "nul_character",
          "a binary key and value: the value is checked first", key=b"\xfe\xff\x00\x01")
     dead("tombstone_bad_key", None, "empty_message", "a tombstone whose key is not UTF-8",
@@ -180,9 +188,9 @@ def bad_inputs(prefix: str, max_bytes: int = 1_000_000) -> list[Case]:
          "invalid JSON with binary header values: the dead letter keeps them",
          headers=[("x-bin", b"\x00\xff\xfe"), ("x-empty", b""), ("x-none", None),
                   ("ключ-🔑", b"\xc3\x28")])
-    dead("bad_key_many_headers", lambda i: _doc(i, body=STORY), "invalid_key",
-         "a bad key with 300 headers", key=b"\xff",
-         headers=[(f"h{n}", bytes([n % 256]) * 3) for n in range(300)])
+    ok("bad_key_many_headers", lambda i: _doc(i, body=STORY),
+       "a key that is not UTF-8 with 300 headers: the copy keeps them", key=b"\xff",
+       headers=[(f"h{n}", bytes([n % 256]) * 3) for n in range(300)], rekeyed=True)
     ok("binary_headers", lambda i: _doc(i, body=STORY), "binary, empty and missing header values",
        headers=[("x-bin", b"\x00\xff\xfe\x80"), ("x-empty", b""), ("x-none", None),
                 ("x-bin", b"\xc0\xaf")])

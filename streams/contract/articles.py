@@ -12,11 +12,13 @@ The policy for every kind of bad input, in the order it is checked (each refusal
 * not an object -> not_an_object; no id or body -> missing_field; a known field that is not a
   string -> wrong_type; an id with control characters -> invalid_id; longer than
   MAX_ID_CHARS -> id_too_long; a body without a letter or digit -> empty_body;
-* a key that is not UTF-8 -> invalid_key; a message whose key is not the article id (no key,
-  an empty key, another id) -> key_mismatch (`check_key`, after the value): the dedupe table
-  is co-partitioned with `articles` only because the topic is keyed by id;
 * more coded mentions than the configured limit -> too_many_mentions (`check_mentions`,
   after extraction).
+
+Keys: a valid article whose message key is not its id as UTF-8 (no key, an empty key, another
+text, bytes that are not UTF-8) is accepted: `keyed_by_id` says so, and the worker sends it
+again to `articles` keyed by its id (streams/runtime/rekey.py), so the dedupe table stays
+co-partitioned with the topic; only the copy is processed.
 
 Accepted on purpose: duplicate object keys (the last value wins, as in most JSON parsers);
 integers beyond 64 bits in fields the pipeline does not read (orjson reads them as doubles;
@@ -53,12 +55,13 @@ REASONS = {
     "invalid_id": "an id with control characters",
     "id_too_long": f"an id longer than {MAX_ID_CHARS} characters",
     "empty_body": "a body without any letter or digit",
-    "invalid_key": "the message key is not UTF-8",
-    "key_mismatch": "the message key is missing or is not the article id",
     "too_many_mentions": "more coded mentions than STREAMS_MAX_ARTICLE_MENTIONS",
+    "rekey_too_large": "the message key is not the article id, and the copy keyed by id is "
+                       "larger than the worker's producer may send",
     "extraction_failed": "the extractor raised an error",
     # Messages on the derived topics (entities, events, events-by-subject, alerts), which only
     # the pipeline writes (streams/contract/inbound.py): a stray producer's bytes.
+    "invalid_key": "the message key is not UTF-8 (derived topics only)",
     "invalid_record": "not a record of the topic it was read from (JSON, fields, types)",
     "invalid_header": "a header the pipeline reads is malformed (streams-origin on entities)",
     "processing_failed": "an agent raised an error on this message",
@@ -146,19 +149,10 @@ def validate_article(doc: Any) -> dict[str, Any]:
     return article
 
 
-def check_key(article: dict[str, Any], key: bytes | None) -> None:
-    """The `articles` topic is keyed by article id: refuse a message whose key is not its id."""
-    if key is None:
-        raise InvalidArticle("key_mismatch", "the message has no key; it must be the article id")
-    try:
-        key.decode("utf-8")
-    except UnicodeDecodeError as bad:
-        raise InvalidArticle("invalid_key", f"the message key is not UTF-8: {bad.reason} at byte "
-                                            f"{bad.start} of {len(key)}") from None
-    if key != article["id"].encode("utf-8"):
-        shown = key[:80].decode("utf-8", errors="replace")
-        raise InvalidArticle(
-            "key_mismatch", f"the message key {shown!r} is not the article id {article['id'][:80]!r}")
+def keyed_by_id(article: dict[str, Any], key: bytes | None) -> bool:
+    """True when the message key is the article id as UTF-8, the key `articles` is partitioned
+    by; False for no key or any other bytes (the worker then re-keys the article)."""
+    return key is not None and key == article["id"].encode("utf-8")
 
 
 def check_mentions(mentions: int, limit: int) -> None:

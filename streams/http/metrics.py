@@ -8,6 +8,9 @@ what this process has done since it started; a scrape of each worker and a sum g
 cluster. Conservation holds per process:
 
     articles_in = articles_processed + articles_dead_lettered (all reasons) + articles_duplicate
+                  + articles_rekeyed
+
+(an article sent without its id as key is read twice: once re-keyed, once as the copy).
 
 A message of a derived topic (entities, events, events-by-subject, alerts) that its agents
 cannot read or process is dead-lettered too, and counted in messages_dead_lettered by topic and
@@ -38,6 +41,7 @@ ARTICLES_IN = "streams_articles_in_total"
 ARTICLES_PROCESSED = "streams_articles_processed_total"
 ARTICLES_DEAD_LETTERED = "streams_articles_dead_lettered_total"
 ARTICLES_DUPLICATE = "streams_articles_duplicate_total"
+ARTICLES_REKEYED = "streams_articles_rekeyed_total"
 ENTITIES_OUT = "streams_entities_out_total"
 EVENTS_OUT = "streams_events_out_total"
 MENTIONS_COUNTED = "streams_mentions_counted_total"
@@ -49,6 +53,8 @@ HELP = {
     ARTICLES_PROCESSED: "Articles extracted, with their entities and events sent.",
     ARTICLES_DEAD_LETTERED: "Articles sent to articles.dlq, by reason code.",
     ARTICLES_DUPLICATE: "Articles skipped: their id was seen within STREAMS_DEDUPE_TTL.",
+    ARTICLES_REKEYED: "Articles whose message key was not their id, sent again to articles "
+                      "keyed by id (the copy is read and counted once more).",
     ENTITIES_OUT: "Messages sent to the entities topic.",
     EVENTS_OUT: "Messages sent to the events topic.",
     MENTIONS_COUNTED: "Entities messages counted into actor_counts or location_counts.",

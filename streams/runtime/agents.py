@@ -10,11 +10,12 @@ from typing import Any
 
 import faust
 
-from streams.contract.articles import InvalidArticle, parse_article
+from streams.contract.articles import InvalidArticle, keyed_by_id, parse_article
 from streams.contract.messages import dead_letter_of, entity_messages, event_messages
 from streams.contract.topics import Topics
 from streams.extraction.pipeline import default_extractor, extract_many
 from streams.runtime.guard import Guard
+from streams.runtime.rekey import rekeyed_copy
 from streams.runtime.tables import Tables, add_mention, mention_details
 from streams.settings import Settings
 
@@ -89,16 +90,25 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
             parsed = []
             for event in events:
                 guard.received(event)
+                copy = None
                 try:
                     article = parse_article(event.value, settings.max_article_bytes)
-                    if guard.admit(event, article):  # key = id; an id seen within the TTL: skip
-                        parsed.append((event, article))
+                    if keyed_by_id(article, event.message.key):
+                        if guard.admit(event, article):  # an id seen within the TTL: skip
+                            parsed.append((event, article))
+                    else:  # sent again keyed by id, only the copy processed (runtime/rekey.py)
+                        copy = rekeyed_copy(event.message, article,
+                                            app.conf.producer_max_request_size)
                 except InvalidArticle as exc:
                     await send_dead_letter(event, exc.reason, exc.message)
                 except Exception as exc:  # one bad article must never stop the worker
                     log.exception("parsing failed")
                     await send_dead_letter(event, "extraction_failed",
                                            f"{type(exc).__name__}: {exc}")
+                if copy is not None:  # outside the try: a failed send raises, as any send does
+                    await topics.articles.send(key=copy.key, value=copy.value,
+                                               timestamp=copy.timestamp, headers=copy.headers)
+                    guard.rekeyed()
             if not parsed:
                 guard.release(events)
                 continue

@@ -9,7 +9,7 @@ already be on the broker. Three records make the counts exact anyway:
   message delivered again (same partition and offset) is not a duplicate: it is processed again,
   and what it re-emits is caught by the ledger. `articles` is keyed by article id, so the table
   is co-partitioned with it (Faust writes each table change to the partition of the event being
-  processed; `check_key` refuses messages whose key is not their id).
+  processed; a message whose key is not its id is re-keyed first, streams/runtime/rekey.py).
 * `CountLedger` (table `counted_mentions`): every entities message carries a header naming the
   articles message it came from (`ORIGIN_HEADER`, "partition:offset"); the ledger keeps the
   mentions already counted under that identity, so a mention re-emitted when an article is

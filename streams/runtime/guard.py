@@ -3,8 +3,9 @@
 `Guard` owns the dedupe tables (`seen_articles`, `counted_mentions`, `counted_window_mentions`,
 `counted_subject_events`, `counted_daily_events`, see streams/runtime/dedupe.py)
 and counts into the process's Prometheus-style counters (streams/http/metrics.py). The agents stay
-thin loops: each article is `received`, then `admit`ted (or refused / skipped), its result is
-`check`ed, and it is `processed`; each entities message is counted only if `should_count`.
+thin loops: each article is `received`, then `rekeyed` (its key was not its id) or `admit`ted
+(or refused / skipped), its result is `check`ed, and it is `processed`; each entities message
+is counted only if `should_count`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 import faust
 from faust import streams as faust_streams
 
-from streams.contract.articles import check_key, check_mentions
+from streams.contract.articles import check_mentions
 from streams.contract.messages import coded_entities
 from streams.http import metrics as m
 from streams.runtime.dedupe import (
@@ -102,11 +103,14 @@ class Guard:
     def received(self, event) -> None:
         self.metrics.inc(m.ARTICLES_IN)
 
+    def rekeyed(self) -> None:
+        """An article whose key was not its id was sent again keyed by id (runtime/rekey.py)."""
+        self.metrics.inc(m.ARTICLES_REKEYED)
+
     def admit(self, event, article: dict[str, Any]) -> bool:
-        """True to extract this article; False for a duplicate id. Raises InvalidArticle for a
-        message whose key is not its id."""
+        """True to extract this article; False for a duplicate id. Only for a message keyed by
+        its id: the table change goes to its partition, which must be the id's."""
         message = event.message
-        check_key(article, message.key)
         with current(event):
             self.seen.cleanup(message.partition, message.timestamp)
             if self.seen.admit(article["id"], message.partition, message.offset,

@@ -1,8 +1,10 @@
 """Bad input through a real worker: every kind in tests/bad_inputs.py, then one good article.
 
-Each kind is dead-lettered with its reason and the original bytes, or processed, as the corpus
-says; the worker stays up and processes the good article sent last; and the worker's /metrics
-prove conservation: articles in = processed + dead-lettered + duplicates, exactly.
+Each kind is dead-lettered with its reason and the original bytes, or processed (after being
+re-keyed by its id, for the kinds whose key is not their id), as the corpus says; the worker
+stays up and processes the good article sent last; and the worker's /metrics prove
+conservation: articles in = processed + dead-lettered + duplicates + re-keyed, exactly (a
+re-keyed article is read twice: the message sent, then its copy).
 """
 
 from __future__ import annotations
@@ -54,14 +56,16 @@ def run(fresh_settings, new_worker):
     asyncio.run(send_raw(settings, [(case.key, case.value, None, case.headers) for case in cases]
                          + [(good_key, good_value)]))
     sent = len(cases) + 1
+    read = sent + sum(case.rekeyed for case in cases)  # each copy is read too
 
     def all_accounted_for():
         samples = metrics(settings)
         out = sum(m.total(samples, name) for name in (
-            m.ARTICLES_PROCESSED, m.ARTICLES_DEAD_LETTERED, m.ARTICLES_DUPLICATE))
-        return samples if m.total(samples, m.ARTICLES_IN) == sent == out else None
+            m.ARTICLES_PROCESSED, m.ARTICLES_DEAD_LETTERED, m.ARTICLES_DUPLICATE,
+            m.ARTICLES_REKEYED))
+        return samples if m.total(samples, m.ARTICLES_IN) == read == out else None
 
-    samples = wait_until(all_accounted_for, f"{sent} articles accounted for", timeout=180)
+    samples = wait_until(all_accounted_for, f"{read} articles accounted for", timeout=180)
     seconds = time.monotonic() - started
     print(f"\n{sent} messages ({len(cases)} bad-input kinds + 1 good) accounted for in "
           f"{seconds:.1f}s")
@@ -80,15 +84,18 @@ def test_conservation_holds_exactly_over_http(run):
     samples, cases = run["samples"], run["cases"]
     dead = Counter(case.reason for case in cases if case.outcome == DEAD_LETTER)
     processed = sum(case.outcome == PROCESSED for case in cases) + 1  # + the good article
-    assert m.total(samples, m.ARTICLES_IN) == run["sent"] == len(cases) + 1
+    rekeyed = sum(case.rekeyed for case in cases)
+    assert rekeyed == 8  # no key, an empty, other or huge key, keys that are not UTF-8
+    assert m.total(samples, m.ARTICLES_IN) == run["sent"] + rekeyed == len(cases) + 1 + rekeyed
     assert m.total(samples, m.ARTICLES_PROCESSED) == processed
+    assert m.total(samples, m.ARTICLES_REKEYED) == rekeyed
     assert m.total(samples, m.ARTICLES_DUPLICATE) == 0
     assert m.total(samples, m.ARTICLES_DEAD_LETTERED) == sum(dead.values())
     for reason, count in dead.items():
         assert m.total(samples, m.ARTICLES_DEAD_LETTERED, reason=reason) == count, reason
     assert m.total(samples, m.ARTICLES_IN) == (
         m.total(samples, m.ARTICLES_PROCESSED) + m.total(samples, m.ARTICLES_DEAD_LETTERED)
-        + m.total(samples, m.ARTICLES_DUPLICATE))
+        + m.total(samples, m.ARTICLES_DUPLICATE) + m.total(samples, m.ARTICLES_REKEYED))
 
 
 def test_each_dead_letter_carries_its_reason_a_message_and_the_original_bytes(run):
@@ -104,7 +111,7 @@ def test_each_dead_letter_carries_its_reason_a_message_and_the_original_bytes(ru
         assert record["original_size"] == len(value)
         assert record["topic"] == run["settings"].topic("articles")
         assert record["key_size"] == (len(case.key) if case.key is not None else None), case.name
-        assert record["key_truncated"] == (case.name == "huge_key"), case.name
+        assert record["key_truncated"] == (case.name == "huge_key_bad_json"), case.name
         if case.key is not None:
             assert record["key_sha256"] == hashlib.sha256(case.key).hexdigest(), case.name
         assert (record["headers"], record["headers_raw_names"]) == kept_headers(case.headers), (
@@ -113,15 +120,17 @@ def test_each_dead_letter_carries_its_reason_a_message_and_the_original_bytes(ru
         original = base64.b64decode(record["original"])
         if len(value) <= DLQ_MAX_ORIGINAL_BYTES:
             assert original == value and not record["original_truncated"], case.name
-        else:  # the 5 MB body: a prefix, with the size and hash of the whole
-            assert case.name == "body_5mb" and record["original_truncated"]
+        else:  # 5 MB and 1 MB values: a prefix, with the size and hash of the whole
+            assert case.name in ("body_5mb", "unkeyed_at_the_limit"), case.name
+            assert record["original_truncated"], case.name
             assert original == value[:DLQ_MAX_ORIGINAL_BYTES]
 
 
 def test_the_kinds_meant_to_be_processed_are_and_their_mentions_come_out(run):
-    dead_keys = {record["key"] for record in run["dead_letters"]}
+    dead = {(record["key"], record["original_sha256"]) for record in run["dead_letters"]}
     processed = [case for case in run["cases"] if case.outcome == PROCESSED]
-    assert not dead_keys & {b64(case.key) for case in processed}
+    assert not dead & {(b64(case.key), hashlib.sha256(case.value).hexdigest())
+                       for case in processed}
     expected = {}
     for case in processed:
         article = parse_article(case.value, run["settings"].max_article_bytes)
@@ -153,7 +162,7 @@ def test_metrics_time_every_processed_article_and_show_the_lag_going_to_zero(run
     samples = metrics(settings)
     processed = m.total(samples, m.ARTICLES_PROCESSED)
     expected = sum(case.outcome == PROCESSED for case in run["cases"]) + 1  # + the good article
-    assert samples[(f"{m.PROCESSING_SECONDS}_count", ())] == processed == expected == 18
+    assert samples[(f"{m.PROCESSING_SECONDS}_count", ())] == processed == expected == 26
     assert samples[(f"{m.PROCESSING_SECONDS}_bucket", (("le", "+Inf"),))] == processed
 
     def articles_lag(samples) -> float:

@@ -62,7 +62,7 @@ def test_a_dead_letter_keeps_the_original_bytes():
 
 def test_a_dead_letter_keeps_a_prefix_of_a_huge_key_with_its_size_and_hash():
     key = bytes(range(256)) * 400  # 102,400 bytes, not UTF-8
-    record = dead_letter("key_mismatch", "bad", b"{}", key, topic="articles", partition=0, offset=1)
+    record = dead_letter("invalid_json", "bad", b"{}", key, topic="articles", partition=0, offset=1)
     assert base64.b64decode(record.key) == key[:DLQ_MAX_KEY_BYTES]
     assert (record.key_size, record.key_truncated) == (len(key), True)
     assert record.key_sha256 == hashlib.sha256(key).hexdigest()

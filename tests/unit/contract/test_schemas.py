@@ -146,7 +146,7 @@ def test_dead_letters_written_before_the_key_and_header_fields_still_conform():
 
 def test_dead_letters_with_headers_and_a_huge_key_conform():
     headers = [("x-bin", b"\x00\xff"), ("x-none", None), ("ключ", b""), ("", b"v")]
-    message = wire(dead_letter("key_mismatch", "bad", b"{}", b"k" * 100_000, topic="articles",
+    message = wire(dead_letter("invalid_json", "bad", b"{}", b"k" * 100_000, topic="articles",
                                partition=0, offset=1, headers=headers))
     assert (message["key_size"], message["key_truncated"]) == (100_000, True)
     assert message["headers"] == [["x-bin", "AP8="], ["x-none", None], ["ключ", ""], ["", "dg=="]]

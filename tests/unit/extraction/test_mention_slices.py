@@ -100,7 +100,7 @@ def as_documents(prefix: str, titles_and_bodies: list[tuple[str, str]]) -> list[
 
 def test_the_corpora_are_not_empty():
     assert len(seed_documents()) == 1
-    assert len(processed_bad_inputs()) == 18  # the processed kinds of the corpus + the good article
+    assert len(processed_bad_inputs()) == 26  # the processed kinds of the corpus + the good article
     assert len(written_sentences()) > 40
 
 

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from streams.failures import ConfigError
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -64,8 +66,9 @@ class Settings:
             raw = os.environ.get(var, default)
             try:
                 values[name] = type(default)(raw)
-            except ValueError:
-                raise ValueError(f"{var}={raw!r} is not a number") from None  # only numbers fail
+            except ValueError:  # only numbers fail
+                kind = "a whole number" if isinstance(default, int) else "a number"
+                raise ConfigError(f"{var}={raw!r} is not {kind}") from None
         values["batch_size"] = max(1, values["batch_size"])
         values["sink_batch_size"] = max(1, values["sink_batch_size"])
         return cls(**values, security=_security_from_env())
@@ -135,16 +138,16 @@ def derive_replication(bootstrap: str, replication_factor: int = 0,
     would stop every write while one broker is down).
     """
     if replication_factor < 0:
-        raise ValueError(f"STREAMS_REPLICATION_FACTOR={replication_factor}: must be at least 1 "
+        raise ConfigError(f"STREAMS_REPLICATION_FACTOR={replication_factor}: must be at least 1 "
                          "(or 0 to derive it from KAFKA_BOOTSTRAP)")
     if min_insync_replicas < 0:
-        raise ValueError(f"STREAMS_MIN_INSYNC_REPLICAS={min_insync_replicas}: must be at least 1 "
+        raise ConfigError(f"STREAMS_MIN_INSYNC_REPLICAS={min_insync_replicas}: must be at least 1 "
                          "(or 0 to derive it from the replication factor)")
     hosts = [host for host in bootstrap.split(",") if host.strip()]
     replication = replication_factor or min(max(len(hosts), 1), 3)
     min_insync = min_insync_replicas or (2 if replication >= 3 else 1)
     if min_insync > replication:
-        raise ValueError(f"STREAMS_MIN_INSYNC_REPLICAS={min_insync} is more than "
+        raise ConfigError(f"STREAMS_MIN_INSYNC_REPLICAS={min_insync} is more than "
                          f"STREAMS_REPLICATION_FACTOR={replication}: no write could ever be "
                          "acknowledged")
     return replication, min_insync

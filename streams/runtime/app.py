@@ -8,6 +8,7 @@ from __future__ import annotations
 import faust
 
 from streams.contract.topics import declare_topics
+from streams.failures import ConfigError
 from streams.http.dashboard import register_dashboard_views
 from streams.http.health import register_health_views
 from streams.http.metrics import register_metrics_view
@@ -42,7 +43,7 @@ def check_processing_guarantee(settings: Settings) -> None:
                "no transactional producer for the partitions it does not own")
     else:
         why = "unknown value"
-    raise ValueError(
+    raise ConfigError(
         f"STREAMS_PROCESSING_GUARANTEE={settings.processing_guarantee} is not supported: {why}; "
         f"use {SUPPORTED_GUARANTEE} (the default: the dedupe ledgers keep every count exact)")
 

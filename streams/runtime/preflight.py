@@ -1,0 +1,97 @@
+"""What `streams worker` checks before Faust starts, so a failure is one line and its own exit status.
+
+Faust catches what fails while its worker starts, logs a traceback between its banner and its
+shutdown lines, and exits 1: the web port in use, a `STREAMS_DATA_DIR` whose parent folder is
+missing, no broker. Each is asked here first, in the order a fix is cheapest, and raises a
+`streams.failures.Failure`. A broker that goes away after the start is Faust's to wait for: these
+checks run once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import importlib.util
+import os
+import socket
+from pathlib import Path
+
+from streams.failures import PORT_IN_USE, ConfigError, Failure, MissingDependency
+from streams.settings import Settings
+
+BROKER_TIMEOUT = 10.0  # seconds for the metadata request; a refused connection fails at once
+
+
+def check_data_dir(data_dir: str) -> None:
+    """Faust creates the folder itself, but not its parents, and must be able to write in it."""
+    path = Path(data_dir)
+    where = f"STREAMS_DATA_DIR={data_dir}"
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{where} is a file, not a folder")
+    if not path.exists() and not path.parent.is_dir():
+        raise ConfigError(f"{where}: the folder {path.parent} does not exist",
+                          hint="create it, or point STREAMS_DATA_DIR into a folder that exists")
+    folder = path if path.exists() else path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"{where}: {folder} is not writable",
+                          hint="give the worker's user write access, or point STREAMS_DATA_DIR "
+                               "elsewhere")
+
+
+def check_model(module: str) -> None:
+    """The spaCy model is a Python package; without it the extract agent would crash at start."""
+    if importlib.util.find_spec(module) is None:
+        from streams.extraction.nlp import INSTALL_MODEL
+
+        raise MissingDependency(f"the spaCy model {module} is not installed", hint=INSTALL_MODEL)
+
+
+def check_port(host: str, port: int) -> None:
+    """Bind and release the web port, as aiohttp will (SO_REUSEADDR: a port in TIME_WAIT is free)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        socket.create_server((host, port), family=family).close()
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise Failure(f"port {port} on {host} is in use (STREAMS_WEB_PORT)",
+                          PORT_IN_USE) from None
+        raise ConfigError(f"cannot listen on {host}:{port} (STREAMS_WEB_HOST, STREAMS_WEB_PORT): "
+                          f"{exc.strerror or exc}") from None
+
+
+async def check_broker(settings: Settings, timeout: float = BROKER_TIMEOUT) -> None:
+    """One metadata request. Failing, aiokafka raises KafkaConnectionError and logs the cause
+    (refused, a name that does not resolve, SASL or TLS refused), which
+    streams.failures.describe reads."""
+    from aiokafka.client import AIOKafkaClient
+
+    client = AIOKafkaClient(bootstrap_servers=settings.bootstrap,
+                            request_timeout_ms=int(timeout * 1000), **settings.security)
+    try:
+        await client.bootstrap()
+    finally:
+        await client.close()
+
+
+def web_port(faust_args: list[str], settings: Settings) -> int | None:
+    """The port the worker will serve on, or None with --without-web (Faust's own options win)."""
+    if "--without-web" in faust_args:
+        return None
+    for i, arg in enumerate(faust_args):
+        if arg == "--web-port" and i + 1 < len(faust_args):
+            return int(faust_args[i + 1])
+        if arg.startswith("--web-port="):
+            return int(arg.partition("=")[2])
+    return settings.web_port
+
+
+def preflight(settings: Settings, faust_args: list[str]) -> None:
+    """Every check, cheapest first; the broker last (it may take a while to answer)."""
+    from streams.extraction.nlp import MODEL
+
+    check_data_dir(settings.data_dir)
+    port = web_port(faust_args, settings)
+    if port is not None:
+        check_port(settings.web_host, port)
+    check_model(MODEL)
+    asyncio.run(check_broker(settings))

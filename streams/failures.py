@@ -150,7 +150,7 @@ def describe(exc: BaseException, bootstrap: str = "",
     if isinstance(exc, OSError) and exc.filename:
         return INPUT, f"{exc.filename}: {exc.strerror or exc}", INPUT.hint
     text = str(exc).strip()
-    if isinstance(exc, (ValueError, TimeoutError)) and text:  # the project's own messages
+    if isinstance(exc, (ValueError, TimeoutError, OSError)) and text:  # messages written to be read
         return OTHER, text, ""
     return OTHER, f"{type(exc).__name__}: {text}" if text else type(exc).__name__, OTHER.hint
 

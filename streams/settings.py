@@ -67,8 +67,7 @@ class Settings:
             try:
                 values[name] = type(default)(raw)
             except ValueError:  # only numbers fail
-                kind = "a whole number" if isinstance(default, int) else "a number"
-                raise ConfigError(f"{var}={raw!r} is not {kind}") from None
+                raise ConfigError(f"{var}={raw!r} is not a number") from None
         values["batch_size"] = max(1, values["batch_size"])
         values["sink_batch_size"] = max(1, values["sink_batch_size"])
         return cls(**values, security=_security_from_env())

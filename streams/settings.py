@@ -68,6 +68,7 @@ class Settings:
                 values[name] = type(default)(raw)
             except ValueError:  # only numbers fail
                 raise ConfigError(f"{var}={raw!r} is not a number") from None
+        check_addresses(values["bootstrap"], values["web_port"])
         values["batch_size"] = max(1, values["batch_size"])
         values["sink_batch_size"] = max(1, values["sink_batch_size"])
         return cls(**values, security=_security_from_env())
@@ -125,6 +126,20 @@ ENV_VARS = {
     "sink_group": "STREAMS_SINK_GROUP",
     "sink_batch_size": "STREAMS_SINK_BATCH_SIZE",
 }
+
+
+def check_addresses(bootstrap: str, web_port: int) -> None:
+    """Refuse, naming the variable, what the clients would refuse with a bare int() error."""
+    hint = "list the brokers as host:port, comma-separated"
+    hosts = [host.strip() for host in bootstrap.split(",") if host.strip()]
+    if not hosts:
+        raise ConfigError("KAFKA_BOOTSTRAP is empty", hint=hint)
+    for host in hosts:
+        name, colon, port = host.rpartition(":")
+        if colon and not (name and port.isdigit() and 0 < int(port) < 65536):
+            raise ConfigError(f"KAFKA_BOOTSTRAP={bootstrap!r}: {host} is not host:port", hint=hint)
+    if not 0 < web_port < 65536:
+        raise ConfigError(f"STREAMS_WEB_PORT={web_port} is not a port (1 to 65535)")
 
 
 def derive_replication(bootstrap: str, replication_factor: int = 0,

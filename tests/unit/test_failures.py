@@ -138,3 +138,19 @@ def test_debug_adds_the_traceback_before_the_line(monkeypatch, capsys, how):
     err = capsys.readouterr().err.splitlines()
     assert err[0] == "Traceback (most recent call last):"
     assert err[-1].startswith("streams topics: STREAMS_PARTITIONS='four' is not a number; ")
+
+
+@pytest.mark.parametrize(("variables", "line"), [
+    ({"KAFKA_BOOTSTRAP": "127.0.0.1:abc"}, "KAFKA_BOOTSTRAP='127.0.0.1:abc': 127.0.0.1:abc is not "
+                                           "host:port; list the brokers as host:port, comma-separated"),
+    ({"KAFKA_BOOTSTRAP": " "}, "KAFKA_BOOTSTRAP is empty; list the brokers as host:port, "
+                               "comma-separated"),
+    ({"STREAMS_WEB_PORT": "70000"}, "STREAMS_WEB_PORT=70000 is not a port (1 to 65535); fix the "
+                                    "variable (every variable: docs/operations.md#configuration)"),
+])
+def test_an_address_the_clients_would_refuse_names_its_variable(monkeypatch, capsys, variables,
+                                                                line):
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert main(["topics"]) == 4
+    assert capsys.readouterr().err == f"streams topics: {line}\n"

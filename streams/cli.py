@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 import traceback
@@ -145,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         args = parser.parse_args(argv)
         import_faust_without_argv()
-    with failures.BootstrapCauses(show=debug) as causes:
+    causes = failures.BootstrapCauses(show=debug)
+    # The worker's preflight words its own broker failure; Faust's clients then log as they do.
+    with causes if args.command != "worker" else contextlib.nullcontext():
         try:
             settings = Settings.from_env()  # a bad variable is one line, e.g. STREAMS_PARTITIONS=x
             return COMMANDS[args.command](args, settings)

@@ -16,7 +16,14 @@ import os
 import socket
 from pathlib import Path
 
-from streams.failures import PORT_IN_USE, ConfigError, Failure, MissingDependency
+from streams.failures import (
+    PORT_IN_USE,
+    BootstrapCauses,
+    ConfigError,
+    Failure,
+    MissingDependency,
+    describe,
+)
 from streams.settings import Settings
 
 BROKER_TIMEOUT = 10.0  # seconds for the metadata request; a refused connection fails at once
@@ -61,16 +68,19 @@ def check_port(host: str, port: int) -> None:
 
 async def check_broker(settings: Settings, timeout: float = BROKER_TIMEOUT) -> None:
     """One metadata request. Failing, aiokafka raises KafkaConnectionError and logs the cause
-    (refused, a name that does not resolve, SASL or TLS refused), which
-    streams.failures.describe reads."""
+    (refused, a name that does not resolve, SASL or TLS refused): BootstrapCauses keeps it."""
     from aiokafka.client import AIOKafkaClient
 
     client = AIOKafkaClient(bootstrap_servers=settings.bootstrap,
                             request_timeout_ms=int(timeout * 1000), **settings.security)
-    try:
-        await client.bootstrap()
-    finally:
-        await client.close()
+    with BootstrapCauses() as causes:
+        try:
+            await client.bootstrap()
+        except Exception as exc:
+            kind, cause, hint = describe(exc, settings.bootstrap, causes.causes)
+            raise Failure(cause, kind, hint) from exc
+        finally:
+            await client.close()
 
 
 def web_port(faust_args: list[str], settings: Settings) -> int | None:

@@ -155,6 +155,15 @@ def test_the_worker_without_a_broker(worker_env, nothing_listens):
     assert done.stdout == ""  # no Faust banner
 
 
+def test_the_worker_refused_by_the_broker(worker_env, kafka_bootstrap):
+    done = run("worker", env={**worker_env, "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+                              "KAFKA_SASL_MECHANISM": "PLAIN", "KAFKA_SASL_USERNAME": "someone",
+                              "KAFKA_SASL_PASSWORD": "x"})
+    assert done.returncode == 7
+    assert one_line(done).startswith(f"streams worker: the broker at {kafka_bootstrap} refused "
+                                     "the connection: IllegalSaslStateError: ")
+
+
 def test_the_worker_s_port_in_use(worker_env):
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]

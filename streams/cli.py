@@ -146,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         args = parser.parse_args(argv)
         import_faust_without_argv()
+    args.debug = debug
     causes = failures.BootstrapCauses(show=debug)
     # The worker's preflight words its own broker failure; Faust's clients then log as they do.
     with causes if args.command != "worker" else contextlib.nullcontext():
@@ -197,7 +198,7 @@ def run_worker(args, settings: Settings) -> int:
     from streams.runtime.preflight import preflight
 
     extra = [a for a in args.faust_args if a != "--"]
-    preflight(settings, extra)  # port, state folder, model, broker: one line each, not Faust's
+    preflight(settings, extra, args.debug)  # state folder, port, model, broker: one line each
     from streams.runtime.app import app
 
     sys.argv = ["streams", "worker", *(extra or ["-l", "info"])]

@@ -66,14 +66,16 @@ def check_port(host: str, port: int) -> None:
                           f"{exc.strerror or exc}") from None
 
 
-async def check_broker(settings: Settings, timeout: float = BROKER_TIMEOUT) -> None:
+async def check_broker(settings: Settings, timeout: float = BROKER_TIMEOUT,
+                       show: bool = False) -> None:
     """One metadata request. Failing, aiokafka raises KafkaConnectionError and logs the cause
-    (refused, a name that does not resolve, SASL or TLS refused): BootstrapCauses keeps it."""
+    (refused, a name that does not resolve, SASL or TLS refused): BootstrapCauses keeps it, and
+    lets aiokafka's line through with `show` (--debug)."""
     from aiokafka.client import AIOKafkaClient
 
     client = AIOKafkaClient(bootstrap_servers=settings.bootstrap,
                             request_timeout_ms=int(timeout * 1000), **settings.security)
-    with BootstrapCauses() as causes:
+    with BootstrapCauses(show) as causes:
         try:
             await client.bootstrap()
         except Exception as exc:
@@ -95,7 +97,7 @@ def web_port(faust_args: list[str], settings: Settings) -> int | None:
     return settings.web_port
 
 
-def preflight(settings: Settings, faust_args: list[str]) -> None:
+def preflight(settings: Settings, faust_args: list[str], debug: bool = False) -> None:
     """Every check, cheapest first; the broker last (it may take a while to answer)."""
     from streams.extraction.nlp import MODEL
 
@@ -104,4 +106,4 @@ def preflight(settings: Settings, faust_args: list[str]) -> None:
     if port is not None:
         check_port(settings.web_host, port)
     check_model(MODEL)
-    asyncio.run(check_broker(settings))
+    asyncio.run(check_broker(settings, show=debug))

@@ -192,13 +192,11 @@ def run_worker(args, settings: Settings) -> int:
     from streams.alerts.config import load_rules
 
     load_rules(settings.alert_rules)  # a bad rules file stops here with its reason (a ValueError)
-    from streams.runtime.app import check_processing_guarantee
-
-    check_processing_guarantee(settings)  # before the app is built: one line, not Faust's banner
     from streams.runtime.preflight import preflight
 
     extra = [a for a in args.faust_args if a != "--"]
-    preflight(settings, extra, args.debug)  # state folder, port, model, broker: one line each
+    # guarantee, state folder, port, model, broker: one line each, before the app is built
+    preflight(settings, extra, args.debug)
     from streams.runtime.app import app
 
     sys.argv = ["streams", "worker", *(extra or ["-l", "info"])]

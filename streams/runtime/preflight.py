@@ -2,9 +2,9 @@
 
 Faust catches what fails while its worker starts, logs a traceback between its banner and its
 shutdown lines, and exits 1: the web port in use, a `STREAMS_DATA_DIR` whose parent folder is
-missing, no broker. Each is asked here first, in the order a fix is cheapest, and raises a
-`streams.failures.Failure`. A broker that goes away after the start is Faust's to wait for: these
-checks run once.
+missing, no broker. Each is asked here first, with the processing guarantee, cheapest first and
+before the app is built, and raises a `streams.failures.Failure`. A broker that goes away after
+the start is Faust's to wait for: these checks run once.
 """
 
 from __future__ import annotations
@@ -27,6 +27,27 @@ from streams.failures import (
 from streams.settings import Settings
 
 BROKER_TIMEOUT = 10.0  # seconds for the metadata request; a refused connection fails at once
+SUPPORTED_GUARANTEE = "at_least_once"
+
+
+def check_processing_guarantee(settings: Settings) -> None:
+    """Refuse a guarantee that would lose output rather than run with it.
+
+    With exactly_once, faust-streaming 0.15.3 writes what the alert timer sends in a transaction
+    nothing commits, so the broker aborts it and no read_committed reader sees an alert; with a
+    second worker it has no transactional producer for partitions the worker does not own.
+    """
+    if settings.processing_guarantee == SUPPORTED_GUARANTEE:
+        return
+    if settings.processing_guarantee == "exactly_once":
+        why = ("alerts raised by the window timer would be written in a transaction nothing "
+               "commits (read_committed readers never see them), and a second worker would have "
+               "no transactional producer for the partitions it does not own")
+    else:
+        why = "unknown value"
+    raise ConfigError(
+        f"STREAMS_PROCESSING_GUARANTEE={settings.processing_guarantee} is not supported: {why}; "
+        f"use {SUPPORTED_GUARANTEE} (the default: the dedupe ledgers keep every count exact)")
 
 
 def check_data_dir(data_dir: str) -> None:
@@ -98,9 +119,11 @@ def web_port(faust_args: list[str], settings: Settings) -> int | None:
 
 
 def preflight(settings: Settings, faust_args: list[str], debug: bool = False) -> None:
-    """Every check, cheapest first; the broker last (it may take a while to answer)."""
+    """Every check, cheapest first; the broker last (it may take a while to answer). Nothing
+    here imports Faust or builds the app."""
     from streams.extraction.nlp import MODEL
 
+    check_processing_guarantee(settings)
     check_data_dir(settings.data_dir)
     port = web_port(faust_args, settings)
     if port is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
+from pathlib import Path
 
 import pytest
 from aiokafka import errors as kafka
@@ -154,3 +156,12 @@ def test_an_address_the_clients_would_refuse_names_its_variable(monkeypatch, cap
         monkeypatch.setenv(name, value)
     assert main(["topics"]) == 4
     assert capsys.readouterr().err == f"streams topics: {line}\n"
+
+
+def test_the_operations_page_lists_every_kind():
+    page = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text("utf-8")
+    section = page.split("## Exit status", 1)[1].split("\n## ", 1)[0]
+    rows = dict(re.findall(r"^\| (\d+) \| ([^|]+?) \|", section, flags=re.MULTILINE))
+    assert {int(status): name for status, name in rows.items()} == {
+        0: "done", **{kind.status: kind.name for kind in failures.KINDS},
+        failures.INTERRUPTED: "interrupted"}

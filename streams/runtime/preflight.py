@@ -129,4 +129,10 @@ def preflight(settings: Settings, faust_args: list[str], debug: bool = False) ->
     if port is not None:
         check_port(settings.web_host, port)
     check_model(MODEL)
-    asyncio.run(check_broker(settings, show=debug))
+    # A loop of its own, never made current: asyncio.run would leave "no current loop" behind,
+    # and Faust, built next, expects the main thread's loop to be created on first use.
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(check_broker(settings, show=debug))
+    finally:
+        loop.close()

@@ -129,8 +129,12 @@ def preflight(settings: Settings, faust_args: list[str], debug: bool = False) ->
     if port is not None:
         check_port(settings.web_host, port)
     check_model(MODEL)
-    # A loop of its own, never made current: asyncio.run would leave "no current loop" behind,
-    # and Faust, built next, expects the main thread's loop to be created on first use.
+    ask_broker(settings, debug)
+
+
+def ask_broker(settings: Settings, debug: bool = False) -> None:
+    """check_broker in a loop of its own, never made current: asyncio.run would leave "no
+    current event loop" behind, and Faust, built next, expects to create the main thread's."""
     loop = asyncio.new_event_loop()
     try:
         loop.run_until_complete(check_broker(settings, show=debug))

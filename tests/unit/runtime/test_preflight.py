@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from streams.failures import CONFIG, MISSING_DEPENDENCY, PORT_IN_USE, Failure
+from streams.loadtest.workers import free_port
 from streams.runtime.preflight import check_data_dir, check_model, check_port, web_port
 from streams.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_a_state_folder_whose_parent_is_missing_is_named(tmp_path):
@@ -79,3 +85,20 @@ def test_the_installed_model_passes():
 ])
 def test_the_web_port_checked_is_the_one_the_worker_will_serve(args, port):
     assert web_port(args, replace(Settings(), web_port=6066)) == port
+
+
+def test_the_broker_check_leaves_the_main_thread_s_event_loop_to_faust():
+    """No broker: a Failure of kind 6; after it, asyncio still makes the main thread's loop on
+    first use, as Faust and mode expect (asyncio.run would have left none to get)."""
+    code = ("import asyncio; from dataclasses import replace; from streams.settings import Settings\n"
+            "from streams.failures import Failure; from streams.runtime.preflight import ask_broker\n"
+            f"try:\n    ask_broker(replace(Settings(), bootstrap='127.0.0.1:{free_port()}'))\n"
+            "except Failure as exc:\n    print(exc.kind.status, exc)\n"
+            "print(type(asyncio.get_event_loop()).__name__)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    status, _, rest = done.stdout.partition(" ")
+    assert status == "6" and "cannot reach a Kafka broker" in rest
+    assert done.stdout.splitlines()[-1] == "_UnixSelectorEventLoop"
+    assert done.stderr == ""  # aiokafka's own line is kept for the one line (no --debug)

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import sys
+import traceback
 from importlib import metadata
 
+from streams import failures
 from streams.settings import Settings
 
 EPILOG = """configuration comes from environment variables, e.g. KAFKA_BOOTSTRAP (127.0.0.1:9092),
 STREAMS_TOPIC_PREFIX, STREAMS_PARTITIONS (4), STREAMS_STORE (rocksdb://), STREAMS_WEB_PORT (6066);
-see docs/operations.md for the full list."""
+see docs/operations.md for the full list. A failure is one line on stderr and an exit status
+of its own (docs/operations.md#exit-status); --debug (or STREAMS_DEBUG=1) adds the traceback."""
 
 # `streams topics`: an existing topic differs from the settings; it is left as it is, since
-# Kafka cannot take partitions away and a fix is an operator's decision. Not 1 (the broker could
-# not be asked) nor 2 (argparse's usage error), so a script can tell them apart.
-TOPICS_DIFFER = 3
+# Kafka cannot take partitions away and a fix is an operator's decision.
+TOPICS_DIFFER = failures.TOPICS_DIFFER.status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
+    parser.add_argument("--debug", action="store_true",
+                        help="on a failure, print the traceback too (also STREAMS_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     worker = sub.add_parser("worker", help="run a Faust worker (extract and count agents, web API)")
@@ -125,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    debug = os.environ.get("STREAMS_DEBUG", "").strip() not in ("", "0")
+    while argv[:1] == ["--debug"]:  # before the command (after `worker` it is Faust's option)
+        argv, debug = argv[1:], True
     parser = build_parser()
     if argv[:1] == ["worker"]:  # everything after `worker` belongs to Faust's own worker options
         from streams.tools.worker_help import wants_help, worker_help
@@ -137,14 +146,28 @@ def main(argv: list[str] | None = None) -> int:
     else:
         args = parser.parse_args(argv)
         import_faust_without_argv()
-    try:
-        settings = Settings.from_env()  # a bad variable is one line too, e.g. STREAMS_PARTITIONS=x
-        return COMMANDS[args.command](args, settings)
-    except KeyboardInterrupt:
-        return 130
-    except (OSError, ValueError, TimeoutError) as exc:
-        print(f"streams {args.command}: {exc}", file=sys.stderr)
-        return 1
+    args.debug = debug
+    causes = failures.BootstrapCauses(show=debug)
+    # The worker's preflight words its own broker failure; Faust's clients then log as they do.
+    with causes if args.command != "worker" else contextlib.nullcontext():
+        try:
+            settings = Settings.from_env()  # a bad variable is one line, e.g. STREAMS_PARTITIONS=x
+            return COMMANDS[args.command](args, settings)
+        except KeyboardInterrupt:
+            return failures.INTERRUPTED
+        except Exception as exc:
+            return report_failure(args.command, exc, causes.causes, debug)
+
+
+def report_failure(command: str, exc: Exception, causes: list[BaseException],
+                   debug: bool) -> int:
+    """The one place a failure becomes its line on stderr and its exit status."""
+    if debug:
+        traceback.print_exception(exc)
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP") or Settings.bootstrap
+    kind, cause, hint = failures.describe(exc, bootstrap, causes)
+    print(failures.one_line(command, cause, hint), file=sys.stderr, flush=True)
+    return kind.status
 
 
 def installed_version() -> str:
@@ -169,12 +192,13 @@ def run_worker(args, settings: Settings) -> int:
     from streams.alerts.config import load_rules
 
     load_rules(settings.alert_rules)  # a bad rules file stops here with its reason (a ValueError)
-    from streams.runtime.app import check_processing_guarantee
-
-    check_processing_guarantee(settings)  # before the app is built: one line, not Faust's banner
-    from streams.runtime.app import app
+    from streams.runtime.preflight import preflight
 
     extra = [a for a in args.faust_args if a != "--"]
+    # guarantee, state folder, port, model, broker: one line each, before the app is built
+    preflight(settings, extra, args.debug)
+    from streams.runtime.app import app
+
     sys.argv = ["streams", "worker", *(extra or ["-l", "info"])]
     app.main()
     return 0
@@ -192,10 +216,10 @@ def run_topics(args, settings: Settings) -> int:
 
 
 def run_replay(args, settings: Settings) -> int:
-    from streams.tools.corpus import read_articles
+    from streams.tools.corpus import load_articles
     from streams.tools.replay import copies, replay
 
-    articles = list(read_articles(args.path))
+    articles = load_articles(args.path)  # none is an error, not "sent 0 articles"
     total = None if args.loop else len(articles) * args.repeat
 
     async def run() -> int:

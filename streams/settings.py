@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from streams.failures import ConfigError
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -64,8 +66,9 @@ class Settings:
             raw = os.environ.get(var, default)
             try:
                 values[name] = type(default)(raw)
-            except ValueError:
-                raise ValueError(f"{var}={raw!r} is not a number") from None  # only numbers fail
+            except ValueError:  # only numbers fail
+                raise ConfigError(f"{var}={raw!r} is not a number") from None
+        check_addresses(values["bootstrap"], values["web_port"])
         values["batch_size"] = max(1, values["batch_size"])
         values["sink_batch_size"] = max(1, values["sink_batch_size"])
         return cls(**values, security=_security_from_env())
@@ -125,6 +128,20 @@ ENV_VARS = {
 }
 
 
+def check_addresses(bootstrap: str, web_port: int) -> None:
+    """Refuse, naming the variable, what the clients would refuse with a bare int() error."""
+    hint = "list the brokers as host:port, comma-separated"
+    hosts = [host.strip() for host in bootstrap.split(",") if host.strip()]
+    if not hosts:
+        raise ConfigError("KAFKA_BOOTSTRAP is empty", hint=hint)
+    for host in hosts:
+        name, colon, port = host.rpartition(":")
+        if colon and not (name and port.isdigit() and 0 < int(port) < 65536):
+            raise ConfigError(f"KAFKA_BOOTSTRAP={bootstrap!r}: {host} is not host:port", hint=hint)
+    if not 0 < web_port < 65536:
+        raise ConfigError(f"STREAMS_WEB_PORT={web_port} is not a port (1 to 65535)")
+
+
 def derive_replication(bootstrap: str, replication_factor: int = 0,
                        min_insync_replicas: int = 0) -> tuple[int, int]:
     """(replication factor, min.insync.replicas), each 0 meaning "derive".
@@ -135,16 +152,16 @@ def derive_replication(bootstrap: str, replication_factor: int = 0,
     would stop every write while one broker is down).
     """
     if replication_factor < 0:
-        raise ValueError(f"STREAMS_REPLICATION_FACTOR={replication_factor}: must be at least 1 "
+        raise ConfigError(f"STREAMS_REPLICATION_FACTOR={replication_factor}: must be at least 1 "
                          "(or 0 to derive it from KAFKA_BOOTSTRAP)")
     if min_insync_replicas < 0:
-        raise ValueError(f"STREAMS_MIN_INSYNC_REPLICAS={min_insync_replicas}: must be at least 1 "
+        raise ConfigError(f"STREAMS_MIN_INSYNC_REPLICAS={min_insync_replicas}: must be at least 1 "
                          "(or 0 to derive it from the replication factor)")
     hosts = [host for host in bootstrap.split(",") if host.strip()]
     replication = replication_factor or min(max(len(hosts), 1), 3)
     min_insync = min_insync_replicas or (2 if replication >= 3 else 1)
     if min_insync > replication:
-        raise ValueError(f"STREAMS_MIN_INSYNC_REPLICAS={min_insync} is more than "
+        raise ConfigError(f"STREAMS_MIN_INSYNC_REPLICAS={min_insync} is more than "
                          f"STREAMS_REPLICATION_FACTOR={replication}: no write could ever be "
                          "acknowledged")
     return replication, min_insync

@@ -34,6 +34,11 @@ LIBS_DIR=$CACHE_DIR/libs
 CACHE_MARKER=$CACHE_DIR/.complete
 
 # --- Prerequisites -------------------------------------------------------------
+# A missing Java or Maven exits with the status `streams` gives a missing dependency
+# (docs/operations.md#exit-status), so a script can tell it from a broker that failed.
+MISSING_DEPENDENCY=10
+missing() { echo "$PROG: $*" >&2; exit "$MISSING_DEPENDENCY"; }
+
 JAVA=
 find_java() {
   if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
@@ -41,7 +46,7 @@ find_java() {
   elif command -v java >/dev/null 2>&1; then
     JAVA=$(command -v java)
   else
-    die "needs Java 17+ (apt-get install openjdk-17-jre-headless)"
+    missing "needs Java 17+ (apt-get install openjdk-17-jre-headless, or set JAVA_HOME)"
   fi
   local line major
   line=$("$JAVA" -version 2>&1 | grep -m1 -i 'version' || true)
@@ -49,12 +54,12 @@ find_java() {
   # "1.8.0_x" -> 8, "17.0.15" -> 17, "21" -> 21
   if [[ ${major%% *} == 1 ]]; then major=${major#* }; else major=${major%% *}; fi
   if ! [[ $major =~ ^[0-9]+$ ]] || ((major < 17)); then
-    die "needs Java 17+, found '${line:-no version}' at $JAVA (apt-get install openjdk-17-jre-headless)"
+    missing "needs Java 17+, found '${line:-no version}' at $JAVA (apt-get install openjdk-17-jre-headless, or set JAVA_HOME)"
   fi
 }
 
 need_mvn() {
-  command -v mvn >/dev/null 2>&1 || die "needs Maven to fetch Kafka $KAFKA_VERSION jars (apt-get install maven)"
+  command -v mvn >/dev/null 2>&1 || missing "needs Maven to fetch Kafka $KAFKA_VERSION jars (apt-get install maven)"
 }
 
 # --- Jar cache ---------------------------------------------------------------

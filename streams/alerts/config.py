@@ -36,6 +36,7 @@ from streams.alerts.rules import (
     WatchRule,
 )
 from streams.alerts.windows import parse_duration
+from streams.failures import ConfigError
 
 DEFAULT_RULES = "streams/data/alert_rules.toml"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -49,8 +50,8 @@ _FIELDS = {
 _POINT_FIELDS = {"name", "lat", "lon", "radius_km"}
 
 
-class RulesError(ValueError):
-    """The alert rules file cannot be used; the message says where and why."""
+class RulesError(ConfigError):
+    """The alert rules file cannot be used; the message says where and why (a ValueError)."""
 
 
 def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:

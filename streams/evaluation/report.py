@@ -12,6 +12,7 @@ from pathlib import Path
 from streams.evaluation.events import EventTally
 from streams.evaluation.geo import GeoTally, located_mentions
 from streams.evaluation.ner import gold_spans, predicted_spans, score_ner
+from streams.failures import INPUT
 
 FILES = {
     "ner": "ner_conll2003_dev.jsonl",
@@ -103,7 +104,7 @@ def run(eval_dir: str | None, only=None, limit: int | None = None) -> int:
     if missing:
         print(f"streams eval: {', '.join(missing)} not found in {folder} "
               f"(give --eval-dir or set {EVAL_DIR_VARIABLE})", file=sys.stderr)
-        return 2
+        return INPUT.status
     report = evaluate(folder, only, limit)
     if "ner" in report:
         ner = report["ner"]

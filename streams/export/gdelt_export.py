@@ -23,6 +23,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from streams.contract.topics import DAILY, EVENTS
 from streams.export.gdelt_feed import GdeltFeed
 from streams.export.gdelt_files import next_boundary, write_update
+from streams.failures import UNKNOWN_TOPIC, Failure
 from streams.settings import Settings
 from streams.tools.tail import assigned, make_consumer
 
@@ -49,7 +50,8 @@ async def topic_names(consumer: AIOKafkaConsumer, settings: Settings) -> dict[st
     existing = await consumer.topics()
     missing = [name for name in names if name not in existing]
     if missing:
-        raise ValueError(f"topic {', '.join(missing)} does not exist on {settings.bootstrap}")
+        raise Failure(f"topic {', '.join(missing)} does not exist on {settings.bootstrap}",
+                      UNKNOWN_TOPIC)
     return names
 
 
@@ -76,8 +78,8 @@ async def export_once(settings: Settings, out_dir: Path, *, timeout: float = 60.
                       clock: Callable[[], float] = time.time) -> Update:
     """Everything on the topics now, as one pair of files named by the current time."""
     consumer = make_consumer(settings, from_beginning=True)
-    await consumer.start()
     try:
+        await consumer.start()  # inside: a consumer that could not start is closed too
         names = await topic_names(consumer, settings)
         consumer.subscribe(list(names))  # with no group, every partition, from the oldest
         partitions = await assigned(consumer)
@@ -105,8 +107,8 @@ async def export_every(settings: Settings, out_dir: Path, every: int, *,
     after an update)."""
     consumer = make_consumer(settings, from_beginning=True,
                              group_id=f"{settings.app_id}-export-gdelt")
-    await consumer.start()
     try:
+        await consumer.start()  # inside: a consumer that could not start is closed too
         names = await topic_names(consumer, settings)
         consumer.subscribe(list(names))
         feed = GdeltFeed()

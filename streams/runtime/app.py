@@ -17,34 +17,14 @@ from streams.runtime.agents import register_agents
 from streams.runtime.alert_agents import register_alerting
 from streams.runtime.daily_agents import register_daily
 from streams.runtime.ordered_consumer import OrderedTransport
+from streams.runtime.preflight import SUPPORTED_GUARANTEE, check_processing_guarantee
 from streams.runtime.recent import Recent, register_recent_agents
 from streams.runtime.tables import declare_tables
 from streams.settings import Settings
 
-SUPPORTED_GUARANTEE = "at_least_once"
 # Every in-sync replica has a write before it counts as sent (Faust's default, made explicit).
 # Idempotence has no Faust setting: the transport's producer turns it on (idempotent_producer.py).
 PRODUCER_ACKS = -1
-
-
-def check_processing_guarantee(settings: Settings) -> None:
-    """Refuse a guarantee that would lose output rather than run with it.
-
-    With exactly_once, faust-streaming 0.15.3 writes what the alert timer sends in a transaction
-    nothing commits, so the broker aborts it and no read_committed reader sees an alert; with a
-    second worker it has no transactional producer for partitions the worker does not own.
-    """
-    if settings.processing_guarantee == SUPPORTED_GUARANTEE:
-        return
-    if settings.processing_guarantee == "exactly_once":
-        why = ("alerts raised by the window timer would be written in a transaction nothing "
-               "commits (read_committed readers never see them), and a second worker would have "
-               "no transactional producer for the partitions it does not own")
-    else:
-        why = "unknown value"
-    raise ValueError(
-        f"STREAMS_PROCESSING_GUARANTEE={settings.processing_guarantee} is not supported: {why}; "
-        f"use {SUPPORTED_GUARANTEE} (the default: the dedupe ledgers keep every count exact)")
 
 
 def create_app(settings: Settings) -> faust.App:

@@ -113,9 +113,9 @@ class Sink:
         listener = SeekToStoredOffsets(consumer, self.read_offsets, self.writing)
         try:
             await consumer.start()
-        except KafkaConnectionError as exc:
+        except KafkaConnectionError:
             await consumer.stop()
-            raise OSError(f"cannot reach the broker at {s.bootstrap}: {exc}") from None
+            raise  # streams.failures words it: the broker, its address and what to do
         try:
             present = await consumer.topics()
             for name in self.topics:

@@ -9,11 +9,15 @@ from typing import Any
 
 import orjson
 
+from streams.failures import InputError
+
 SUFFIXES = (".json", ".jsonl", ".txt")
+JSON_TYPES = {str: "a string", int: "a number", float: "a number", bool: "true or false",
+              list: "a list", type(None): "null"}
 
 
-class CorpusError(ValueError):
-    """A corpus file that cannot be read as articles."""
+class CorpusError(InputError):
+    """A corpus file that cannot be read as articles (a ValueError)."""
 
 
 def corpus_files(path: Path) -> list[Path]:
@@ -23,6 +27,17 @@ def corpus_files(path: Path) -> list[Path]:
     if not path.exists():
         raise CorpusError(f"no such file or folder: {path}")
     return [path]
+
+
+def load_articles(path: str | Path) -> list[dict[str, Any]]:
+    """Every article under `path`; none at all is an error, not a run that does nothing."""
+    articles = list(read_articles(path))
+    if not articles:
+        where = "standard input" if str(path) == "-" else path
+        raise CorpusError(f"no articles in {where}",
+                          hint=f"give a file or a folder of {', '.join(SUFFIXES)} files "
+                               "holding article objects")
+    return articles
 
 
 def read_articles(path: str | Path) -> Iterator[dict[str, Any]]:
@@ -36,13 +51,21 @@ def read_articles(path: str | Path) -> Iterator[dict[str, Any]]:
 
 def read_file(file: Path) -> Iterator[dict[str, Any]]:
     if file.suffix == ".txt":
-        yield text_article(file.stem, file.read_text(encoding="utf-8"))
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise CorpusError(f"{file}: not UTF-8 text (byte {exc.start})") from None
+        yield text_article(file.stem, text)
     elif file.suffix == ".jsonl":
         with file.open("rb") as handle:
             yield from _jsonl_lines(handle, str(file))
     else:
         doc = _loads(file.read_bytes(), str(file))
-        yield from (doc if isinstance(doc, list) else [doc])
+        if isinstance(doc, list):
+            for number, item in enumerate(doc, start=1):
+                yield _article(item, f"{file}: item {number} of the list")
+        else:
+            yield _article(doc, str(file))
 
 
 def text_article(article_id: str, text: str) -> dict[str, Any]:
@@ -55,7 +78,15 @@ def text_article(article_id: str, text: str) -> dict[str, Any]:
 def _jsonl_lines(handle, name: str) -> Iterator[dict[str, Any]]:
     for number, line in enumerate(handle, start=1):
         if line.strip():
-            yield _loads(line, f"{name}:{number}")
+            yield _article(_loads(line, f"{name}:{number}"), f"{name}:{number}")
+
+
+def _article(doc: Any, where: str) -> dict[str, Any]:
+    """An article is a JSON object; anything else would fail later, further from its file."""
+    if not isinstance(doc, dict):
+        raise CorpusError(f"{where} is {JSON_TYPES.get(type(doc), type(doc).__name__)}, "
+                          "not an article object")
+    return doc
 
 
 def _loads(raw: bytes, where: str) -> Any:

@@ -22,14 +22,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from streams.failures import USAGE, Failure
+
 OPERATORS = ("!=", ">=", "<=", "=", "~", ">", "<")
 NUMERIC = {">", ">=", "<", "<="}
 PATH = re.compile(r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")
 MISSING = object()
 
 
-class FilterError(ValueError):
-    """The expression cannot be parsed; the message says where and why."""
+class FilterError(Failure, ValueError):
+    """The expression cannot be parsed; the message says where and why (a usage error)."""
+
+    kind = USAGE
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,11 @@ async def replay(
 
     topic = settings.topic(ARTICLES)
     producer = make_producer(settings, compression)
-    await producer.start()
+    try:
+        await producer.start()
+    except BaseException:  # closed, so the failure is all that is reported (no "Unclosed")
+        await producer.stop()
+        raise
     report = ReplayReport(sent=0, seconds=0.0)
     pending: set[asyncio.Future] = set()
 

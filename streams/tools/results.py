@@ -56,8 +56,8 @@ async def collect(settings: Settings, article_ids, timeout: float = 120.0) -> Ar
     )
     results = ArticleResults()
     deadline = time.monotonic() + timeout
-    await consumer.start()
     try:
+        await consumer.start()  # inside: a consumer that could not start is closed too
         while not results.complete(wanted):
             if time.monotonic() > deadline:
                 missing = sorted(a for a in wanted if not results.complete([a]))

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import aiohttp
 
+from streams.failures import WORKER_UNREACHABLE, Failure
 from streams.labels import place_label
 from streams.settings import Settings
-from streams.tools.corpus import read_articles
+from streams.tools.corpus import load_articles
 from streams.tools.pretty import actor_text, event_line
 from streams.tools.results import collect, wait_for_count
 
 
 async def show(path: str, settings: Settings, timeout: float, n: int) -> int:
-    article_ids = [article["id"] for article in read_articles(path)]
+    article_ids = [article["id"] for article in load_articles(path)]
+    async with aiohttp.ClientSession(settings.web_url) as http:
+        try:
+            await print_results(http, settings, article_ids, timeout, n)
+        except aiohttp.ClientConnectionError as exc:  # asked first, and again for each answer
+            raise Failure(f"no worker answers at {settings.web_url} ({why(exc)})",
+                          WORKER_UNREACHABLE) from exc
+    return 0
+
+
+async def print_results(http: aiohttp.ClientSession, settings: Settings, article_ids: list[str],
+                        timeout: float, n: int) -> None:
+    async with http.get("/health/live") as response:  # no worker: say so now, not after timeout
+        response.raise_for_status()
     results = await collect(settings, article_ids, timeout=timeout)
     for article_id in article_ids:
         print(f"\nEvents in article {article_id}:")
@@ -23,16 +38,20 @@ async def show(path: str, settings: Settings, timeout: float, n: int) -> int:
     expected = Counter(
         (m["kind"], m["key"]) for mentions in results.entities.values() for m in mentions
     )
-    async with aiohttp.ClientSession(settings.web_url) as http:
-        await wait_for_tables(http, expected, timeout)
-        for kind, name in (("actors", actor_text), ("locations", top_place)):
-            async with http.get(f"/{kind}/top", params={"n": str(n)}) as response:
-                response.raise_for_status()
-                rows = await response.json()
-            print(f"\nTop {kind} (from the worker's tables):")
-            for row in rows:
-                print(f"  {name(row):<40} mentions={row['mentions']:<5} articles={row['articles']}")
-    return 0
+    await wait_for_tables(http, expected, timeout)
+    for kind, name in (("actors", actor_text), ("locations", top_place)):
+        async with http.get(f"/{kind}/top", params={"n": str(n)}) as response:
+            response.raise_for_status()
+            rows = await response.json()
+        print(f"\nTop {kind} (from the worker's tables):")
+        for row in rows:
+            print(f"  {name(row):<40} mentions={row['mentions']:<5} articles={row['articles']}")
+
+
+def why(exc: aiohttp.ClientConnectionError) -> str:
+    """'Connection refused' rather than aiohttp's 'Cannot connect to host ... ssl:default [...]'."""
+    errno = getattr(getattr(exc, "os_error", None), "errno", None)
+    return os.strerror(errno) if errno else str(exc) or type(exc).__name__
 
 
 KEY_NAMES = {"actor": ("actors", "code"), "location": ("locations", "geonameid")}

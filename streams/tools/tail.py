@@ -23,6 +23,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from streams.contract.topics import CONTRACT_TOPICS
+from streams.failures import UNKNOWN_TOPIC, USAGE, Failure
 from streams.settings import Settings
 from streams.tools.filters import Filter
 from streams.tools.pretty import local_time, message_line
@@ -131,19 +132,19 @@ async def tail(settings: Settings, topic: str, *, where: Filter | None = None,
     with neither it runs until interrupted.
     """
     if topic not in CONTRACT_TOPICS:
-        raise ValueError(f"unknown topic {topic!r}; contract topics: {', '.join(CONTRACT_TOPICS)}")
+        raise Failure(f"{topic!r} is not a contract topic", USAGE,
+                      hint=f"name one of {', '.join(CONTRACT_TOPICS)}")
     out, err = out or sys.stdout, err or sys.stderr
     where, name, colour = where or Filter(), settings.topic(topic), use_colour(out)
     deadline = None if timeout is None else time.monotonic() + timeout
     report = TailReport()
     consumer = make_consumer(settings, from_beginning)
-    await consumer.start()
     try:
+        await consumer.start()
         # Checked against the full topic list first: subscribing to a missing topic could make
         # a broker with auto.create.topics.enable create it.
         if name not in await consumer.topics():
-            raise ValueError(f"topic {name} does not exist on {settings.bootstrap} "
-                             "(run `streams topics`)")
+            raise Failure(f"topic {name} does not exist on {settings.bootstrap}", UNKNOWN_TOPIC)
         consumer.subscribe([name])  # with no group, every partition is assigned to us
         partitions = await assigned(consumer)
         where_text = f" where {where}" if where.conditions else ""

@@ -170,7 +170,7 @@ def test_once_writes_the_latest_records_and_every_mention_once(kafka_bootstrap, 
     assert all(len(line.split("\t")) == 16 for line in EXPECTED_MENTIONS)
 
 
-def test_a_missing_topic_is_one_line_and_status_1(kafka_bootstrap, tmp_path):
+def test_a_missing_topic_is_one_line_and_status_8(kafka_bootstrap, tmp_path):
     settings = own_settings(kafka_bootstrap)  # its topics are never created
     env = {**os.environ, "KAFKA_BOOTSTRAP": settings.bootstrap,
            "STREAMS_TOPIC_PREFIX": settings.topic_prefix}
@@ -178,8 +178,9 @@ def test_a_missing_topic_is_one_line_and_status_1(kafka_bootstrap, tmp_path):
                            "--out", str(tmp_path / "feed")], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr) == (
-        1, f"streams export: topic {settings.topic('events.daily')}, {settings.topic('events')} "
-           f"does not exist on {kafka_bootstrap}\n")
+        8, f"streams export: topic {settings.topic('events.daily')}, {settings.topic('events')} "
+           f"does not exist on {kafka_bootstrap}; create the topics with streams topics (and "
+           "check STREAMS_TOPIC_PREFIX)\n")
     assert not (tmp_path / "feed").exists()
 
 

@@ -117,12 +117,13 @@ def test_a_missing_topic_or_a_bad_filter_is_an_error(kafka_bootstrap):
     settings = own_topics(kafka_bootstrap)  # its topics are never created
     missing = streams(settings, "tail", "events", "--timeout", "5")
     assert (missing.returncode, missing.stderr.strip()) == (
-        1, f"streams tail: topic {settings.topic('events')} does not exist on "
-           f"{kafka_bootstrap} (run `streams topics`)")
+        8, f"streams tail: topic {settings.topic('events')} does not exist on "
+           f"{kafka_bootstrap}; create the topics with streams topics (and check "
+           "STREAMS_TOPIC_PREFIX)")
     bad = streams(settings, "tail", "events", "--filter", "quad_class>high")
     assert (bad.returncode, bad.stderr.strip()) == (
-        1, "streams tail: 'quad_class>high': > needs a number, not 'high'")
+        2, "streams tail: 'quad_class>high': > needs a number, not 'high'; see streams tail --help")
     unknown = streams(settings, "tail", "event")
-    assert unknown.returncode == 1
-    assert unknown.stderr.strip() == ("streams tail: unknown topic 'event'; contract topics: "
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == ("streams tail: 'event' is not a contract topic; name one of "
                                       "articles, entities, events, alerts, articles.dlq, events.daily")

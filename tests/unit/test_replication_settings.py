@@ -98,8 +98,9 @@ def test_zero_means_derive():
 def test_the_command_line_says_it_in_one_line(env, monkeypatch, capsys):
     monkeypatch.setenv("STREAMS_REPLICATION_FACTOR", "1")
     monkeypatch.setenv("STREAMS_MIN_INSYNC_REPLICAS", "2")
-    assert main(["topics"]) == 1  # refused before any broker is asked
+    assert main(["topics"]) == 4  # bad configuration, refused before any broker is asked
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == ("streams topics: STREAMS_MIN_INSYNC_REPLICAS=2 is more than "
-                            "STREAMS_REPLICATION_FACTOR=1: no write could ever be acknowledged\n")
+                            "STREAMS_REPLICATION_FACTOR=1: no write could ever be acknowledged; "
+                            "fix the variable (every variable: docs/operations.md#configuration)\n")

@@ -27,7 +27,7 @@ def test_missing_files_names_each_absent_set(tmp_path):
 
 
 def test_eval_without_the_sets_says_where_it_looked_in_one_line(tmp_path, capsys):
-    assert run(str(tmp_path), only=["events"]) == 2
+    assert run(str(tmp_path), only=["events"]) == 5  # missing input (docs/operations.md#exit-status)
     out, err = capsys.readouterr()
     assert out == ""
     assert err == (f"streams eval: {FILES['events']} not found in {tmp_path} "

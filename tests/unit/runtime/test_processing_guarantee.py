@@ -40,7 +40,7 @@ def test_the_worker_command_exits_with_one_line(tmp_path):
            "STREAMS_DATA_DIR": str(tmp_path / "state"), "KAFKA_BOOTSTRAP": "127.0.0.1:1"}
     done = subprocess.run([sys.executable, "-m", "streams.cli", "worker"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 1
+    assert done.returncode == 4  # bad configuration (docs/operations.md#exit-status)
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("streams worker: STREAMS_PROCESSING_GUARANTEE=exactly_once is not "

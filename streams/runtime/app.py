@@ -19,6 +19,7 @@ from streams.runtime.daily_agents import register_daily
 from streams.runtime.ordered_consumer import OrderedTransport
 from streams.runtime.recent import Recent, register_recent_agents
 from streams.runtime.tables import declare_tables
+from streams.runtime.worker_logs import install_worker_logs
 from streams.settings import Settings
 
 SUPPORTED_GUARANTEE = "at_least_once"
@@ -72,6 +73,7 @@ def create_app(settings: Settings) -> faust.App:
         autodiscover=False,
     )
     app.transport = OrderedTransport(app.conf.broker_consumer, app)  # docs/decisions/ordered-consumer.md
+    install_worker_logs(app, settings.log_format)  # STREAMS_LOG_FORMAT, repeats and outages quieted
     topics = declare_topics(app, settings)
     tables = declare_tables(app, settings)
     guard = register_agents(app, topics, tables, settings)

@@ -298,10 +298,10 @@ def run_tail(args, settings: Settings) -> int:
 def run_sink(args, settings: Settings) -> int:
     import logging
 
+    from streams.logs.setup import configure_command
     from streams.sink.consumer import run_sink as sink
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    configure_command(settings.log_format, logging.INFO)
     report = asyncio.run(sink(settings, args.db or settings.sink_db, until_idle=args.until_idle))
     print(report.summary(), flush=True)
     return 0
@@ -320,8 +320,12 @@ def run_query(args, settings: Settings) -> int:
 
 
 def run_export(args, settings: Settings) -> int:
-    from streams.export.gdelt_export import run
+    import logging
 
+    from streams.export.gdelt_export import run
+    from streams.logs.setup import configure_command
+
+    configure_command(settings.log_format, logging.INFO)
     return run(settings, args.out, args.every, args.once)
 
 

@@ -31,11 +31,12 @@ def worker_class(log_format: str, filters: list[logging.Filter]) -> type[faust.W
     return Worker
 
 
-def install_worker_logs(app: faust.App, log_format: str) -> OutageFilter:
+def install_worker_logs(app: faust.App, log_format: str,
+                        probe: BrokerProbe | None = None) -> OutageFilter:
     """Set the app's worker class and a timer that ends an outage once the broker answers."""
     outage = OutageFilter()
     app.conf.Worker = worker_class(log_format, [outage, RepeatFilter()])
-    probe = BrokerProbe(producer_metadata(app))
+    probe = probe or BrokerProbe(producer_metadata(app))
 
     @app.timer(WATCH_EVERY, name="broker_outage_watch")
     async def watch_outage() -> None:

@@ -233,7 +233,7 @@ def run_replay(args, settings: Settings) -> int:
     async def run():
         return await replay(
             stream, settings, rate=args.rate, duration=args.duration, total=total,
-            progress=not args.quiet and sys.stderr.isatty(), on_delivered=outage.recovered,
+            progress=not args.quiet and sys.stderr.isatty(), on_broker_answer=outage.recovered,
             send_timeout=args.send_timeout)
 
     report = asyncio.run(run())

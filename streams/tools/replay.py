@@ -142,6 +142,16 @@ def unsent_path(now: float | None = None) -> Path:
     return Path("var") / f"replay-unsent-{stamp:%Y%m%dT%H%M%SZ}.txt"
 
 
+async def answered(producer: AIOKafkaProducer, then: Callable[[], None],
+                   timeout: float = 5.0) -> None:
+    """then() if the broker answers a metadata request within `timeout` seconds."""
+    try:
+        await asyncio.wait_for(producer.client.fetch_all_metadata(), timeout)
+    except Exception:  # still away (or a timeout): nothing to say
+        return
+    then()
+
+
 def resend_command(path: str, ids_file: str | Path, repeat: int = 1, fresh_ids: bool = False) -> str:
     """The command that resends the ids in `ids_file`: the same corpus, copies and ids."""
     words = ["streams", "replay", shlex.quote(path)]
@@ -159,7 +169,7 @@ async def replay(
     progress: bool = False,
     total: int | None = None,
     on_sent: Callable[[str, float], None] | None = None,
-    on_delivered: Callable[[], None] | None = None,
+    on_broker_answer: Callable[[], None] | None = None,
     compression: str | None = COMPRESSION,
     send_timeout: float | None = None,
     clock: Callable[[], float] = time.monotonic,
@@ -169,7 +179,9 @@ async def replay(
     rate: articles per second (token bucket); None sends as fast as the producer takes them.
     duration: stop sending after this many seconds. on_sent(id, epoch_seconds) is called for
     every article handed to the producer, with the time written into its `sent_at`;
-    on_delivered() for every one the broker acknowledged (e.g. to end an outage's log lines).
+    on_broker_answer() for every one the broker acknowledged and, when some failed, once more if
+    the broker answers a metadata request at the end (to end an outage's log lines: right after
+    a broker returns, batches kept through the outage can all fail for want of a leader).
     An article whose send fails (after aiokafka's retries, within send_timeout) is counted and
     its id kept in `report.unsent`.
     """
@@ -187,8 +199,8 @@ async def replay(
             failed(asyncio.CancelledError(), article_id)
         elif future.exception() is not None:
             failed(future.exception(), article_id)
-        elif on_delivered is not None:
-            on_delivered()
+        elif on_broker_answer is not None:
+            on_broker_answer()
 
     def failed(exc: BaseException, article_id: str) -> None:
         report.errors += 1
@@ -230,6 +242,8 @@ async def replay(
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
         report.seconds = clock() - started
+        if report.unsent and on_broker_answer is not None:
+            await answered(producer, on_broker_answer)
     finally:
         bar.close()
         await producer.stop()

@@ -50,6 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--duration", type=float, default=None, metavar="S",
                         help="stop sending after S seconds")
     replay.add_argument("--quiet", action="store_true", help="no progress bar")
+    replay.add_argument("--only-ids", default=None, metavar="FILE",
+                        help="send only the articles with these ids (one a line), e.g. the file a "
+                             "replay wrote for those it could not send; same PATH, --repeat and "
+                             "--fresh-ids as that replay")
+    replay.add_argument("--unsent", default=None, metavar="FILE",
+                        help="where to write the ids of articles that could not be sent "
+                             "(default: var/replay-unsent-<UTC time>.txt, only when there are some)")
+    replay.add_argument("--send-timeout", type=float, default=None, metavar="S",
+                        help="seconds an article may wait for the broker before it counts as "
+                             "not sent (default: aiokafka's 40)")
 
     loadtest = sub.add_parser("loadtest", help="measure the pipeline end to end on a unique "
                               "topic set: throughput, latency, lag, worker CPU and memory")
@@ -199,7 +209,8 @@ def run_worker(args, settings: Settings) -> int:
     preflight(settings, extra, args.debug)
     from streams.runtime.app import app
 
-    sys.argv = ["streams", "worker", *(extra or ["-l", "info"])]
+    banner = ["--quiet"] if settings.log_format == "json" else []  # JSON: every line an object
+    sys.argv = ["streams", *banner, "worker", *(extra or ["-l", "info"])]
     app.main()
     return 0
 
@@ -216,21 +227,51 @@ def run_topics(args, settings: Settings) -> int:
 
 
 def run_replay(args, settings: Settings) -> int:
+    import logging
+
+    from streams.logs.setup import configure_command
     from streams.tools.corpus import load_articles
-    from streams.tools.replay import copies, replay
+    from streams.tools.replay import (
+        copies,
+        only_ids,
+        read_ids,
+        replay,
+        resend_command,
+        unsent_path,
+        write_ids,
+    )
 
+    if args.only_ids and args.loop:
+        raise ValueError("--only-ids sends a list of articles once; it does not go with --loop")
     articles = load_articles(args.path)  # none is an error, not "sent 0 articles"
+    stream = copies(articles, args.repeat, loop=args.loop, fresh_ids=args.fresh_ids)
     total = None if args.loop else len(articles) * args.repeat
+    missing: set[str] = set()
+    if args.only_ids:
+        wanted = set(read_ids(args.only_ids))
+        missing = wanted - {str(a.get("id", "")) for a in copies(
+            articles, args.repeat, fresh_ids=args.fresh_ids)}
+        stream, total = only_ids(stream, wanted), len(wanted - missing)
+    outage = configure_command(settings.log_format, logging.WARNING)  # aiokafka's retries quiet
 
-    async def run() -> int:
-        report = await replay(
-            copies(articles, args.repeat, loop=args.loop, fresh_ids=args.fresh_ids), settings,
-            rate=args.rate, duration=args.duration, total=total,
-            progress=not args.quiet and sys.stderr.isatty())
-        print(report.summary(settings.topic("articles")))
-        return 1 if report.errors else 0
+    async def run():
+        return await replay(
+            stream, settings, rate=args.rate, duration=args.duration, total=total,
+            progress=not args.quiet and sys.stderr.isatty(), on_broker_answer=outage.recovered,
+            send_timeout=args.send_timeout)
 
-    return asyncio.run(run())
+    report = asyncio.run(run())
+    summary = report.summary(settings.topic("articles"))
+    if report.unsent:
+        path = write_ids(report.unsent, args.unsent or unsent_path())
+        summary += (f"; the ids not sent are in {path}, to resend: "
+                    f"{resend_command(args.path, path, args.repeat, args.fresh_ids)}")
+    print(summary)
+    if missing:
+        print(f"streams replay: {len(missing)} ids of {args.only_ids} are not in {args.path} "
+              f"(with --repeat {args.repeat}{' --fresh-ids' if args.fresh_ids else ''}), "
+              f"e.g. {sorted(missing)[0]}", file=sys.stderr)
+    return 1 if report.errors or missing else 0
 
 
 def add_load_arguments(parser: argparse.ArgumentParser) -> None:
@@ -281,10 +322,10 @@ def run_tail(args, settings: Settings) -> int:
 def run_sink(args, settings: Settings) -> int:
     import logging
 
+    from streams.logs.setup import configure_command
     from streams.sink.consumer import run_sink as sink
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    configure_command(settings.log_format, logging.INFO)
     report = asyncio.run(sink(settings, args.db or settings.sink_db, until_idle=args.until_idle))
     print(report.summary(), flush=True)
     return 0
@@ -303,8 +344,12 @@ def run_query(args, settings: Settings) -> int:
 
 
 def run_export(args, settings: Settings) -> int:
-    from streams.export.gdelt_export import run
+    import logging
 
+    from streams.export.gdelt_export import run
+    from streams.logs.setup import configure_command
+
+    configure_command(settings.log_format, logging.INFO)
     return run(settings, args.out, args.every, args.once)
 
 

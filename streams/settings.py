@@ -47,6 +47,7 @@ class Settings:
     sink_db: str = "duckdb:///var/events.duckdb"  # STREAMS_SINK_DB
     sink_group: str = ""  # STREAMS_SINK_GROUP
     sink_batch_size: int = 5000  # STREAMS_SINK_BATCH_SIZE
+    log_format: str = "text"  # STREAMS_LOG_FORMAT: text (for people) or json (one object a line)
     security: dict = field(default_factory=dict)  # KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* pass through
 
     def __post_init__(self) -> None:
@@ -71,6 +72,9 @@ class Settings:
         check_addresses(values["bootstrap"], values["web_port"])
         values["batch_size"] = max(1, values["batch_size"])
         values["sink_batch_size"] = max(1, values["sink_batch_size"])
+        if values["log_format"] not in LOG_FORMATS:
+            raise ValueError(f"STREAMS_LOG_FORMAT={values['log_format']!r} is not one of "
+                             f"{', '.join(LOG_FORMATS)}")
         return cls(**values, security=_security_from_env())
 
     def to_env(self) -> dict[str, str]:
@@ -98,6 +102,8 @@ class Settings:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "security"}
 
 
+LOG_FORMATS = ("text", "json")  # STREAMS_LOG_FORMAT (streams/logs)
+
 # Each setting's environment variable (security settings are read by _security_from_env).
 ENV_VARS = {
     "bootstrap": "KAFKA_BOOTSTRAP",
@@ -120,6 +126,7 @@ ENV_VARS = {
     "heartbeat_interval": "STREAMS_HEARTBEAT_INTERVAL",
     "alert_rules": "STREAMS_ALERT_RULES",
     "alert_tick": "STREAMS_ALERT_TICK",
+    "log_format": "STREAMS_LOG_FORMAT",
     "replication_factor": "STREAMS_REPLICATION_FACTOR",
     "min_insync_replicas": "STREAMS_MIN_INSYNC_REPLICAS",
     "sink_db": "STREAMS_SINK_DB",

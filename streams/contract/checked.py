@@ -23,6 +23,7 @@ from streams.contract.inbound import InvalidMessage
 from streams.contract.messages import dead_letter_of
 from streams.fence import require_version
 from streams.http import metrics as m
+from streams.logs.json_format import where as logged_at
 
 FAUST_VERSION = "0.15.3"  # the decode hooks below are 0.15.3's
 require_version("faust-streaming", FAUST_VERSION, __name__, "checked-topics.md")
@@ -57,7 +58,7 @@ class Refusals:
             return
         self._last = where
         log.log(logging.ERROR if error else logging.WARNING, "dead-lettered %s/%s@%s: %s: %s",
-                *where, reason, text, exc_info=error)
+                *where, reason, text, exc_info=error, extra=logged_at(message))
         await self.dead_letters.send(key=reason, value=dead_letter_of(message, reason, text))
         self.metrics.inc(m.MESSAGES_DEAD_LETTERED, topic=message.topic, reason=reason)
 

@@ -14,6 +14,7 @@ from streams.contract.articles import InvalidArticle, keyed_by_id, parse_article
 from streams.contract.messages import dead_letter_of, entity_messages, event_messages
 from streams.contract.topics import Topics
 from streams.extraction.pipeline import default_extractor, extract_many
+from streams.logs.json_format import where
 from streams.runtime.guard import Guard
 from streams.runtime.rekey import rekeyed_copy
 from streams.runtime.tables import Tables, add_mention, mention_details
@@ -71,7 +72,8 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
 
     async def send_dead_letter(event, reason: str, message: str) -> None:
         msg = event.message
-        log.warning("dead-lettered %s/%s@%s: %s", msg.topic, msg.partition, msg.offset, message)
+        log.warning("dead-lettered %s/%s@%s: %s", msg.topic, msg.partition, msg.offset, message,
+                    extra=where(msg))
         await topics.dead_letters.send(key=reason, value=dead_letter_of(msg, reason, message))
         guard.dead_lettered(reason)
 
@@ -115,7 +117,8 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
             results = await asyncio.to_thread(extract_batch, [article for _, article in parsed])
             for (event, article), result in zip(parsed, results, strict=True):
                 if isinstance(result, Exception):
-                    log.error("extraction failed", exc_info=result)
+                    log.error("extraction failed", exc_info=result,
+                              extra=where(event.message, article.get("id")))
                     await send_dead_letter(event, "extraction_failed",
                                            f"{type(result).__name__}: {result}")
                     continue

@@ -20,6 +20,7 @@ from streams.runtime.ordered_consumer import OrderedTransport
 from streams.runtime.preflight import SUPPORTED_GUARANTEE, check_processing_guarantee
 from streams.runtime.recent import Recent, register_recent_agents
 from streams.runtime.tables import declare_tables
+from streams.runtime.worker_logs import install_worker_logs
 from streams.settings import Settings
 
 # Every in-sync replica has a write before it counts as sent (Faust's default, made explicit).
@@ -52,6 +53,7 @@ def create_app(settings: Settings) -> faust.App:
         autodiscover=False,
     )
     app.transport = OrderedTransport(app.conf.broker_consumer, app)  # docs/decisions/ordered-consumer.md
+    install_worker_logs(app, settings.log_format)  # STREAMS_LOG_FORMAT, repeats and outages quieted
     topics = declare_topics(app, settings)
     tables = declare_tables(app, settings)
     guard = register_agents(app, topics, tables, settings)

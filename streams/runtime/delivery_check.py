@@ -22,6 +22,8 @@ from typing import Any
 
 from faust.exceptions import ProducerSendError
 
+from streams.logs.json_format import where
+
 log = logging.getLogger(__name__)
 
 
@@ -54,7 +56,7 @@ class CheckedDelivery:
             self.first_failure = error
             log.error("a message to %s was not written (%s: %s): no offset will be committed "
                       "after it; the worker stops so its records are delivered again",
-                      topic, type(error).__name__, error)
+                      topic, type(error).__name__, error, extra=where(topic=topic))
 
     def check_deliveries(self) -> None:
         """Raises DeliveryFailed when a send has failed since the worker started."""

@@ -22,6 +22,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaConnectionError
 
 from streams.contract.topics import ALERTS, DAILY, ENTITIES, EVENTS
+from streams.logs.json_format import where
 from streams.settings import Settings
 from streams.sink.batch import Batch, build_batch
 from streams.sink.rows import Message
@@ -161,7 +162,7 @@ class Sink:
             message, bad = batch.rejected[0]
             log.warning("sink: %d bad messages kept in sink_rejected, not as rows; first: %s[%d]@%d "
                         "%s: %s", len(batch.rejected), message.topic, message.partition,
-                        message.offset, bad.reason, bad)
+                        message.offset, bad.reason, bad, extra=where(message))
 
     def build_and_write(self, messages: list[tuple[str, Message]]) -> Batch:
         batch = build_batch(messages)

@@ -45,12 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", help="send article documents to the articles topic")
     replay.add_argument("path", help="a .json, .jsonl or .txt file, or a folder of them")
     add_load_arguments(replay)
-    replay.add_argument("--loop", action="store_true",
-                        help="replay the corpus again and again (until --duration or Ctrl-C)")
+    once_or_loop = replay.add_mutually_exclusive_group()  # --only-ids sends a list once
+    once_or_loop.add_argument("--loop", action="store_true",
+                              help="replay the corpus again and again (until --duration or Ctrl-C)")
     replay.add_argument("--duration", type=float, default=None, metavar="S",
                         help="stop sending after S seconds")
     replay.add_argument("--quiet", action="store_true", help="no progress bar")
-    replay.add_argument("--only-ids", default=None, metavar="FILE",
+    once_or_loop.add_argument("--only-ids", default=None, metavar="FILE",
                         help="send only the articles with these ids (one a line), e.g. the file a "
                              "replay wrote for those it could not send; same PATH, --repeat and "
                              "--fresh-ids as that replay")
@@ -241,8 +242,6 @@ def run_replay(args, settings: Settings) -> int:
         write_ids,
     )
 
-    if args.only_ids and args.loop:
-        raise ValueError("--only-ids sends a list of articles once; it does not go with --loop")
     articles = load_articles(args.path)  # none is an error, not "sent 0 articles"
     stream = copies(articles, args.repeat, loop=args.loop, fresh_ids=args.fresh_ids)
     total = None if args.loop else len(articles) * args.repeat

@@ -52,9 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="stop sending after S seconds")
     replay.add_argument("--quiet", action="store_true", help="no progress bar")
     once_or_loop.add_argument("--only-ids", default=None, metavar="FILE",
-                        help="send only the articles with these ids (one a line), e.g. the file a "
-                             "replay wrote for those it could not send; same PATH, --repeat and "
-                             "--fresh-ids as that replay")
+                              help="send only the articles with these ids (one a line), e.g. the file a "
+                                   "replay wrote for those it could not send; same PATH, --repeat and "
+                                   "--fresh-ids as that replay")
     replay.add_argument("--unsent", default=None, metavar="FILE",
                         help="where to write the ids of articles that could not be sent "
                              "(default: var/replay-unsent-<UTC time>.txt, only when there are some)")

@@ -172,6 +172,11 @@ def run_worker(args, settings: Settings) -> int:
     from streams.runtime.app import check_processing_guarantee
 
     check_processing_guarantee(settings)  # before the app is built: one line, not Faust's banner
+    from streams.http.access import check_exposure, web_bind_of
+
+    bind = web_bind_of(args.faust_args, settings.web_host)  # -b/--web-bind override the setting
+    if bind is not None:
+        check_exposure(bind, settings.web_token)
     from streams.runtime.app import app
 
     extra = [a for a in args.faust_args if a != "--"]

@@ -6,6 +6,7 @@ from collections import Counter
 
 import aiohttp
 
+from streams.http.access import bearer_headers
 from streams.labels import place_label
 from streams.settings import Settings
 from streams.tools.corpus import read_articles
@@ -23,7 +24,8 @@ async def show(path: str, settings: Settings, timeout: float, n: int) -> int:
     expected = Counter(
         (m["kind"], m["key"]) for mentions in results.entities.values() for m in mentions
     )
-    async with aiohttp.ClientSession(settings.web_url) as http:
+    async with aiohttp.ClientSession(settings.web_url,
+                                     headers=bearer_headers(settings.web_token)) as http:
         await wait_for_tables(http, expected, timeout)
         for kind, name in (("actors", actor_text), ("locations", top_place)):
             async with http.get(f"/{kind}/top", params={"n": str(n)}) as response:

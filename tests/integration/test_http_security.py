@@ -1,17 +1,35 @@
-"""The worker's HTTP API on a real worker: loopback only by default, and read-only."""
+"""The worker's HTTP API on real workers: loopback only by default, and read-only; beyond
+loopback only with a bearer token, which two workers of one app also send each other."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import secrets
 import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from probes import metrics
+from probes import (
+    every_partition_once,
+    expected_counts,
+    get_json,
+    group_assignment,
+    metrics,
+    settled,
+    wait_until,
+)
+from worker_process import ROOT
 
 from streams.http import metrics as m
 from streams.runtime.app import create_app
+from streams.tools.corpus import read_articles
+from streams.tools.replay import replay
 
 pytestmark = pytest.mark.integration
 
@@ -75,3 +93,88 @@ def test_every_view_refuses_writes_with_405(pipeline, method):
             urllib.request.urlopen(request, timeout=5)
         assert refused.value.code == 405, (method, path)
     assert m.total(metrics(pipeline), m.ARTICLES_IN) == m.total(before, m.ARTICLES_IN)
+
+
+def status_of(url: str, token: str | None = None, method: str = "GET") -> int:
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    request = urllib.request.Request(url, headers=headers, method=method,
+                                     data=b"{}" if method != "GET" else None)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_a_worker_beyond_loopback_without_a_token_refuses_to_start(tmp_path):
+    env = {**os.environ, "STREAMS_WEB_HOST": "0.0.0.0", "STREAMS_DATA_DIR": str(tmp_path),
+           "KAFKA_BOOTSTRAP": "127.0.0.1:1"}  # it must stop before asking any broker
+    env.pop("STREAMS_WEB_TOKEN", None)
+    env.pop("STREAMS_WEB_TOKEN_FILE", None)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "streams.cli", "worker", "-l", "info"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "streams worker: the HTTP API would listen on 0.0.0.0, beyond loopback, without a token: "
+        "set STREAMS_WEB_TOKEN or STREAMS_WEB_TOKEN_FILE, or bind 127.0.0.1"]
+    assert time.monotonic() - started < 30 and not list(tmp_path.iterdir())  # nothing written
+
+
+@pytest.fixture(scope="module")
+def guarded(fresh_settings, new_worker):
+    """Two workers of one app on every address (0.0.0.0) with a token, the seed sent 2 times."""
+    # memory:// and a longer session: no RocksDB opening slow enough on a busy machine to
+    # miss a heartbeat; what is tested here is HTTP, not the tables' storage
+    settings = fresh_settings("guarded", web_host="0.0.0.0", web_token=secrets.token_urlsafe(),
+                              store="memory://", session_timeout=30.0, rebalance_timeout=30.0)
+    first = new_worker(settings, "guarded-first")
+    first.start()
+    second = new_worker(settings, "guarded-second", other=True)
+    second.start()
+
+    def shared():
+        state, assigned = asyncio.run(group_assignment(settings))
+        return state == "Stable" and len(assigned) == 2 and all(assigned.values()) \
+            and every_partition_once(settings, assigned)
+
+    wait_until(shared, "two members sharing every partition")
+    [seed] = read_articles("seeds")
+    copies = [{**seed, "id": f"{seed['id']}-{n}"} for n in range(2)]
+    assert asyncio.run(replay(copies, settings)).sent == 2
+    settled(settings)
+    return first.settings, second.settings, expected_counts(seed, 2)
+
+
+def test_beyond_loopback_every_path_but_liveness_needs_the_token(guarded):
+    worker, _, _ = guarded
+    assert listeners(worker.web_port) & {ANY_V4, ANY_V6}  # it does listen beyond loopback
+    url, token = worker.web_url, worker.web_token
+    paths = view_paths(worker)
+    for path in paths:
+        assert status_of(f"{url}{path}") == 401, path
+        assert status_of(f"{url}{path}", token="x" * len(token)) == 401, path
+    assert status_of(f"{url}/actors/top", method="POST") == 401  # refused before the 405
+    assert status_of(f"{url}/health/live") == 200
+    for path in ("/actors/top", "/metrics", "/dashboard", "/health/live", "/locations/170063"):
+        assert status_of(f"{url}{path}", token=token) == 200, path
+    address = outward_address()
+    if address is not None:  # from this host's own outward address: the same answers
+        assert status_of(f"http://{address}:{worker.web_port}/metrics") == 401
+        assert status_of(f"http://{address}:{worker.web_port}/metrics", token=token) == 200
+
+
+def test_workers_send_each_other_the_token(guarded):
+    """The cluster-wide lists gather the other worker's rows, and a key's count is routed to its
+    owner: both are requests between workers, which a missing token would turn into 503s."""
+    first, second, expected = guarded
+    want = {name: count for (kind, name), count in expected.items() if kind == "actor"}
+    for worker in (first, second):
+        mine = {row["code"] for row in get_json(worker, "/actors/top?n=1000&scope=local")}
+        assert mine and mine != set(want)  # each holds only part: the rest came from the other
+        rows = get_json(worker, "/actors/top?n=1000")
+        assert {row["code"]: {"mentions": row["mentions"], "articles": row["articles"]}
+                for row in rows} == want
+        for code, count in want.items():
+            row = get_json(worker, f"/actors/{code}")
+            assert {"mentions": row["mentions"], "articles": row["articles"]} == count

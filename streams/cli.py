@@ -139,12 +139,27 @@ def main(argv: list[str] | None = None) -> int:
         import_faust_without_argv()
     try:
         settings = Settings.from_env()  # a bad variable is one line too, e.g. STREAMS_PARTITIONS=x
-        return COMMANDS[args.command](args, settings)
+        return run_command(args, settings)
     except KeyboardInterrupt:
         return 130
     except (OSError, ValueError, TimeoutError) as exc:
         print(f"streams {args.command}: {exc}", file=sys.stderr)
         return 1
+
+
+def run_command(args, settings: Settings) -> int:
+    """The command; a secured broker's refusal (login, certificate, ACL) as one line and its own
+    exit status (streams/kafka_refusals.py), anything else as it was raised."""
+    try:
+        return COMMANDS[args.command](args, settings)
+    except Exception as exc:
+        from streams.kafka_refusals import explain
+
+        refused = explain(exc, settings)
+        if refused is None:
+            raise
+        print(f"streams {args.command}: {refused.line}", file=sys.stderr)
+        return refused.status
 
 
 def installed_version() -> str:
@@ -177,6 +192,13 @@ def run_worker(args, settings: Settings) -> int:
     bind = web_bind_of(args.faust_args, settings.web_host)  # -b/--web-bind override the setting
     if bind is not None:
         check_exposure(bind, settings.web_token)
+    if settings.security:  # a refused login or certificate: one line, not Faust's crash
+        from streams.kafka_refusals import probe
+
+        refused = asyncio.run(probe(settings))
+        if refused is not None:
+            print(f"streams worker: {refused.line}", file=sys.stderr)
+            return refused.status
     from streams.runtime.app import app
 
     extra = [a for a in args.faust_args if a != "--"]

@@ -19,6 +19,7 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from streams.contract.topics import ARTICLES
+from streams.kafka_refusals import DENIALS
 from streams.settings import Settings
 from streams.tools.pacing import TokenBucket, default_burst
 
@@ -156,6 +157,8 @@ async def replay(
                 value = orjson.dumps({**article, "sent_at": iso_utc(sent_at)})
                 try:
                     future = await producer.send(topic, value, key=article_id.encode("utf-8"))
+                except DENIALS:  # no ACL for the topic: every other article would fail alike
+                    raise
                 except Exception as exc:  # e.g. a message over the size limit: count it, go on
                     failed(exc)
                     continue

@@ -36,6 +36,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("topics", help="create the contract topics that are missing; report existing "
                    f"ones that differ from the settings (exit status {TOPICS_DIFFER})")
 
+    acls = sub.add_parser("acls", help="print the least Kafka ACLs of each principal "
+                          "(worker, replay, reader, sink); --apply creates them (docs/security.md)")
+    acls.add_argument("--apply", action="store_true",
+                      help="create them on the broker, as the KAFKA_SASL_USERNAME given (an admin)")
+    for role, meaning in (("worker", "the workers'"), ("replay", "the replay producer's"),
+                          ("reader", "a downstream reader's"), ("sink", "the sink's")):
+        acls.add_argument(f"--{role}", default=role, metavar="USER",
+                          help=f"{meaning} SCRAM user ({role})")
+    acls.add_argument("--reader-group", default="news-downstream-example", metavar="GROUP",
+                      help="the downstream reader's consumer group (news-downstream-example)")
+
     replay = sub.add_parser("replay", help="send article documents to the articles topic")
     replay.add_argument("path", help="a .json, .jsonl or .txt file, or a folder of them")
     add_load_arguments(replay)
@@ -150,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
 def run_command(args, settings: Settings) -> int:
     """The command; a secured broker's refusal (login, certificate, ACL) as one line and its own
     exit status (streams/kafka_refusals.py), anything else as it was raised."""
+    if settings.security and args.command != "worker":
+        import logging
+
+        # aiokafka logs a refused login before it raises; the one line below says it instead
+        logging.getLogger("aiokafka").addHandler(logging.NullHandler())
     try:
         return COMMANDS[args.command](args, settings)
     except Exception as exc:
@@ -216,6 +232,20 @@ def run_topics(args, settings: Settings) -> int:
     for line in report.differences:  # e.g. "articles: 2 partitions, asked 4"
         print(line, file=sys.stderr)
     return TOPICS_DIFFER if report.differences else 0
+
+
+def run_acls(args, settings: Settings) -> int:
+    from streams.tools.acls import Principals, apply_grants, check_prefixes, pipeline_grants
+
+    check_prefixes(settings)
+    grants = pipeline_grants(settings, Principals(args.worker, args.replay, args.reader,
+                                                  args.sink, args.reader_group))
+    for grant in grants:
+        print(grant.line())
+    if args.apply:
+        created = asyncio.run(apply_grants(grants, settings))
+        print(f"{created} ACLs created on {settings.bootstrap}", file=sys.stderr)
+    return 0
 
 
 def run_replay(args, settings: Settings) -> int:
@@ -320,6 +350,7 @@ def run_eval(args, settings: Settings) -> int:
 COMMANDS = {
     "worker": run_worker,
     "topics": run_topics,
+    "acls": run_acls,
     "replay": run_replay,
     "loadtest": run_loadtest,
     "extract": run_extract,

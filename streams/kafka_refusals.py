@@ -88,7 +88,7 @@ def _denied(exc: BaseException) -> str | None:
     if isinstance(exc, TransactionalIdAuthorizationFailed):
         return "its transactional id"
     if isinstance(exc, ClusterAuthorizationFailedError):
-        return "the cluster (an admin operation)"
+        return "the cluster (a producer with WRITE on no topic at all, or an admin request)"
     return None
 
 

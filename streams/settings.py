@@ -22,6 +22,9 @@ class Settings:
     data_dir: str = "var/faust"  # STREAMS_DATA_DIR: table state (RocksDB) lives here
     web_host: str = "127.0.0.1"  # STREAMS_WEB_HOST: read-only API, loopback unless told
     web_port: int = 6066  # STREAMS_WEB_PORT
+    # STREAMS_WEB_TOKEN, or the first line of STREAMS_WEB_TOKEN_FILE: the bearer token the HTTP
+    # API asks for; required when web_host is not loopback (streams/http/access.py). Not in repr.
+    web_token: str = field(default="", repr=False)
     processing_guarantee: str = "at_least_once"  # STREAMS_PROCESSING_GUARANTEE: the only one accepted
     max_article_bytes: int = 1_000_000  # STREAMS_MAX_ARTICLE_BYTES: checked before parsing
     max_article_mentions: int = 1000  # STREAMS_MAX_ARTICLE_MENTIONS: more is dead-lettered
@@ -75,6 +78,7 @@ class Settings:
         if values["log_format"] not in LOG_FORMATS:
             raise ValueError(f"STREAMS_LOG_FORMAT={values['log_format']!r} is not one of "
                              f"{', '.join(LOG_FORMATS)}")
+        values["web_token"] = _web_token_from_env(values["web_token"])
         return cls(**values, security=_security_from_env())
 
     def to_env(self) -> dict[str, str]:
@@ -99,7 +103,8 @@ class Settings:
         return {"min.insync.replicas": str(self.min_insync_replicas)}
 
     def describe(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "security"}
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in ("security", "web_token")}
 
 
 LOG_FORMATS = ("text", "json")  # STREAMS_LOG_FORMAT (streams/logs)
@@ -115,6 +120,7 @@ ENV_VARS = {
     "data_dir": "STREAMS_DATA_DIR",
     "web_host": "STREAMS_WEB_HOST",
     "web_port": "STREAMS_WEB_PORT",
+    "web_token": "STREAMS_WEB_TOKEN",
     "processing_guarantee": "STREAMS_PROCESSING_GUARANTEE",
     "max_article_bytes": "STREAMS_MAX_ARTICLE_BYTES",
     "max_article_mentions": "STREAMS_MAX_ARTICLE_MENTIONS",
@@ -172,6 +178,21 @@ def derive_replication(bootstrap: str, replication_factor: int = 0,
                          f"STREAMS_REPLICATION_FACTOR={replication}: no write could ever be "
                          "acknowledged")
     return replication, min_insync
+
+
+def _web_token_from_env(token: str) -> str:
+    """STREAMS_WEB_TOKEN, or the first line of the file STREAMS_WEB_TOKEN_FILE names (a secret
+    mounted as a file stays out of the environment). Both may be set only if they agree (a worker
+    started by `to_env()` inherits the file's variable beside the token itself)."""
+    token, path = token.strip(), os.environ.get("STREAMS_WEB_TOKEN_FILE", "")
+    if not path:
+        return token
+    lines = Path(path).read_text(encoding="utf-8").splitlines()  # a missing file: OSError, one line
+    if not lines or not lines[0].strip():
+        raise ValueError(f"STREAMS_WEB_TOKEN_FILE={path} is empty")
+    if token and token != lines[0].strip():
+        raise ValueError("STREAMS_WEB_TOKEN and STREAMS_WEB_TOKEN_FILE differ: set one")
+    return lines[0].strip()
 
 
 def _security_from_env() -> dict:

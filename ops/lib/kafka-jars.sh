@@ -212,13 +212,14 @@ rootLogger.appenderRef.err.ref = STDERR
 EOF
 }
 
-# api_versions_ok BOOTSTRAP TOOLS_LOG4J_CONF: a real protocol round trip (ApiVersions); prints
-# one line per broker that answered.
+# api_versions_ok BOOTSTRAP TOOLS_LOG4J_CONF [CLIENT_CONFIG]: a real protocol round trip
+# (ApiVersions), with CLIENT_CONFIG's security settings when given; prints one line per broker
+# that answered.
 api_versions_ok() {
   local out
   out=$(timeout 30 "$JAVA" -Xmx128m -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
       -Dlog4j2.configurationFile="$2" -cp "$LIBS_DIR/*" \
       org.apache.kafka.tools.BrokerApiVersionsCommand \
-      --bootstrap-server "$1" 2>&1) || return 1
+      --bootstrap-server "$1" ${3:+--command-config "$3"} 2>&1) || return 1
   grep -- '-> (' <<<"$out"
 }

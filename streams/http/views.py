@@ -17,6 +17,7 @@ import faust
 
 from streams.contract.daily import matches, ranked
 from streams.contract.topics import Topics
+from streams.http.access import bearer_headers
 from streams.labels import with_actor_labels, with_event_labels, with_place_labels
 from streams.runtime.tables import (
     OwnershipMoving,
@@ -40,19 +41,22 @@ LABELS = {"code": with_actor_labels, "geonameid": with_place_labels}  # optional
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ?date= of /events/daily
 
 
-def register_views(app: faust.App, topics: Topics, tables: Tables) -> None:
+def register_views(app: faust.App, topics: Topics, tables: Tables, web_token: str = "") -> None:
+    """`web_token`: the one the app's workers share, sent when this worker asks the others."""
+    peers = bearer_headers(web_token)
+
     @app.page("/actors/top")
     async def actors_top(self, request):
-        return await _cluster_top(app, self, request, tables.actor_counts, "code",
+        return await _cluster_top(app, self, request, peers, tables.actor_counts, "code",
                                   tables.actor_windows)
 
     @app.page("/events/daily")
     async def events_daily(self, request):
-        return await _events_daily(app, self, request, tables.daily_records)
+        return await _events_daily(app, self, request, peers, tables.daily_records)
 
     @app.page("/locations/top")
     async def locations_top(self, request):
-        return await _cluster_top(app, self, request, tables.location_counts, "geonameid",
+        return await _cluster_top(app, self, request, peers, tables.location_counts, "geonameid",
                                   tables.location_windows, tables.location_quads)
 
     # Routed to the worker that owns the key's partition of `entities`, where the count agent
@@ -69,8 +73,8 @@ def register_views(app: faust.App, topics: Topics, tables: Tables) -> None:
         return _one(self, tables.location_counts, geonameid, "geonameid")
 
 
-async def _cluster_top(app: faust.App, view, request, table, key_name: str, windows: dict,
-                       quads: dict | None = None):
+async def _cluster_top(app: faust.App, view, request, peers: dict, table, key_name: str,
+                       windows: dict, quads: dict | None = None):
     """Top n of the cluster: this worker's rows and every other worker's, ranked together."""
     try:
         n = _top_n(request.query)
@@ -83,11 +87,11 @@ async def _cluster_top(app: faust.App, view, request, table, key_name: str, wind
         return view.error(503, REASSIGNING)
     mine = _local_top(table, n, key_name, windows, quads, window)
     query = {"n": str(n), "window": window, "scope": LOCAL}
-    return await _cluster_answer(app, view, request, mine, query,
+    return await _cluster_answer(app, view, request, peers, mine, query,
                                  lambda answers: merge_tops(answers, n, key_name))
 
 
-async def _events_daily(app: faust.App, view, request, table):
+async def _events_daily(app: faust.App, view, request, peers: dict, table):
     """The top events.daily records of the cluster that pass the filters, as `_cluster_top`."""
     try:
         n, filters = _daily_query(request.query)
@@ -99,7 +103,7 @@ async def _events_daily(app: faust.App, view, request, table):
         [value["record"] for value in table.values()
          if value and matches(value["record"], **filters)], n)]
     query = {**request.query, "scope": LOCAL}
-    return await _cluster_answer(app, view, request, mine, query,
+    return await _cluster_answer(app, view, request, peers, mine, query,
                                  lambda answers: merge_daily(answers, n))
 
 
@@ -126,16 +130,19 @@ def _daily_query(query) -> tuple[int, dict]:
                "location": int(location) if location is not None else None}
 
 
-async def _cluster_answer(app: faust.App, view, request, mine: list, query: dict, merge):
+async def _cluster_answer(app: faust.App, view, request, peers: dict, mine: list, query: dict,
+                          merge):
     """`mine` (this worker's own rows) with `?scope=local` or when it is alone in the group;
-    else `merge([mine, *every other worker's rows for the same path and query])`."""
+    else `merge([mine, *every other worker's rows for the same path and query])`, asked with
+    the `peers` headers (the shared bearer token)."""
     if request.query.get("scope") == LOCAL:
         return view.json(mine)
     own = str(app.conf.canonical_url).rstrip("/")
     others = sorted({str(url).rstrip("/") for url in app.router.tables_metadata()} - {own})
     if not others:  # alone in the group: its rows are the cluster's
         return view.json(mine)
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=PEER_TIMEOUT)) as session:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=PEER_TIMEOUT),
+                                     headers=peers) as session:
         answers = await asyncio.gather(*(_rows_of(session, f"{url}{request.path}", query)
                                          for url in others), return_exceptions=True)
     for url, answer in zip(others, answers, strict=True):

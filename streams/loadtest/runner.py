@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import time
 import uuid
 from dataclasses import dataclass, replace
@@ -169,6 +170,8 @@ async def run(config: LoadConfig, settings: Settings) -> dict[str, Any]:
     run_dir.mkdir(parents=True, exist_ok=True)
     settings = replace(settings, app_id=run_id, topic_prefix=f"{run_id}-",
                        data_dir=str(run_dir / "state"))
+    if config.worker_host and not settings.web_token:  # they serve beyond loopback: one token
+        settings = replace(settings, web_token=secrets.token_urlsafe())
     ensure_broker(settings.bootstrap)
     await create_topics(settings)
     deadline = time.monotonic() + config.timeout

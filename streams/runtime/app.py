@@ -8,6 +8,7 @@ from __future__ import annotations
 import faust
 
 from streams.contract.topics import declare_topics
+from streams.http.access import check_exposure, token_middleware
 from streams.http.dashboard import register_dashboard_views
 from streams.http.health import register_health_views
 from streams.http.metrics import register_metrics_view
@@ -30,6 +31,7 @@ PRODUCER_ACKS = -1
 
 def create_app(settings: Settings) -> faust.App:
     check_processing_guarantee(settings)
+    check_exposure(settings.web_host, settings.web_token)  # no open API beyond loopback
     aiokafka_headers.install()  # a header name that is not UTF-8 (docs/decisions/aiokafka-header-names.md)
     app = faust.App(
         settings.app_id,
@@ -46,6 +48,8 @@ def create_app(settings: Settings) -> faust.App:
         web_bind=settings.web_host,
         web_host=settings.web_host,
         web_port=settings.web_port,
+        # the bearer-token guard (streams/http/access.py) runs before every view, Faust's too
+        web_application_options={"middlewares": [token_middleware(settings.web_token)]},
         broker_rebalance_timeout=settings.rebalance_timeout,
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=settings.heartbeat_interval,
@@ -59,7 +63,7 @@ def create_app(settings: Settings) -> faust.App:
     guard = register_agents(app, topics, tables, settings)
     register_alerting(app, topics, tables, settings, guard)
     register_daily(app, topics, tables, guard)  # events.daily (streams/runtime/daily_agents.py)
-    register_views(app, topics, tables)
+    register_views(app, topics, tables, settings.web_token)
     register_health_views(app)  # /health/live, /health/ready (streams/http/health.py)
     register_metrics_view(app)  # GET /metrics: this worker's counters (streams/http/metrics.py)
     recent = Recent()  # per-worker buffers of the last events and alerts (not tables)

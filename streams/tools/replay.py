@@ -22,6 +22,7 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from streams.contract.topics import ARTICLES
+from streams.kafka_refusals import DENIALS
 from streams.settings import Settings
 from streams.tools.pacing import TokenBucket, default_burst
 
@@ -196,6 +197,7 @@ async def replay(
         raise
     report = ReplayReport(sent=0, seconds=0.0)
     pending: set[asyncio.Future] = set()
+    denied: list[BaseException] = []  # a missing ACL: the rest would be refused alike
 
     def delivered(future: asyncio.Future, article_id: str) -> None:
         pending.discard(future)
@@ -207,6 +209,8 @@ async def replay(
             on_broker_answer()
 
     def failed(exc: BaseException, article_id: str) -> None:
+        if isinstance(exc, DENIALS):
+            denied.append(exc)
         report.errors += 1
         report.unsent.append(article_id)
         report.first_error = report.first_error or f"{type(exc).__name__}: {exc}"
@@ -219,7 +223,7 @@ async def replay(
     try:
         try:
             for article in articles:
-                if deadline is not None and clock() >= deadline:
+                if denied or deadline is not None and clock() >= deadline:
                     break
                 if bucket is not None:
                     wait = bucket.delay()
@@ -248,6 +252,8 @@ async def replay(
         report.seconds = clock() - started
         if report.unsent and on_broker_answer is not None:
             await answered(producer, on_broker_answer)
+        if denied:
+            raise denied[0]
     finally:
         bar.close()
         await producer.stop()

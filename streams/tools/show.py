@@ -8,6 +8,7 @@ from collections import Counter
 import aiohttp
 
 from streams.failures import WORKER_UNREACHABLE, Failure
+from streams.http.access import bearer_headers
 from streams.labels import place_label
 from streams.settings import Settings
 from streams.tools.corpus import load_articles
@@ -17,7 +18,8 @@ from streams.tools.results import collect, wait_for_count
 
 async def show(path: str, settings: Settings, timeout: float, n: int) -> int:
     article_ids = [article["id"] for article in load_articles(path)]
-    async with aiohttp.ClientSession(settings.web_url) as http:
+    async with aiohttp.ClientSession(settings.web_url,
+                                     headers=bearer_headers(settings.web_token)) as http:
         try:
             await print_results(http, settings, article_ids, timeout, n)
         except aiohttp.ClientConnectionError as exc:  # asked first, and again for each answer

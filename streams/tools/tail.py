@@ -144,7 +144,10 @@ async def tail(settings: Settings, topic: str, *, where: Filter | None = None,
         # Checked against the full topic list first: subscribing to a missing topic could make
         # a broker with auto.create.topics.enable create it.
         if name not in await consumer.topics():
-            raise Failure(f"topic {name} does not exist on {settings.bootstrap}", UNKNOWN_TOPIC)
+            user = settings.security.get("sasl_plain_username")
+            hidden = f", or {user} has no ACL to see it (streams acls)" if user else ""
+            raise Failure(f"topic {name} does not exist on {settings.bootstrap}{hidden}",
+                          UNKNOWN_TOPIC)  # a broker hides what one may not see
         consumer.subscribe([name])  # with no group, every partition is assigned to us
         partitions = await assigned(consumer)
         where_text = f" where {where}" if where.conditions else ""

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from secured_broker import LATE_PASSWORD, LATE_USER, SecuredBroker, missing_tools, required
 from worker_process import ROOT, Worker, stream_settings
 
 from streams.loadtest.workers import broker_answers, free_port
@@ -147,3 +148,31 @@ def second_broker(tmp_path_factory):
     broker.start()
     yield broker
     broker.stop()
+
+
+@pytest.fixture(scope="session")
+def secured_broker(tmp_path_factory):
+    """A private `KAFKA_SECURITY=sasl_ssl ops/kafka` broker (TLS, SCRAM, ACLs enforced) for the
+    session, stopped after. Without Java, keytool or openssl the tests that need it are skipped
+    with the reason; with STREAMS_REQUIRE_SECURED_BROKER or STREAMS_REQUIRE_CLUSTER they fail."""
+    reason = missing_tools()
+    if reason:
+        if required():
+            pytest.fail(f"{required()} is set and {reason}", pytrace=False)
+        pytest.skip(reason)
+    broker = SecuredBroker(tmp_path_factory.mktemp("secured-broker"))
+    broker.run("start")
+    assert broker.run("add-user", LATE_USER, stdin=f"{LATE_PASSWORD}\n") == \
+        f"SCRAM-SHA-512 user {LATE_USER} added"
+    yield broker
+    broker.run("stop")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line nobody can miss at the end of a run that skipped the secured-broker tests."""
+    skipped = [report for report in terminalreporter.stats.get("skipped", [])
+               if "the secured broker needs" in str(report.longrepr)]
+    if skipped:
+        terminalreporter.write_line(
+            f"SECURED BROKER NOT TESTED: {len(skipped)} tests skipped: {missing_tools()}",
+            yellow=True, bold=True)

@@ -30,6 +30,7 @@ from streams.contract.messages import entity_messages
 from streams.contract.topics import ARTICLES, DAILY, ENTITIES, partitions_for
 from streams.extraction.pipeline import extract
 from streams.http import metrics as m
+from streams.http.access import bearer_headers
 from streams.runtime.generation_table import GENERATION
 from streams.settings import Settings
 
@@ -63,13 +64,19 @@ def served_counts(settings: Settings, window: str = "overall"
 
 def metrics(settings: Settings) -> dict:
     """The worker's /metrics, parsed: {(name, labels): value}."""
-    with urllib.request.urlopen(f"{settings.web_url}/metrics", timeout=5) as response:
+    with urllib.request.urlopen(web_request(settings, "/metrics"), timeout=5) as response:
         assert response.headers["Content-Type"] == m.CONTENT_TYPE
         return m.parse(response.read().decode("utf-8"))
 
 
+def web_request(settings: Settings, path: str) -> urllib.request.Request:
+    """A GET of the worker's `path`, with its bearer token when it has one (cluster workers)."""
+    return urllib.request.Request(f"{settings.web_url}{path}",
+                                  headers=bearer_headers(settings.web_token))
+
+
 def get_json(settings: Settings, path: str) -> Any:
-    with urllib.request.urlopen(f"{settings.web_url}{path}", timeout=5) as response:
+    with urllib.request.urlopen(web_request(settings, path), timeout=5) as response:
         return orjson.loads(response.read())
 
 

@@ -1,16 +1,24 @@
-"""The worker's HTTP API on a real worker: loopback only by default, and read-only."""
+"""The worker's HTTP API on real workers: loopback only by default, and read-only; beyond
+loopback only with a bearer token, which two workers of one app also send each other."""
 
 from __future__ import annotations
 
+import os
+import secrets
 import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from probes import metrics
+from worker_process import ROOT
 
 from streams.http import metrics as m
+from streams.http.access import OPEN_PATHS
 from streams.runtime.app import create_app
 
 pytestmark = pytest.mark.integration
@@ -75,3 +83,59 @@ def test_every_view_refuses_writes_with_405(pipeline, method):
             urllib.request.urlopen(request, timeout=5)
         assert refused.value.code == 405, (method, path)
     assert m.total(metrics(pipeline), m.ARTICLES_IN) == m.total(before, m.ARTICLES_IN)
+
+
+def status_of(url: str, token: str | None = None, method: str = "GET") -> int:
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    request = urllib.request.Request(url, headers=headers, method=method,
+                                     data=b"{}" if method != "GET" else None)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_a_worker_beyond_loopback_without_a_token_refuses_to_start(tmp_path):
+    env = {**os.environ, "STREAMS_WEB_HOST": "0.0.0.0", "STREAMS_DATA_DIR": str(tmp_path),
+           "KAFKA_BOOTSTRAP": "127.0.0.1:1"}  # it must stop before asking any broker
+    env.pop("STREAMS_WEB_TOKEN", None)
+    env.pop("STREAMS_WEB_TOKEN_FILE", None)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "streams.cli", "worker", "-l", "info"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "streams worker: the HTTP API would listen on 0.0.0.0, beyond loopback, without a token: "
+        "set STREAMS_WEB_TOKEN or STREAMS_WEB_TOKEN_FILE, or bind 127.0.0.1"]
+    assert time.monotonic() - started < 30 and not list(tmp_path.iterdir())  # nothing written
+
+
+@pytest.fixture(scope="module")
+def guarded(fresh_settings, new_worker):
+    """A worker on every address (0.0.0.0) with a token. (Workers sending each other the token:
+    tests/unit/http/test_access.py, without a second worker's cost.)"""
+    settings = fresh_settings("guarded", web_host="0.0.0.0", web_token=secrets.token_urlsafe(),
+                              store="memory://")
+    new_worker(settings, "guarded").start()
+    return settings
+
+
+def test_beyond_loopback_every_path_but_liveness_needs_the_token(guarded):
+    worker = guarded
+    assert listeners(worker.web_port) & {ANY_V4, ANY_V6}  # it does listen beyond loopback
+    url, token = worker.web_url, worker.web_token
+    paths = [path for path in view_paths(worker) if path not in OPEN_PATHS]
+    assert "/metrics" in paths and "/dashboard" in paths and "/health/ready" in paths
+    for path in paths:
+        assert status_of(f"{url}{path}") == 401, path
+        assert status_of(f"{url}{path}", token="x" * len(token)) == 401, path
+    assert status_of(f"{url}/actors/top", method="POST") == 401  # refused before the 405
+    assert status_of(f"{url}/health/live") == 200
+    for path in ("/metrics", "/dashboard", "/events/recent", "/health/live"):
+        assert status_of(f"{url}{path}", token=token) == 200, path
+    assert status_of(f"{url}/actors/top", token=token) in (200, 503)  # 503: still joining
+    address = outward_address()
+    if address is not None:  # from this host's own outward address: the same answers
+        assert status_of(f"http://{address}:{worker.web_port}/metrics") == 401
+        assert status_of(f"http://{address}:{worker.web_port}/metrics", token=token) == 200

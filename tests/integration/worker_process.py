@@ -30,8 +30,10 @@ class Worker:
     """A `streams worker` subprocess with its own log file; with `host`, it runs on that host of
     `ops/cluster` (its network namespace), and the pid is still the worker's own."""
 
-    def __init__(self, settings: Settings, log_path: Path, host: str | None = None):
+    def __init__(self, settings: Settings, log_path: Path, host: str | None = None,
+                 env: dict[str, str] | None = None):
         self.settings = settings
+        self.env = env or {}  # beyond the settings: e.g. KAFKA_SASL_* (not in Settings.to_env)
         self.log_path = log_path
         self.host = host
         self.process: subprocess.Popen | None = None
@@ -47,7 +49,8 @@ class Worker:
             on_host = [str(ROOT / "ops" / "cluster"), "exec", self.host, "--"] if self.host else []
             self.process = subprocess.Popen(
                 [*on_host, sys.executable, "-m", "streams.cli", "worker", "-l", "info"],
-                cwd=ROOT, env=settings_env(self.settings), stdout=log, stderr=subprocess.STDOUT)
+                cwd=ROOT, env={**settings_env(self.settings), **self.env}, stdout=log,
+                stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import logging
 import re
+import ssl
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,9 @@ def test_each_kind_has_its_own_documented_status():
     assert {kind.name: kind.status for kind in failures.KINDS} == {
         "other": 1, "usage": 2, "topics differ": 3, "bad configuration": 4,
         "missing or unreadable input": 5, "broker unreachable": 6,
-        "authentication or authorisation failed": 7, "unknown topic": 8, "port in use": 9,
-        "missing dependency": 10, "worker not reachable": 11}
+        "authentication failed": 7, "unknown topic": 8, "port in use": 9,
+        "missing dependency": 10, "worker not reachable": 11, "certificate not trusted": 12,
+        "not authorised": 13}
 
 
 def test_a_refused_bootstrap_names_the_address_and_the_cause():
@@ -59,8 +61,10 @@ def test_a_broker_error_without_a_message_is_worded_by_its_description():
 
 
 @pytest.mark.parametrize(("exc", "status"), [
-    (kafka.TopicAuthorizationFailedError(), 7),
-    (kafka.GroupAuthorizationFailedError(), 7),
+    (kafka.TopicAuthorizationFailedError(), 13),
+    (kafka.GroupAuthorizationFailedError(), 13),
+    (kafka.SaslAuthenticationFailed(), 7),
+    (ssl.SSLCertVerificationError("certificate verify failed"), 12),
     (kafka.UnknownTopicOrPartitionError(), 8),
     (kafka.KafkaTimeoutError(), 6),
     (OSError(errno.EADDRINUSE, "Address already in use"), 9),

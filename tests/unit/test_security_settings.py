@@ -137,6 +137,7 @@ def test_the_web_api_binds_to_loopback_unless_configured(monkeypatch):
     app = create_app(replace(settings, store="memory://"))
     assert app.conf.web_bind == "127.0.0.1"
     monkeypatch.setenv("STREAMS_WEB_HOST", "0.0.0.0")
+    monkeypatch.setenv("STREAMS_WEB_TOKEN", "a-token-for-the-open-bind")  # required beyond loopback
     assert create_app(replace(Settings.from_env(), store="memory://")).conf.web_bind == "0.0.0.0"
 
 

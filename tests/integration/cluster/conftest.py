@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import time
 from dataclasses import dataclass, field, replace
 
@@ -86,8 +87,9 @@ class Deployment:
 def deployment(cluster, tmp_path_factory) -> Deployment:
     """Topics with three replicas (two in sync) and a worker on each worker host."""
     tmp = tmp_path_factory.mktemp("cluster")
+    # the workers serve on their hosts' addresses, beyond loopback: the API then needs a token
     settings = replace(stream_settings(cluster.bootstrap, tmp), replication_factor=3,
-                       min_insync_replicas=2)
+                       min_insync_replicas=2, web_token=secrets.token_urlsafe())
     asyncio.run(create_topics(settings))
     workers = {
         host: Worker(replace(settings, web_host=cluster.address(host), web_port=WEB_PORT,

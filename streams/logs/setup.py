@@ -10,6 +10,7 @@ from typing import IO
 
 from streams.logs.json_format import JsonFormatter
 from streams.logs.outage import OutageFilter
+from streams.logs.refusals import RefusalFilter
 from streams.logs.repeats import RepeatFilter
 
 COMMAND_FORMAT = "%(asctime)s %(message)s"  # the commands' text lines: short, for a terminal
@@ -36,7 +37,7 @@ def configure_command(log_format: str, level: int = logging.INFO,
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter(COMMAND_FORMAT, COMMAND_DATEFMT))
     outage = OutageFilter()
-    install([handler], log_format, [outage, RepeatFilter()])
+    install([handler], log_format, [outage, RepeatFilter(), RefusalFilter()])
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -18,14 +16,12 @@ from pathlib import Path
 import orjson
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from chromium import console_errors, headless_chromium
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACT = ROOT / "var" / "artifacts" / "dashboard.png"
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--window-size=1400,1000")
 
 
 def get(settings, path: str) -> tuple[int, str, bytes]:
@@ -110,23 +106,8 @@ def test_the_page_and_its_assets_are_served_by_the_worker(pipeline):
 
 @pytest.fixture(scope="module")
 def browser():
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver_path):
-        pytest.fail("headless Chromium is needed: apt-get install chromium chromium-driver "
-                    "(`make test` does it)", pytrace=False)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    profile = tempfile.mkdtemp(prefix="dashboard-chromium-")
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with headless_chromium() as driver:
+        yield driver
 
 
 def test_the_dashboard_maps_the_event_locations(pipeline, seed_results, recent_events, browser):
@@ -198,5 +179,4 @@ def test_the_dashboard_maps_the_event_locations(pipeline, seed_results, recent_e
 
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(ARTIFACT))
-    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
-    assert errors == []
+    assert console_errors(browser) == []

@@ -1,0 +1,66 @@
+"""Headless Chromium for the dashboard tests, and what the page shows read from its DOM.
+
+Needs Debian's `chromium` and `chromium-driver` (`make test` installs them when missing); when
+they are missing the test fails with a message that says so.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--window-size=1400,1000")
+
+
+@contextmanager
+def headless_chromium() -> Iterator:
+    """A Selenium driver of headless Chromium with a throwaway profile; its console is logged."""
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver_path):
+        pytest.fail("headless Chromium is needed: apt-get install chromium chromium-driver "
+                    "(`make test` does it)", pytrace=False)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    profile = tempfile.mkdtemp(prefix="dashboard-chromium-")
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def shown(driver) -> dict[str, list]:
+    """What the dashboard shows, from its DOM: the map's dots, the latest events, the alerts,
+    the bars and the most reported events, each in page order."""
+    def attributes(selector: str, *names: str) -> list:
+        found = driver.find_elements("css selector", selector)
+        return [tuple(node.get_attribute(name) for name in names) if len(names) > 1
+                else node.get_attribute(names[0]) for node in found]
+
+    return {
+        "dots": attributes("#dots circle", "data-geonameid", "data-name", "data-quad",
+                           "data-count"),
+        "events": attributes("#events li[data-event-id]", "data-event-id"),
+        "alerts": attributes("#alerts li[data-alert-id]", "data-alert-id"),
+        "top_actors": attributes("#top-actors li", "data-key"),
+        "top_locations": attributes("#top-locations li", "data-key"),
+        "daily": attributes("#daily li[data-record-id]", "data-record-id"),
+        "event_count": [driver.find_element("id", "event-count").text],
+    }
+
+
+def console_errors(driver) -> list[dict]:
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

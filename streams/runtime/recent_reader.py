@@ -70,8 +70,8 @@ class RecentReader:
 
     async def read(self) -> None:
         consumer = self.consumer()
-        await consumer.start()
         try:
+            await consumer.start()
             partitions = await self.partitions(consumer)
             consumer.assign(partitions)
             firsts = await consumer.beginning_offsets(partitions)

@@ -42,24 +42,26 @@ def headless_chromium() -> Iterator:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def shown(driver) -> dict[str, list]:
+# Read in one script, so a refresh (every 3 s, replacing the lists) cannot happen halfway.
+SHOWN = """
+const all = (selector, ...names) => [...document.querySelectorAll(selector)].map((node) =>
+  names.length > 1 ? names.map((name) => node.getAttribute(name)) : node.getAttribute(names[0]));
+return {
+  dots: all("#dots circle", "data-geonameid", "data-name", "data-quad", "data-count"),
+  events: all("#events li[data-event-id]", "data-event-id"),
+  alerts: all("#alerts li[data-alert-id]", "data-alert-id"),
+  top_actors: all("#top-actors li", "data-key"),
+  top_locations: all("#top-locations li", "data-key"),
+  daily: all("#daily li[data-record-id]", "data-record-id"),
+  event_count: document.getElementById("event-count").textContent,
+};
+"""
+
+
+def shown(driver) -> dict:
     """What the dashboard shows, from its DOM: the map's dots, the latest events, the alerts,
     the bars and the most reported events, each in page order."""
-    def attributes(selector: str, *names: str) -> list:
-        found = driver.find_elements("css selector", selector)
-        return [tuple(node.get_attribute(name) for name in names) if len(names) > 1
-                else node.get_attribute(names[0]) for node in found]
-
-    return {
-        "dots": attributes("#dots circle", "data-geonameid", "data-name", "data-quad",
-                           "data-count"),
-        "events": attributes("#events li[data-event-id]", "data-event-id"),
-        "alerts": attributes("#alerts li[data-alert-id]", "data-alert-id"),
-        "top_actors": attributes("#top-actors li", "data-key"),
-        "top_locations": attributes("#top-locations li", "data-key"),
-        "daily": attributes("#daily li[data-record-id]", "data-record-id"),
-        "event_count": [driver.find_element("id", "event-count").text],
-    }
+    return driver.execute_script(SHOWN)
 
 
 def console_errors(driver) -> list[dict]:

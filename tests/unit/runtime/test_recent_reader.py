@@ -4,6 +4,7 @@ arrives; refused messages skipped; the same lists whether a topic was followed o
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from types import SimpleNamespace
 
 import orjson
@@ -13,8 +14,10 @@ from aiokafka.errors import KafkaConnectionError
 
 from streams.contract.inbound import reader
 from streams.runtime import recent_reader
+from streams.runtime.app import create_app
 from streams.runtime.recent import RecentMessages
 from streams.runtime.recent_reader import Feed, RecentReader, tail_start
+from streams.settings import Settings
 
 EVENTS, ALERTS = "p-events", "p-alerts"
 
@@ -238,3 +241,11 @@ async def test_follow_starts_again_after_a_failure(monkeypatch):
     await until(lambda: reader_.loaded)
     task.cancel()
     assert consumers == [] and len(reader_.feeds[ALERTS].buffer) == 1
+
+
+def test_the_app_fills_the_lists_with_a_task_and_still_checks_the_alerts_topic():
+    app = create_app(replace(Settings(), app_id="unit-recent", topic_prefix="u-",
+                             store="memory://"))
+    assert not {"recent_events", "recent_alerts"} & set(app.agents)
+    assert set(app.agents["check_alerts"].channel.topics) == {"u-alerts"}  # dead-letters strays
+    assert "follow" in [task.__name__ for task in app._app_tasks]  # Faust keeps no public list

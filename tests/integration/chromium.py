@@ -51,6 +51,9 @@ return {
   events: all("#events li[data-event-id]", "data-event-id"),
   alerts: all("#alerts li[data-alert-id]", "data-alert-id"),
   top_actors: all("#top-actors li", "data-key"),
+  top_actor_labels: [...document.querySelectorAll("#top-actors .label")].map((n) => n.textContent),
+  alert_times: [...document.querySelectorAll("#alerts time")].map((n) =>
+    [n.getAttribute("datetime"), n.textContent]),
   top_locations: all("#top-locations li", "data-key"),
   daily: all("#daily li[data-record-id]", "data-record-id"),
   event_count: document.getElementById("event-count").textContent,
@@ -59,8 +62,8 @@ return {
 
 
 def shown(driver) -> dict:
-    """What the dashboard shows, from its DOM: the map's dots, the latest events, the alerts,
-    the bars and the most reported events, each in page order."""
+    """What the dashboard shows, from its DOM: the map's dots, the latest events, the alerts
+    (and their times: datetime, text), the bars and the most reported events, in page order."""
     return driver.execute_script(SHOWN)
 
 

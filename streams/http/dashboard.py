@@ -1,7 +1,8 @@
 """Read-only HTTP views for the dashboard: recent events and alerts, the page and its assets.
 
-`GET /events/recent?n=50` and `GET /alerts/recent?n=50` answer from this worker's in-memory
-buffers (`streams.runtime.recent`), newest first, with optional `*_label` fields
+`GET /events/recent?n=50` and `GET /alerts/recent?n=50` answer from the in-memory buffers
+(`streams.runtime.recent`, filled from the topics by `streams.runtime.recent_reader`), newest
+first, with optional `*_label` fields
 (`streams.labels`). `GET /dashboard` serves the page; its script, style
 sheet and offline basemap come from package data in `streams/http/assets/`, so nothing is fetched from
 anywhere but this worker.

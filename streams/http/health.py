@@ -5,7 +5,9 @@ Live: the process serves HTTP. Ready: it can do its work now, which takes all of
   BROKER_TIMEOUT (the answer is remembered for BROKER_TTL, so a scrape storm costs one request);
 - the extraction model loaded (the extract agent loads it when it starts);
 - partitions assigned to this worker (it has joined its consumer group);
-- no rebalance under way and the tables' recovery from their changelogs finished.
+- no rebalance under way and the tables' recovery from their changelogs finished;
+- the recent events and alerts read from the topics' tail (`streams.runtime.recent_reader`), so
+  a restarted worker's dashboard shows them again before it counts as ready.
 Anything else answers 503 with a JSON body naming every check and the reason.
 """
 
@@ -72,14 +74,19 @@ def assigned_partitions(app: faust.App) -> int:
         return 0
 
 
+def always() -> bool:
+    return True
+
+
 async def readiness(app: faust.App, broker: BrokerProbe,
-                    model_loaded: Callable[[], bool] = extraction_model_loaded) -> tuple[int, dict]:
+                    model_loaded: Callable[[], bool] = extraction_model_loaded,
+                    recent_loaded: Callable[[], bool] = always) -> tuple[int, dict]:
     """(HTTP status, body): 200 when every check passes, else 503 with the reasons."""
     broker_error = await broker.error()
     partitions = assigned_partitions(app)
     checks = {"broker": broker_error is None, "model_loaded": model_loaded(),
               "partitions_assigned": partitions, "rebalancing": bool(app.rebalancing),
-              "table_recovery": bool(app.in_recovery)}
+              "table_recovery": bool(app.in_recovery), "recent_loaded": recent_loaded()}
     reasons = []
     if broker_error is not None:
         reasons.append(f"broker unreachable ({broker_error})")
@@ -91,6 +98,8 @@ async def readiness(app: faust.App, broker: BrokerProbe,
         reasons.append("rebalancing: partitions are being reassigned")
     if checks["table_recovery"]:
         reasons.append("table recovery: the tables are being restored from their changelogs")
+    if not checks["recent_loaded"]:
+        reasons.append("the recent events and alerts are being read from the topics' tail")
     body = {"status": "not_ready" if reasons else "ready", "app": app.conf.id, "checks": checks}
     if reasons:
         body["reason"] = "; ".join(reasons)
@@ -98,7 +107,8 @@ async def readiness(app: faust.App, broker: BrokerProbe,
 
 
 def register_health_views(app: faust.App, broker: BrokerProbe | None = None,
-                          model_loaded: Callable[[], bool] = extraction_model_loaded) -> None:
+                          model_loaded: Callable[[], bool] = extraction_model_loaded,
+                          recent_loaded: Callable[[], bool] = always) -> None:
     broker = broker or BrokerProbe(producer_metadata(app))
 
     @app.page("/health/live")
@@ -106,7 +116,7 @@ def register_health_views(app: faust.App, broker: BrokerProbe | None = None,
         return self.json({"status": "live", "app": app.conf.id})
 
     async def answer(view):
-        status, body = await readiness(app, broker, model_loaded)
+        status, body = await readiness(app, broker, model_loaded, recent_loaded)
         return view.json(body, status=status)
 
     @app.page("/health/ready")

@@ -9,6 +9,9 @@
   its partition whose time is up.
 - agent `count_windows` (entities -> `actor_counts_*` / `location_counts_*` windowed tables),
   deduplicated like the count agent (`Guard.should_count`, with a ledger of its own).
+- agent `check_alerts` (alerts -> nothing): the group's one reader of `alerts`, so a stray
+  message there is dead-lettered like on every derived topic and the topic's lag is reported.
+  The dashboard's alert list reads the topic itself (`streams.runtime.recent_reader`).
 - timer `alert_tick` (on the leader only): every STREAMS_ALERT_TICK seconds it sends a tick to
   each partition of events-by-subject. Faust's own `on_window_close` runs only when the next
   event arrives (faust-streaming #250); a tick is a message, so the agent that owns a
@@ -108,6 +111,12 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
             if guard.should_count_event(key, event_id, current):
                 table[key] = guard.stamp(
                     {**current, str(quad_class): current.get(str(quad_class), 0) + 1})
+
+    @app.agent(topics.alerts, name="check_alerts")
+    async def check_alerts(stream):
+        """alerts -> nothing: reading them through the checking topic is the whole job."""
+        async for _ in stream:
+            pass
 
     @app.agent(topics.entities, name="count_windows")
     async def count_windows(stream):

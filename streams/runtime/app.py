@@ -19,7 +19,8 @@ from streams.runtime.alert_agents import register_alerting
 from streams.runtime.daily_agents import register_daily
 from streams.runtime.ordered_consumer import OrderedTransport
 from streams.runtime.preflight import SUPPORTED_GUARANTEE, check_processing_guarantee
-from streams.runtime.recent import Recent, register_recent_agents
+from streams.runtime.recent import Recent
+from streams.runtime.recent_reader import register_recent_reader
 from streams.runtime.tables import declare_tables
 from streams.runtime.worker_logs import install_worker_logs
 from streams.settings import Settings
@@ -64,11 +65,12 @@ def create_app(settings: Settings) -> faust.App:
     register_alerting(app, topics, tables, settings, guard)
     register_daily(app, topics, tables, guard)  # events.daily (streams/runtime/daily_agents.py)
     register_views(app, topics, tables, settings.web_token)
-    register_health_views(app)  # /health/live, /health/ready (streams/http/health.py)
-    register_metrics_view(app)  # GET /metrics: this worker's counters (streams/http/metrics.py)
-    recent = Recent()  # per-worker buffers of the last events and alerts (not tables)
-    register_recent_agents(app, topics, recent)
+    recent = Recent()  # the last events and alerts, read from the topics (not tables)
+    recent_reader = register_recent_reader(app, settings, recent)
     register_dashboard_views(app, recent)
+    # /health/live, /health/ready (streams/http/health.py); ready waits for the recent lists
+    register_health_views(app, recent_loaded=lambda: recent_reader.loaded)
+    register_metrics_view(app)  # GET /metrics: this worker's counters (streams/http/metrics.py)
     return app
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -18,14 +16,12 @@ from pathlib import Path
 import orjson
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from chromium import console_errors, headless_chromium, shown
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACT = ROOT / "var" / "artifacts" / "dashboard.png"
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--window-size=1400,1000")
 
 
 def get(settings, path: str) -> tuple[int, str, bytes]:
@@ -110,23 +106,8 @@ def test_the_page_and_its_assets_are_served_by_the_worker(pipeline):
 
 @pytest.fixture(scope="module")
 def browser():
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver_path):
-        pytest.fail("headless Chromium is needed: apt-get install chromium chromium-driver "
-                    "(`make test` does it)", pytrace=False)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    profile = tempfile.mkdtemp(prefix="dashboard-chromium-")
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with headless_chromium() as driver:
+        yield driver
 
 
 def test_the_dashboard_maps_the_event_locations(pipeline, seed_results, recent_events, browser):
@@ -139,16 +120,15 @@ def test_the_dashboard_maps_the_event_locations(pipeline, seed_results, recent_e
 
     browser.get(f"{pipeline.web_url}/dashboard")
 
+    # Each read is one script (chromium.shown): a refresh every 3 s replaces the lists.
     def dots():
-        return {(int(d.get_attribute("data-geonameid")), d.get_attribute("data-name"))
-                for d in browser.find_elements("css selector", "#dots circle")}
+        return {(int(geonameid), name) for geonameid, name, *_ in shown(browser)["dots"]}
 
     assert wait_for(dots, lambda found: found == expected, timeout=30) == expected
     top = json.loads(get(pipeline, "/locations/top?n=8")[2])
 
     def bars():
-        return [li.get_attribute("data-key")
-                for li in browser.find_elements("css selector", "#top-locations li")]
+        return shown(browser)["top_locations"]
 
     assert wait_for(bars, lambda found: found == [r["name"] for r in top], timeout=15) == [
         r["name"] for r in top]
@@ -158,8 +138,7 @@ def test_the_dashboard_maps_the_event_locations(pipeline, seed_results, recent_e
         return [r["record_id"] for r in json.loads(get(pipeline, "/events/daily?n=8")[2])]
 
     def daily_panel():
-        return [li.get_attribute("data-record-id")
-                for li in browser.find_elements("css selector", "#daily li[data-record-id]")]
+        return shown(browser)["daily"]
 
     # The seed's events merged into events.daily records, most reported first, as served.
     top_daily = wait_for(daily_served, lambda found: len(found) == 8, timeout=30)
@@ -174,8 +153,7 @@ def test_the_dashboard_maps_the_event_locations(pipeline, seed_results, recent_e
     assert served
 
     def feed():
-        return {li.get_attribute("data-alert-id")
-                for li in browser.find_elements("css selector", "#alerts li[data-alert-id]")}
+        return set(shown(browser)["alerts"])
 
     assert wait_for(feed, lambda found: found >= served, timeout=15) >= served
     # Names beside the codes, as the worker labels them, and times in local, readable form.
@@ -184,19 +162,18 @@ def test_the_dashboard_maps_the_event_locations(pipeline, seed_results, recent_e
     assert all("code_label" in r for r in actors)  # the seed's actors all have names
 
     def actor_bars():
-        return [li.text for li in browser.find_elements("css selector", "#top-actors .label")]
+        return shown(browser)["top_actor_labels"]
 
-    shown = [f"{r['code_label']} ({r['code']})" if "code_label" in r else r["code"] for r in actors]
-    assert wait_for(actor_bars, lambda found: found == shown, timeout=15) == shown
-    times = browser.find_elements("css selector", "#alerts time")
-    assert times and all(t.get_attribute("datetime").endswith("Z") for t in times)
-    assert not any(t.text == t.get_attribute("datetime") or "T" in t.text for t in times)
+    labelled = [f"{r['code_label']} ({r['code']})" if "code_label" in r else r["code"]
+                for r in actors]
+    assert wait_for(actor_bars, lambda found: found == labelled, timeout=15) == labelled
+    times = shown(browser)["alert_times"]
+    assert times and all(datetime.endswith("Z") for datetime, _ in times)
+    assert not any(text == datetime or "T" in text for datetime, text in times)
 
-    quads = {int(d.get_attribute("data-quad"))
-             for d in browser.find_elements("css selector", "#dots circle")}
+    quads = {int(quad) for _, _, quad, _ in shown(browser)["dots"]}
     assert quads == {e["quad_class"] for e in on_topic if e["location"]}
 
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(ARTIFACT))
-    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
-    assert errors == []
+    assert console_errors(browser) == []

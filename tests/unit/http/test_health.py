@@ -40,9 +40,9 @@ def app(partitions: int = 4, rebalancing: bool = False, in_recovery: bool = Fals
                            consumer=SimpleNamespace(assignment=lambda: assigned))
 
 
-def ready(app_, broker=None, model_loaded=True):
+def ready(app_, broker=None, model_loaded=True, recent_loaded=True):
     probe = BrokerProbe(broker or Broker(), clock=Clock())
-    return asyncio.run(readiness(app_, probe, lambda: model_loaded))
+    return asyncio.run(readiness(app_, probe, lambda: model_loaded, lambda: recent_loaded))
 
 
 def test_ready_when_every_check_passes():
@@ -50,7 +50,8 @@ def test_ready_when_every_check_passes():
     assert status == 200
     assert body == {"status": "ready", "app": "news",
                     "checks": {"broker": True, "model_loaded": True, "partitions_assigned": 4,
-                               "rebalancing": False, "table_recovery": False}}
+                               "rebalancing": False, "table_recovery": False,
+                               "recent_loaded": True}}
 
 
 def test_broker_unreachable():
@@ -123,3 +124,9 @@ def test_the_broker_answer_is_remembered_for_the_ttl_only():
     clock.now += 1.0
     assert asyncio.run(probe.error()).startswith("KafkaError")
     assert broker.calls == 2
+
+
+def test_recent_lists_not_read_yet():
+    status, body = ready(app(), recent_loaded=False)
+    assert (status, body["checks"]["recent_loaded"]) == (503, False)
+    assert body["reason"] == "the recent events and alerts are being read from the topics' tail"

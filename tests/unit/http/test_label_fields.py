@@ -37,7 +37,7 @@ def test_top_rows_have_labels_and_no_applied_offset():
 def test_recent_events_have_labels():
     buffer = RecentMessages(keep=5)
     buffer.add({"event_id": "a:0", "source": {"code": "USAGOV"}, "target": None,
-                "cameo_code": "192", "location": None})
+                "cameo_code": "192", "location": None}, (1000, 0, 0))
     (event,) = _recent(View(), Request(n="1"), buffer, with_event_labels)
     assert (event["source_label"], event["cameo_label"]) == (
         "United States · government", "192 · occupy territory")

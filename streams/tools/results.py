@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,10 +44,12 @@ async def collect(settings: Settings, article_ids, timeout: float = 120.0) -> Ar
     """Consume `entities` and `events` from the beginning until all of `article_ids` are in."""
     wanted = set(article_ids)
     topics = {settings.topic(ENTITIES): ENTITIES, settings.topic(EVENTS): EVENTS}
+    # No consumer group: every partition from the start, and no group coordinator to wait for
+    # (on a fresh broker it is not there yet, and aiokafka logs each try as a warning).
     consumer = AIOKafkaConsumer(
         *topics,
         bootstrap_servers=settings.bootstrap,
-        group_id=f"results-reader-{uuid.uuid4().hex[:12]}",
+        group_id=None,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         isolation_level="read_committed",

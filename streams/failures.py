@@ -163,13 +163,11 @@ def describe(exc: BaseException, bootstrap: str = "",
 
 def _refusal_kind(exc: BaseException) -> Kind:
     """Which of the three refusals: the login, the broker's certificate, or a missing ACL."""
-    from aiokafka import errors as kafka
+    from streams.kafka_refusals import DENIALS  # here: that module takes its statuses from this one
 
     if isinstance(exc, ssl.SSLCertVerificationError):
         return CERTIFICATE
-    if isinstance(exc, (kafka.TopicAuthorizationFailedError, kafka.GroupAuthorizationFailedError,
-                        kafka.ClusterAuthorizationFailedError,
-                        kafka.TransactionalIdAuthorizationFailed)):
+    if isinstance(exc, DENIALS):
         return NOT_AUTHORIZED
     return AUTH
 

@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import replace
 from unittest.mock import AsyncMock
 
+import faust
 import orjson
 import pytest
 
@@ -22,6 +23,8 @@ from streams.settings import Settings
 @pytest.fixture()
 def app(monkeypatch):
     monkeypatch.setattr(agents, "default_extractor", lambda: None)
+    # Every other topic's send (the dead letters) goes nowhere: a unit test needs no broker.
+    monkeypatch.setattr(faust.topics.Topic, "send", AsyncMock())
     monkeypatch.setattr(agents, "extract_batch",
                         lambda articles: [{"entities": [], "events": []} for _ in articles])
     app = create_app(replace(Settings(), app_id="unit-extract", store="memory://", batch_size=1))

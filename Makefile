@@ -34,7 +34,7 @@ demo: install
 test: install browser postgres compose-check
 	$(BIN)/ruff check streams tests ops bench build_data examples
 	ops/kafka start
-	$(BIN)/python -m pytest -ra
+	$(BIN)/python -m pytest -ra --durations=25
 
 ## The kill -9 recovery test alone (it is part of `make test` too).
 test-crash: install

@@ -60,3 +60,13 @@ def test_ner_scoring_is_unchanged_by_the_country_mention():
     result = extract({"id": "t", "title": "", "body": "Egyptian troops fired into the air."})
     without = [e for e in result["entities"] if e["kind"] != "location"]
     assert predicted_spans(result["entities"]) == predicted_spans(without)
+
+
+def test_an_event_is_placed_by_the_places_named_not_by_its_actors_nationality():
+    result = extract({"id": "t", "title": "", "body": "Protesters gathered in Homs on Friday. "
+                      "Syrian troops shelled the rebels."})
+    (shelling,) = [e for e in result["events"] if e["source"]["code"] == "SYRMIL"]
+    assert shelling["location"]["name"] == "Homs"  # the article's main place, not Syria
+    alone = extract({"id": "t", "title": "", "body": "Egyptian troops fired on Libyan smugglers."})
+    assert [(e["source"]["code"], e["target"]["code"], e["location"]) for e in alone["events"]] == [
+        ("EGYMIL", "LBYCRM", None)]

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.accuracy
 TARGETS = {
     ("ner", "micro", "f1"): 0.72,
     ("geo", "f1@161"): 0.75,
-    ("geo_lgl", "f1@161"): 0.60,
+    ("geo", "toponyms_only", "f1@161"): 0.75,  # GeoVirus annotates no nationality words
+    ("geo_lgl", "f1@161"): 0.65,
     ("events", "plover_type_accuracy"): 0.55,
     ("events", "source_country_accuracy"): 0.70,
 }

@@ -71,13 +71,16 @@ def rss_growth(samples: list[tuple[float, float]], warmup_s: float) -> tuple[flo
     return baseline, end, 100.0 * (end - baseline) / baseline
 
 
-def rss_slope(samples: list[tuple[float, float]], warmup_s: float) -> float:
-    """MB per hour: the least-squares slope of the (seconds, RSS MB) samples after the warm-up.
-    Unlike `rss_growth`, it uses every sample, so one odd sample moves it little."""
-    after = [(t, rss) for t, rss in samples if t >= warmup_s]
+def rss_slope(samples: list[tuple[float, float]], warmup_s: float,
+              processed: list[float] | None = None) -> float:
+    """MB per hour: the least-squares slope of the (seconds, RSS MB) samples after the warm-up;
+    with `processed` (articles done at each sample), MB per 1,000 articles instead. Unlike
+    `rss_growth`, it uses every sample, so one odd sample moves it little."""
+    after = [i for i, (t, _) in enumerate(samples) if t >= warmup_s]
     if len(after) < 2:
         raise ValueError("fewer than 2 samples after the warm-up")
-    return statistics.linear_regression([t for t, _ in after], [rss for _, rss in after]).slope * 3600
+    xs = [processed[i] / 1000 if processed else samples[i][0] / 3600 for i in after]
+    return statistics.linear_regression(xs, [samples[i][1] for i in after]).slope
 
 
 def read_metrics(settings: Settings) -> dict | None:
@@ -130,6 +133,7 @@ async def soak(args: argparse.Namespace) -> int:
                                         rate=args.rate, duration=duration))
     started = time.monotonic()
     samples: list[tuple[float, float]] = []
+    done: list[float] = []  # articles processed at each sample
     last_processed, last_t = 0.0, 0.0
     counters: dict = {}
     failed = None
@@ -146,6 +150,7 @@ async def soak(args: argparse.Namespace) -> int:
             rate = (processed - last_processed) / (t - last_t) if t > last_t else 0.0
             last_processed, last_t = processed, t
             samples.append((t, rss))
+            done.append(processed)
             print(f"{t:7.0f} {rss:8.1f} {processed:10.0f} {rate:7.1f} "
                   f"{m.total(counters, m.ARTICLES_DEAD_LETTERED):5.0f} "
                   f"{m.total(counters, m.ARTICLES_DUPLICATE):5.0f}", flush=True)
@@ -165,12 +170,13 @@ async def soak(args: argparse.Namespace) -> int:
     baseline, end, growth = rss_growth(samples, args.warmup * 60)
     peak = max(rss for t, rss in samples if t >= args.warmup * 60)
     slope = rss_slope(samples, args.warmup * 60)
+    per_article = rss_slope(samples, args.warmup * 60, done)
     backlog = report.sent - last_processed
     print(f"sent {report.sent} articles ({report.rate:.1f}/s, {report.errors} errors); processed "
           f"{last_processed:.0f} (backlog {backlog:.0f}); RSS after warm-up {baseline:.1f} MB, at "
           f"the end {end:.1f} MB: growth {growth:+.1f}% (limit {args.limit:g}%); peak "
           f"{peak:.1f} MB; first sample {samples[0][1]:.1f} MB; slope after warm-up "
-          f"{slope:+.1f} MB/h (least squares)")
+          f"{slope:+.1f} MB/h, {per_article:+.2f} MB per 1,000 articles (least squares)")
     # A backlog of more than two sampling intervals means the worker did not keep up: the
     # memory figures would then measure a queue, not a steady state.
     kept_up = backlog <= 2 * args.rate * args.every

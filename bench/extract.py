@@ -1,6 +1,6 @@
 """Extraction speed against spaCy's own full pipeline, in one process and one run.
 
-    python bench/extract.py [--repeats 3] [--batch 16] [--corpus PATH]
+    python bench/extract.py [--repeats 3] [--batch 16] [--corpus PATH] [--runs extract ner]
 
 Times, after the model and gazetteers are loaded:
   extract     `extract_many` over the corpus in batches of --batch articles (what the agent does);
@@ -9,9 +9,9 @@ Times, after the model and gazetteers are loaded:
   spacy-all   the same `nlp.pipe`, all texts in one call, spaCy's default batch size;
   ner         NER-only: the tokenizer and the `ner` component over the same texts in the same
               batches, the floor extraction cannot go below (bench/ner_floor.py).
-Each repetition runs the four back to back (in rotating order) and gives the ratio of the
-extraction's speed to each spaCy baseline's and extraction's CPU over NER-only's; the medians of
-the repetitions are printed. Wall time and
+`--runs` picks some of them (extract and ner always run). Each repetition runs them back to
+back (in rotating order) and gives the ratio of the extraction's speed to each spaCy baseline's
+and extraction's CPU over NER-only's; the medians of the repetitions are printed. Wall time and
 process CPU time are both reported: the machine is shared, and CPU time is less disturbed by
 other processes. Words are whitespace-separated words of title + body.
 
@@ -34,6 +34,7 @@ from streams.tools.corpus import read_articles  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "eval" / "articles_geovirus.jsonl"
 CORPUS = REAL if REAL.exists() else ROOT / "seeds"  # a user's clone has no ../shared
+RUNS = ("extract", "spacy", "spacy-all", "ner")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default=str(CORPUS))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch", type=int, default=16, help="articles per extract_many call")
+    parser.add_argument("--runs", nargs="+", choices=list(RUNS), default=list(RUNS),
+                        help="what to time (extract and ner always)")
     args = parser.parse_args(argv)
 
     from streams.extraction.nlp import load_nlp
@@ -61,9 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         "spacy-all": lambda: list(nlp.pipe(texts)),
         "ner": ner_only(nlp, articles, args.batch),
     }
-    names = list(runs)
+    names = [name for name in runs if name in {"extract", "ner", *args.runs}]
     figures: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
-    ratios: dict[str, list[tuple[float, float]]] = {"spacy": [], "spacy-all": []}
+    ratios: dict[str, list[tuple[float, float]]] = {
+        base: [] for base in ("spacy", "spacy-all") if base in names}
     floor: list[tuple[float, float]] = []  # (extraction CPU, NER-only CPU) per repeat
     for repeat in range(args.repeats):
         order = names[repeat % len(names):] + names[: repeat % len(names)]

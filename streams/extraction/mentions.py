@@ -8,9 +8,12 @@ lies in one of the article's countries, so a person called like a far-away town 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Span
 
 from streams.extraction.datelines import find_dateline
@@ -366,13 +369,16 @@ def _is_argument(ent) -> bool:
 
 
 def _sentence_index(doc, offset: int):
-    starts = [sent.start_char for sent in doc.sents] if len(doc) else [0]
+    """index_of(char): the article-wide index of the sentence holding that character.
+
+    The sentence starts come from the SENT_START column (as `doc.sents` finds them), without
+    making a Span per sentence; a search, not a scan, finds a character's sentence."""
+    starts = [0]
+    if len(doc):
+        first_words = numpy.flatnonzero(doc.to_array(SENT_START)[1:] == 1) + 1
+        starts += [doc[int(i)].idx for i in first_words]
 
     def index_of(char: int) -> int:
-        position = 0
-        for i, start in enumerate(starts):
-            if start <= char:
-                position = i
-        return offset + position
+        return offset + max(bisect_right(starts, char) - 1, 0)
 
     return index_of

@@ -6,7 +6,8 @@ A verb with a code (its own, else its block's) is a bare entry; a pattern the le
 can check becomes an entry with a complement (streams/extraction/verb_lexicon.py): after the
 verb, objects and particles ("* AID", "* OFF TALK"), an object noun phrase ("* {MOCK ATTACK}":
 the head and its modifier), a preposition alone or with one noun ("* (INTO ALLEGATION)");
-synsets are spelled out. Patterns that need a word before the verb (the source's kind), an
+synsets are spelled out; a pattern whose object is an event noun of events_verbs.tsv is left to
+that noun (see `verb_rows`). Patterns that need a word before the verb (the source's kind), an
 actor marker other than the source or target's, or a modifier inside a prepositional phrase are
 not kept: the matcher cannot check them. A code 'A:B' keeps A; CAMEO 2.0 codes missing from the
 project's table (cameo_codes.tsv) fall back to their three-digit parent; an appeal's code in the
@@ -116,9 +117,13 @@ def project_code(code: str, known: frozenset[str]) -> str | None:
     return first[:3] if first[:3] in known else None
 
 
-def verb_rows(blocks: Iterable[VerbBlock], synsets: dict[str, list[str]],
-              known: frozenset[str]) -> Iterator[tuple[str, str, str]]:
-    """(lemma, complement, code) of every entry, first-come for a repeated (lemma, complement)."""
+def verb_rows(blocks: Iterable[VerbBlock], synsets: dict[str, list[str]], known: frozenset[str],
+              event_nouns: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, str]]:
+    """(lemma, complement, code) of every entry, first-come for a repeated (lemma, complement).
+
+    A pattern whose complement ends in one of `event_nouns` (the hand-written lexicon's) is left
+    to the noun: "complete the withdrawal of French troops from Mali" is the withdrawal's event,
+    whose own arguments (of the troops, from Mali) say who acts on whom."""
     seen: set[tuple[str, str]] = set()
 
     def new(lemma: str, complement: str) -> bool:
@@ -139,10 +144,23 @@ def verb_rows(blocks: Iterable[VerbBlock], synsets: dict[str, list[str]],
         for pattern in block.patterns:
             code = _as_demand(project_code(pattern.code, known), block.code, known)
             phrases = complements(pattern, synsets) if code else None
+            phrases = [p for p in phrases or () if not _singulars(p.split()[-1]) & event_nouns]
             lemmas = [lemma for lemma in single if lemma in pattern.found_with] or single
             for lemma, phrase in itertools.product(lemmas, phrases or ()):
                 if new(lemma, phrase):
                     yield lemma, phrase, code
+
+
+def _singulars(word: str) -> set[str]:
+    """The word and what it is the regular plural of ("talks", "rallies" -> "talk", "rally")."""
+    forms = {word}
+    if word.endswith("ies"):
+        forms.add(word[:-3] + "y")
+    elif word.endswith("es"):
+        forms.update((word[:-1], word[:-2]))
+    elif word.endswith("s"):
+        forms.add(word[:-1])
+    return forms
 
 
 def _as_demand(code: str | None, block_code: str, known: frozenset[str]) -> str | None:
@@ -185,6 +203,14 @@ def dictionary_licence(text: str) -> str:
     return "\n".join(lines[start : end + 1])
 
 
+def event_nouns(data_dir: Path) -> frozenset[str]:
+    """The event nouns of the hand-written lexicon (events_verbs.tsv rows 'N', not '-')."""
+    rows = (line.split("\t") for line in
+            (data_dir / "events_verbs.tsv").read_text(encoding="utf-8").splitlines())
+    return frozenset(row[1].lower() for row in rows if len(row) == 4 and row[0] == "N"
+                     and row[3] != NOT_AN_EVENT)
+
+
 def known_codes(data_dir: Path) -> frozenset[str]:
     rows = (data_dir / "cameo_codes.tsv").read_text(encoding="utf-8").splitlines()[1:]
     return frozenset(row.split("\t", 1)[0] for row in rows if row)
@@ -194,6 +220,7 @@ def build(reference: Path, out_dir: Path) -> int:
     """Write the table; returns its number of entries."""
     text = (reference / VERBS_FILE).read_text(encoding="utf-8", errors="replace")
     lines = text.splitlines()
-    rows = list(verb_rows(read_blocks(lines), read_synsets(lines), known_codes(out_dir)))
+    rows = list(verb_rows(read_blocks(lines), read_synsets(lines), known_codes(out_dir),
+                          event_nouns(out_dir)))
     (out_dir / VERBS_TABLE).write_text(render(rows, dictionary_licence(text)), encoding="utf-8")
     return len(rows)

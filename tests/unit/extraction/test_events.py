@@ -208,13 +208,20 @@ def test_a_verb_from_the_dictionary_alone_codes_its_event(nlp):
 
 
 def test_a_pattern_from_the_dictionary_alone_codes_its_event(nlp):
-    text = "Freedonian students staged a demonstration against the Ruritanian government."
-    events = code_events(
-        nlp, text, ("Freedonian students", "FRDEDU"), ("Ruritanian government", "RURGOV")
-    )
-    assert [e["cameo_code"] for e in events] == ["141"]  # one event for the verb phrase
-    assert events[0]["plover_event"] == "PROTEST"
-    assert (events[0]["source"]["code"], events[0]["target"]["code"]) == ("FRDEDU", "RURGOV")
+    lexicon = load_event_lexicon()
+    assert "hurl" not in lexicon.verbs or "" not in lexicon.verbs["hurl"]  # no bare entry
+    text = "Freedonian students hurled stones at the Ruritanian police."
+    events = code_events(nlp, text, ("Freedonian students", "FRDEDU"), ("Ruritanian police", "RURCOP"))
+    assert [e["cameo_code"] for e in events] == ["182"]  # one event for the verb phrase
+    assert events[0]["plover_event"] == "ASSAULT"
+    assert events[0]["source"]["code"] == "FRDEDU"
+
+
+def test_a_preposition_and_noun_pattern_from_the_dictionary(nlp):
+    text = "Freedonian students pelted the Ruritanian police with stones."
+    events = code_events(nlp, text, ("Freedonian students", "FRDEDU"), ("Ruritanian police", "RURCOP"))
+    assert [e["cameo_code"] for e in events] == ["182"]  # not the bare verb's 190
+    assert (events[0]["source"]["code"], events[0]["target"]["code"]) == ("FRDEDU", "RURCOP")
 
 
 def test_the_dictionary_object_pattern_beats_its_bare_verb(nlp):

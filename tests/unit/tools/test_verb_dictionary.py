@@ -147,6 +147,8 @@ def test_build_writes_a_table_with_the_notice_that_the_lexicon_reads(tmp_path):
     reference.mkdir()
     out.mkdir()
     (reference / "CAMEO.2.0.txt").write_text(SNIPPET, encoding="utf-8")
+    (out / "events_verbs.tsv").write_text(
+        "pos\tlemma\tcomplement\tcode\nN\tsprocket\t\t0874\nN\ttreaty\t\t-\n", encoding="utf-8")
     (out / "cameo_codes.tsv").write_text(
         "code\tname\n" + "".join(f"{code}\tx\n" for code in sorted(KNOWN)), encoding="utf-8")
     count = build(reference, out)
@@ -157,7 +159,18 @@ def test_build_writes_a_table_with_the_notice_that_the_lexicon_reads(tmp_path):
     lexicon = parse_lexicon(text.splitlines())
     assert lexicon.verbs["glorp"][""] == "0871"
     assert lexicon.verbs["zorble"]["off talks"] == "164"
+    assert lexicon.verbs["glorp"]["treaty"] == "057"  # "treaty" is no event noun there ("-")
+    assert "sprocket" not in lexicon.verbs["glorp"]  # left to the event noun
+    assert lexicon.verbs["glorp"]["widget"] == "0874"
     assert count == sum(len(entries) for entries in lexicon.verbs.values())
+
+
+def test_a_pattern_with_an_event_noun_for_object_is_left_to_the_noun():
+    rows = {(lemma, c) for lemma, c, _ in verb_rows(read_blocks(lines()), read_synsets(lines()),
+                                                     KNOWN, frozenset({"talk", "deal"}))}
+    assert ("zorble", "off talks") not in rows  # "talks": the plural of an event noun
+    assert ("glorp", "peace deal") not in rows  # the head of the noun phrase
+    assert ("glorp", "treaty") in rows and ("glorp", "into allegation") in rows
 
 
 def test_the_first_table_wins_where_two_name_the_same_entry():

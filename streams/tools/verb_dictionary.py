@@ -14,9 +14,9 @@ project's table (cameo_codes.tsv) fall back to their three-digit parent; an appe
 block of demands is the matching demand (see `_as_demand`).
 
 Precision: CAMEO lists common verbs under broad codes ("say", "tell", "go", "make"), which would
-code an event in most news sentences. Kept are the bare verbs of specific codes (three or four
-digits other than the broad x0 ones below), and every pattern; see BROAD_BARE_CODES and
-COMMON_VERBS for what is left out and why.
+code an event in most news sentences. Kept are the bare verbs of specific codes (neither root 01
+nor the broad x0 codes below) and the patterns with a content word; see BROAD_BARE_CODES,
+COMMON_VERBS and FUNCTION_WORDS for what is left out and why.
 """
 
 from __future__ import annotations
@@ -38,11 +38,18 @@ VERBS_FILE = "CAMEO.2.0.txt"
 VERBS_TABLE = "events_verbs_cameo.tsv"
 NOT_AN_EVENT = "-"  # as in verb_lexicon.NOT_AN_EVENT
 
-# Bare verbs coded only by a root's "not specified" code are mostly ordinary verbs filed under
+# Bare verbs of root 01 (statements: "worry", "involve", "concern") describe more than they
+# state, and bare verbs coded only by a root's "not specified" code are mostly ordinary verbs filed under
 # the root the editors met them in ("express", "voice", "meet", "help"): as a bare entry they
 # code an event whatever the verb is about. Their patterns stay.
 BROAD_BARE_CODES = frozenset({"010", "020", "030", "040", "050", "060", "070", "080", "090",
                               "100", "110", "120", "130"})
+# Complements made only of these say where or how, not what is done ("rush to", "come from",
+# "get out"): as a pattern they would code any sentence with the verb and a preposition.
+FUNCTION_WORDS = frozenset(
+    "about across after against along around as at away back by down for from in into of off "
+    "on onto out over through to toward towards under up upon with within without".split()
+)
 # The commonest English verbs, which CAMEO files under some code through one sense: as a bare
 # entry they would make nearly every sentence an event.
 COMMON_VERBS = frozenset(
@@ -144,7 +151,8 @@ def verb_rows(blocks: Iterable[VerbBlock], synsets: dict[str, list[str]], known:
         for pattern in block.patterns:
             code = _as_demand(project_code(pattern.code, known), block.code, known)
             phrases = complements(pattern, synsets) if code else None
-            phrases = [p for p in phrases or () if not _singulars(p.split()[-1]) & event_nouns]
+            phrases = [p for p in phrases or () if not _singulars(p.split()[-1]) & event_nouns
+                       and not set(p.split()) <= FUNCTION_WORDS]
             lemmas = [lemma for lemma in single if lemma in pattern.found_with] or single
             for lemma, phrase in itertools.product(lemmas, phrases or ()):
                 if new(lemma, phrase):
@@ -175,7 +183,7 @@ def _as_demand(code: str | None, block_code: str, known: frozenset[str]) -> str 
 def _bare_kept(lemma: str, particle: str, code: str) -> bool:
     if particle:
         return True  # a phrasal verb ("ask for") is specific enough
-    return code not in BROAD_BARE_CODES and lemma not in COMMON_VERBS
+    return code not in BROAD_BARE_CODES and not code.startswith("01") and lemma not in COMMON_VERBS
 
 
 def render(rows: Iterable[tuple[str, str, str]], licence: str) -> str:

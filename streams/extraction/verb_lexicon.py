@@ -1,4 +1,5 @@
-"""The event lexicon: which verbs and nouns signal which CAMEO code, read from events_verbs.tsv.
+"""The event lexicon: which verbs and nouns signal which CAMEO code, read from events_verbs.tsv
+(hand-written) and events_verbs_cameo.tsv (derived from the CAMEO 2.0 verb dictionary).
 
 A verb entry may name a complement (a particle, a preposition or an object) so "call for",
 "take control" and "lay siege" get their own codes; a noun entry may name a modifier so

@@ -95,10 +95,13 @@ def _names_pattern(docs: Iterable) -> re.Pattern | None:
 def build_parse_filter(lexicon: EventLexicon, lemmatizer, attribute_ruler, roles) -> ParseFilter:
     """The filter for this lexicon and model: inflections from the lemmatizer's own tables."""
     lemma_forms = _lemma_forms(lemmatizer, attribute_ruler)
+    # One set of forms per complement word, shared by every entry naming it (the CAMEO table
+    # names "weapon", "to", ... thousands of times).
+    complement_forms = functools.cache(lambda part: frozenset(lemma_forms(part, None)))
     triggers: dict[str, list[Requirement]] = {}
     for pos, table in (("verb", lexicon.verbs), ("noun", lexicon.nouns)):
         for lemma, entries in table.items():
-            needs = _requirements(entries, lemma_forms)
+            needs = _requirements(entries, complement_forms)
             if needs:
                 for form in lemma_forms(lemma, pos):
                     triggers.setdefault(form, []).extend(needs)
@@ -106,16 +109,15 @@ def build_parse_filter(lexicon: EventLexicon, lemmatizer, attribute_ruler, roles
     return ParseFilter(triggers, role_words)
 
 
-def _requirements(entries: Mapping[str, str], lemma_forms) -> list[Requirement]:
-    needs: list[Requirement] = []
+def _requirements(entries: Mapping[str, str], complement_forms) -> list[Requirement]:
+    needs: set[Requirement] = set()
     for complement, code in entries.items():
         if code == NOT_AN_EVENT:
             continue
         if complement == BARE:
-            needs.append(None)
-        else:
-            needs.append(tuple(frozenset(lemma_forms(part, None)) for part in complement.split()))
-    return needs
+            return [None]  # the bare entry needs nothing: the others add nothing to it
+        needs.add(tuple(complement_forms(part) for part in complement.split()))
+    return list(needs)
 
 
 def _lemma_forms(lemmatizer, attribute_ruler):

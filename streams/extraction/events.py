@@ -1,6 +1,7 @@
 """CAMEO event coding of one parsed sentence: trigger words, framing, negation and actor roles.
 
-1. Triggers: verbs and event nouns found in the lexicon (streams/data/events_verbs*.tsv).
+1. Triggers: verbs and event nouns found in the lexicon (streams/data/events_verbs*.tsv); a verb
+   only the CAMEO-derived table knows must act on an actor (see trigger_objects).
 2. Framing: an event inside a framing verb's clause ("threatened to attack", "accused X of
    shelling", "called for talks") refines that verb's code instead of being reported as having
    happened. Reporting verbs ("said") are not triggers, so "X said Y attacked Z" codes Y -> Z.
@@ -45,6 +46,7 @@ from streams.extraction.event_rules import (
     negate,
     stopped,
 )
+from streams.extraction.trigger_objects import acts_on_actor
 from streams.extraction.types import Mention
 from streams.extraction.verb_lexicon import EventLexicon, load_event_lexicon
 
@@ -83,15 +85,16 @@ class EventCoder:
         """Events in one sentence (a spaCy Span); `actors` are this sentence's mentions: its
         actors, and its places, which stand for their country where no actor is acted on."""
         index = ActorIndex([m for m in actors if m.kind in ("actor", "")], _places(actors))
-        events = [self._event(t, index, sentence_index) for t in self._top_level_triggers(sent)]
+        triggers = self._top_level_triggers(sent, index)
+        events = [self._event(t, index, sentence_index) for t in triggers]
         return _distinct([event for event in events if event is not None])
 
     # -- triggers ---------------------------------------------------------------------------
 
-    def _find_triggers(self, sent) -> list[Trigger]:
+    def _find_triggers(self, sent, actors: ActorIndex) -> list[Trigger]:
         triggers, consumed = [], set()
         for token in sent:
-            trigger, complement = self._trigger_at(token)
+            trigger, complement = self._trigger_at(token, actors)
             if trigger:
                 triggers.append(trigger)
                 consumed.add(complement)
@@ -100,7 +103,7 @@ class EventCoder:
         triggers = _apply_stopping_verbs(triggers)
         return triggers + _modal_demands(sent, triggers)
 
-    def _trigger_at(self, token) -> tuple[Trigger | None, int | None]:
+    def _trigger_at(self, token, actors: ActorIndex) -> tuple[Trigger | None, int | None]:
         if token.dep_ in NOT_TRIGGER_DEPS:
             return None, None
         if token.pos_ == "VERB":
@@ -111,6 +114,10 @@ class EventCoder:
             return None, None
         if match is None:
             return None, None
+        if match.from_dictionary and not acts_on_actor(
+            token, match.complement_index, actors, self.lexicon
+        ):
+            return None, None  # "contained the outbreak": another sense of the verb
         code = self._sharpened_by_complement(match.code, token.doc, match.complement_index)
         code = negate(code) if _is_negated(token) else code
         return Trigger(token, code, is_verb), match.complement_index
@@ -124,9 +131,9 @@ class EventCoder:
             return noun_match.code
         return code
 
-    def _top_level_triggers(self, sent) -> list[Trigger]:
+    def _top_level_triggers(self, sent, actors: ActorIndex) -> list[Trigger]:
         """Triggers not framed by another one; each framing trigger keeps what it frames."""
-        triggers = self._find_triggers(sent)
+        triggers = self._find_triggers(sent, actors)
         by_index = {t.index: t for t in triggers}
         top_level = []
         for trigger in triggers:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 
-# The hand-written table first: it wins where both name a (lemma, complement).
-LEXICON_TABLES = ("events_verbs.tsv", "events_verbs_cameo.tsv")
+# The hand-written table first: it wins where both name a (lemma, complement). The derived one
+# is kept apart because its entries are trusted less (see events.py, dictionary triggers).
+HAND_WRITTEN_TABLE = "events_verbs.tsv"
+DICTIONARY_TABLE = "events_verbs_cameo.tsv"
 NOT_AN_EVENT = "-"
 BARE = ""  # the complement of an entry that needs none
 
@@ -33,6 +35,7 @@ NOUN_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
 class LexiconMatch:
     code: str
     complement_index: int | None  # token index of the complement that matched, if any
+    from_dictionary: bool = False  # the entry comes from the CAMEO-derived table
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +43,22 @@ class EventLexicon:
     verbs: Mapping[str, Mapping[str, str]]  # lemma -> complement lemma ("" = bare) -> code
     nouns: Mapping[str, Mapping[str, str]]
     instruments: Mapping[str, str]  # weapon lemma -> force code
+    # (lemma, complement) of the verb entries read from the CAMEO-derived table
+    dictionary_verbs: frozenset[tuple[str, str]] = frozenset()
 
     def match_verb(self, token) -> LexiconMatch | None:
-        return _match(self.verbs.get(_lemma(token)), _verb_complement_slots(token))
+        lemma = _lemma(token)
+        found = _match(self.verbs.get(lemma), _verb_complement_slots(token))
+        if found is None:
+            return None
+        complement, match = found
+        if (lemma, complement) in self.dictionary_verbs:
+            return LexiconMatch(match.code, match.complement_index, from_dictionary=True)
+        return match
 
     def match_noun(self, token) -> LexiconMatch | None:
-        return _match(self.nouns.get(_lemma(token)), [_noun_modifiers(token)])
+        found = _match(self.nouns.get(_lemma(token)), [_noun_modifiers(token)])
+        return found and found[1]
 
     def instrument_code(self, tokens) -> str | None:
         """The force code of the first weapon named among `tokens`."""
@@ -65,26 +78,29 @@ def _lemma(token) -> str:
     return token.lemma_.lower()
 
 
-def _match(entries: Mapping[str, str] | None, slots: list[list]) -> LexiconMatch | None:
+def _match(entries: Mapping[str, str] | None, slots: list[list]
+           ) -> tuple[str, LexiconMatch] | None:
+    """The complement of the entry that matched, and the match."""
     if not entries:
         return None
     words = {_lemma(t): t for slot in slots for t in slot} | {t.lower_: t for s in slots for t in s}
     for complement, code in entries.items():
         parts = complement.split()
         if len(parts) > 1 and all(part in words for part in parts):
-            return _result(code, words[parts[-1]].i)
+            return _result(complement, code, words[parts[-1]].i)
     for slot in slots:
         for word in slot:
-            code = entries.get(_lemma(word)) or entries.get(word.lower_)
-            if code:
-                return _result(code, word.i)
-    return _result(entries.get(BARE), None)
+            for complement in (_lemma(word), word.lower_):
+                if entries.get(complement):
+                    return _result(complement, entries[complement], word.i)
+    return _result(BARE, entries.get(BARE), None)
 
 
-def _result(code: str | None, complement_index: int | None) -> LexiconMatch | None:
+def _result(complement: str, code: str | None, complement_index: int | None
+            ) -> tuple[str, LexiconMatch] | None:
     if code is None or code == NOT_AN_EVENT:
         return None
-    return LexiconMatch(code, complement_index)
+    return complement, LexiconMatch(code, complement_index)
 
 
 def _verb_complement_slots(verb) -> list[list]:
@@ -113,28 +129,34 @@ def _noun_modifiers(noun) -> list:
 @functools.cache
 def load_event_lexicon() -> EventLexicon:
     """Read the lexicon shipped with the package (once per process): the hand-written table,
-    then the one derived from the CAMEO verb dictionary (see LEXICON_TABLES)."""
+    then the one derived from the CAMEO verb dictionary."""
     data = resources.files("streams").joinpath("data")
-    return parse_lexicon(*(data.joinpath(name).read_text("utf-8").splitlines()
-                           for name in LEXICON_TABLES))
+    return parse_lexicon(data.joinpath(HAND_WRITTEN_TABLE).read_text("utf-8").splitlines(),
+                         dictionary=[data.joinpath(DICTIONARY_TABLE).read_text("utf-8").splitlines()])
 
 
-def parse_lexicon(*sources) -> EventLexicon:
-    """The lexicon of one or more tables' lines; the first to name a (lemma, complement) wins."""
+def parse_lexicon(*sources, dictionary: Sequence[Iterable[str]] = ()) -> EventLexicon:
+    """The lexicon of one or more tables' lines, then of the `dictionary` tables (derived from
+    the CAMEO verb dictionary); the first to name a (lemma, complement) wins."""
     tables: dict[str, dict[str, dict[str, str]]] = {"V": {}, "N": {}, "I": {}}
-    for lines in sources:
+    from_dictionary: set[tuple[str, str]] = set()
+    for lines, derived in [*((s, False) for s in sources), *((d, True) for d in dictionary)]:
         rows = csv.DictReader(
             (line for line in lines if line.strip() and not line.startswith("#")),
             delimiter="\t",
             quoting=csv.QUOTE_NONE,
         )
         for row in rows:
-            entries = tables[row["pos"]].setdefault(row["lemma"].lower(), {})
-            entries.setdefault(row["complement"].lower(), row["code"])
+            lemma, complement = row["lemma"].lower(), row["complement"].lower()
+            entries = tables[row["pos"]].setdefault(lemma, {})
+            if complement not in entries and derived and row["pos"] == "V":
+                from_dictionary.add((lemma, complement))
+            entries.setdefault(complement, row["code"])
     return EventLexicon(
         verbs=_freeze(tables["V"]),
         nouns=_freeze(tables["N"]),
         instruments=MappingProxyType({k: v[BARE] for k, v in tables["I"].items()}),
+        dictionary_verbs=frozenset(from_dictionary),
     )
 
 

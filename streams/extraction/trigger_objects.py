@@ -5,13 +5,16 @@ sense in mind; the derived table holds every sense of a verb, so its bare "conta
 "combat" also match "contained the outbreak" and "hit prices". Such a trigger is kept when the
 thing it acts on (its direct object, the passive subject, or the object of the preposition its
 pattern names) is an actor: a coded actor or role word, a place, a named person, group or
-country, or a personal pronoun; or is itself an event ("condemned the shelling"), which the
-framing rules code. With no such object ("troops withdrew") it is kept too.
+country, or a personal pronoun, as the phrase's head or before it ("Ugandan opposition
+candidates", "Reagan's statement"); or is itself an event ("condemned the shelling"), which
+the framing rules code. An object that is a thing still makes an event when an actor is named
+as the target through a preposition ("confiscated weapons from the militia"). With no object at
+all ("troops withdrew") the trigger is kept too.
 """
 
 from __future__ import annotations
 
-from streams.extraction.event_roles import ActorIndex, is_passive
+from streams.extraction.event_roles import TARGET_PREPS, ActorIndex, is_passive
 from streams.extraction.verb_lexicon import EventLexicon
 
 ACTOR_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC"})
@@ -32,7 +35,8 @@ def acts_on_actor(verb, complement_index: int | None, actors: ActorIndex,
             return True
         if complement.dep_ in ("prep", "agent"):
             return _any_actor(_children(complement, ("pobj",)), actors, lexicon)
-    return _any_actor(_objects(verb), actors, lexicon)
+    objects = _objects(verb)
+    return not objects or _any_actor(objects + _target_prep_objects(verb), actors, lexicon)
 
 
 def _objects(verb) -> list:
@@ -40,7 +44,17 @@ def _objects(verb) -> list:
         if verb.dep_ in ("acl", "amod"):  # "the outbreak contained by ..."
             return [verb.head]
         return _children(verb, ("nsubjpass",))
-    return _children(verb, DIRECT_OBJECT_DEPS)
+    objects = _children(verb, DIRECT_OBJECT_DEPS)
+    for conjunct in _children(verb, ("conj",)):  # "slaughtered and burned the hogs"
+        if objects or conjunct.pos_ != "VERB":
+            break
+        objects = _objects(conjunct)
+    return objects
+
+
+def _target_prep_objects(verb) -> list:
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS]
+    return [pobj for prep in preps for pobj in _children(prep, ("pobj",))]
 
 
 def _children(token, deps) -> list:
@@ -65,9 +79,13 @@ def _with_conjuncts(noun) -> list:
 
 
 def _is_actor(noun, actors: ActorIndex) -> bool:
-    """The head word of the phrase names an actor: "the protesters", "the Chinese government"."""
-    if noun.lower_ in PERSONAL_OBJECTS or noun.ent_type_ in ACTOR_ENTITY_TYPES:
+    """The phrase up to its head names an actor: "the protesters", "Ugandan opposition
+    candidates"; what follows the head ("the outbreak in China") does not count."""
+    if noun.lower_ in PERSONAL_OBJECTS:
+        return True
+    words = list(noun.doc[noun.left_edge.i : noun.i + 1])
+    if any(word.ent_type_ in ACTOR_ENTITY_TYPES for word in words):
         return True
     places = actors.places
-    return (actors.in_tokens([noun], head=noun) is not None
-            or (places is not None and places.in_tokens([noun], head=noun) is not None))
+    return (actors.in_tokens(words) is not None
+            or (places is not None and places.in_tokens(words) is not None))

@@ -91,3 +91,22 @@ def test_an_event_as_object_keeps_the_verb_that_frames_it(nlp):
 def test_a_hand_written_verb_with_a_thing_as_object_still_codes(nlp):
     text = "The ministry called for calm."  # "call for" is hand-written: an appeal
     assert codes(code_events(nlp, text, ("The ministry", "CHNGOV"))) == ["020"]
+
+
+def test_verbs_sharing_one_object_are_judged_by_it(nlp):
+    # "contain" has no object of its own: the one it shares with "quarantine" decides
+    text = "The ministry contained and quarantined the outbreak."
+    assert code_events(nlp, text, ("The ministry", "CHNGOV")) == []
+
+
+def test_a_thing_taken_from_an_actor_is_an_event(nlp):
+    text = "Police confiscated weapons from the militia."
+    events = code_events(nlp, text, ("Police", "PSECOP"), ("the militia", "PSEREB"))
+    assert events and events[0]["target"]["code"] == "PSEREB"
+    assert code_events(nlp, "Police confiscated weapons.", ("Police", "PSECOP")) == []
+
+
+def test_an_actor_named_before_the_head_of_the_object_counts(nlp):
+    text = "The government banned Ugandan opposition candidates."
+    events = code_events(nlp, text, ("The government", "UGAGOV"), ("Ugandan opposition", "UGAOPP"))
+    assert [e["target"]["code"] for e in events] == ["UGAOPP"]

@@ -8,7 +8,8 @@ pattern names) is an actor: a coded actor or role word, a place, a named person,
 country, or a personal pronoun, as the phrase's head or before it ("Ugandan opposition
 candidates", "Reagan's statement"); or is itself an event ("condemned the shelling"), which
 the framing rules code. An object that is a thing still makes an event when an actor is named
-as the target through a preposition ("confiscated weapons from the militia"). With no object at
+as the target through a preposition, anywhere in that phrase ("confiscated weapons from the
+militia", "airlifted food to the refugees of Y"). With no object at
 all ("troops withdrew") the trigger is kept too.
 """
 
@@ -36,7 +37,9 @@ def acts_on_actor(verb, complement_index: int | None, actors: ActorIndex,
         if complement.dep_ in ("prep", "agent"):
             return _any_actor(_children(complement, ("pobj",)), actors, lexicon)
     objects = _objects(verb)
-    return not objects or _any_actor(objects + _target_prep_objects(verb), actors, lexicon)
+    return not objects or _any_actor(objects, actors, lexicon) or any(
+        actors.in_phrase(noun) is not None for noun in _target_prep_objects(verb)
+    )
 
 
 def _objects(verb) -> list:

@@ -133,7 +133,8 @@ def test_a_navy_blocking_a_port_is_a_blockade(nlp):
 def test_a_demand_about_a_clause_targets_its_subject(nlp):
     text = "The opposition demanded that the Kenyan government release the journalists."
     found = code(
-        nlp, text, actor(text, "opposition", "KENOPP"), actor(text, "Kenyan government", "KENGOV")
+        nlp, text, actor(text, "opposition", "KENOPP"), actor(text, "Kenyan government", "KENGOV"),
+        actor(text, "journalists", "KENMED"),
     )
     assert found == [("1053", "DEMAND", "KENOPP", "KENGOV")]
 

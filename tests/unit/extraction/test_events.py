@@ -37,7 +37,8 @@ def only(events: list[dict], root: str) -> dict:
 
 def test_recapture_is_occupying_territory(nlp):
     events = code_events(
-        nlp, "Government forces recaptured the air force academy.", ("Government forces", "SYRMIL")
+        nlp, "Government forces recaptured the rebel stronghold.", ("Government forces", "SYRMIL"),
+        ("rebel", "SYRREB"),
     )
     event = only(events, "19")
     assert event["cameo_code"] == "192"
@@ -64,8 +65,10 @@ def test_meeting_is_a_consultation(nlp):
 
 
 def test_reported_speech_codes_the_reported_event(nlp):
-    text = "The ministry said rebels attacked the convoy."
-    events = code_events(nlp, text, ("ministry", "SYRGOV"), ("rebels", "SYRREB"))
+    text = "The ministry said rebels attacked the soldiers."
+    events = code_events(
+        nlp, text, ("ministry", "SYRGOV"), ("rebels", "SYRREB"), ("soldiers", "SYRMIL")
+    )
     assert len(events) == 1
     assert events[0]["cameo_root"] == "19"
     assert events[0]["source"]["code"] == "SYRREB"

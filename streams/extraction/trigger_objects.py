@@ -5,11 +5,11 @@ sense in mind; the derived table holds every sense of a verb, so its bare "conta
 "combat" also match "contained the outbreak" and "hit prices". Such a trigger is kept when the
 thing it acts on (its direct object, the passive subject, or the object of the preposition its
 pattern names) is an actor: a coded actor or role word, a place, a named person, group or
-country, or a personal pronoun, as the phrase's head or before it ("Ugandan opposition
-candidates", "Reagan's statement"); or is itself an event ("condemned the shelling"), which
+country, or a personal pronoun, as the phrase's head or before it ("Freedonian opposition
+leaders", "the minister's plan"); or is itself an event ("condemned the shelling"), which
 the framing rules code. An object that is a thing still makes an event when an actor is named
-as the target through a preposition, anywhere in that phrase ("confiscated weapons from the
-militia", "airlifted food to the refugees of Y"). With no object at
+as the target through a preposition, anywhere in that phrase ("confiscated boats from the
+smugglers", "airlifted food to the refugees of Y"). With no object at
 all ("troops withdrew") the trigger is kept too.
 """
 
@@ -48,7 +48,7 @@ def _objects(verb) -> list:
             return [verb.head]
         return _children(verb, ("nsubjpass",))
     objects = _children(verb, DIRECT_OBJECT_DEPS)
-    for conjunct in _children(verb, ("conj",)):  # "slaughtered and burned the hogs"
+    for conjunct in _children(verb, ("conj",)):  # "surrounded and stormed the compound"
         if objects or conjunct.pos_ != "VERB":
             break
         objects = _objects(conjunct)
@@ -82,8 +82,8 @@ def _with_conjuncts(noun) -> list:
 
 
 def _is_actor(noun, actors: ActorIndex) -> bool:
-    """The phrase up to its head names an actor: "the protesters", "Ugandan opposition
-    candidates"; what follows the head ("the outbreak in China") does not count."""
+    """The phrase up to its head names an actor: "the protesters", "Freedonian opposition
+    leaders"; what follows the head ("the outbreak in China") does not count."""
     if noun.lower_ in PERSONAL_OBJECTS:
         return True
     words = list(noun.doc[noun.left_edge.i : noun.i + 1])

@@ -100,13 +100,15 @@ def test_verbs_sharing_one_object_are_judged_by_it(nlp):
 
 
 def test_a_thing_taken_from_an_actor_is_an_event(nlp):
-    text = "Police confiscated weapons from the militia."
-    events = code_events(nlp, text, ("Police", "PSECOP"), ("the militia", "PSEREB"))
-    assert events and events[0]["target"]["code"] == "PSEREB"
-    assert code_events(nlp, "Police confiscated weapons.", ("Police", "PSECOP")) == []
+    text = "Police confiscated boats from the smugglers."
+    events = code_events(nlp, text, ("Police", "FRDCOP"), ("the smugglers", "FRDCRM"))
+    assert events and events[0]["target"]["code"] == "FRDCRM"
+    assert code_events(nlp, "Police confiscated boats.", ("Police", "FRDCOP")) == []
 
 
 def test_an_actor_named_before_the_head_of_the_object_counts(nlp):
-    text = "The government banned Ugandan opposition candidates."
-    events = code_events(nlp, text, ("The government", "UGAGOV"), ("Ugandan opposition", "UGAOPP"))
-    assert [e["target"]["code"] for e in events] == ["UGAOPP"]
+    text = "The government banned Freedonian opposition leaders."
+    events = code_events(
+        nlp, text, ("The government", "FRDGOV"), ("Freedonian opposition", "FRDOPP")
+    )
+    assert [e["target"]["code"] for e in events] == ["FRDOPP"]

@@ -11,9 +11,9 @@ A message at offset `o` of mention `i` is the *first copy* unless the ledger hol
 another offset within the time to live (then it is a copy re-emitted when its article was
 processed again). A first copy counts into each of its slots whose `applied_offset` is below
 `o`; when the ledger lacked `i` it records `i` at `o`. That is exact after a crash whatever
-subset of a batch's count and ledger writes reached the broker, because Faust flushes those
-writes before it commits offsets, and Kafka delivers everything after the last commit again,
-in order:
+subset of a batch's count and ledger writes reached the broker, because offsets are committed
+only once the writes they cover are on the broker (docs/decisions/draining-producer-buffer.md),
+and everything after the last commit is delivered again, in order:
 
 * a count written, its ledger entry lost: the redelivered message is at or below the slot's
   `applied_offset` (skipped) and is recorded in the ledger again, so a later re-emitted copy is

@@ -34,7 +34,7 @@ demo: install
 test: install browser postgres compose-check
 	$(BIN)/ruff check streams tests ops bench build_data examples
 	ops/kafka start
-	$(BIN)/python -m pytest -ra
+	$(BIN)/python -m pytest -ra --durations=25
 
 ## The kill -9 recovery test alone (it is part of `make test` too).
 test-crash: install
@@ -82,8 +82,8 @@ REFERENCE ?= ../shared/reference
 cameo-table: install
 	$(BIN)/python build_data/cameo_table.py --reference $(REFERENCE)
 
-## Rebuild streams/data/actors_people_phoenix.tsv, actors_orgs_phoenix.tsv and actors_roles_phoenix.tsv
-## (committed) from the PETRARCH2/Phoenix dictionaries (MIT); by default ../shared/reference/petrarch2
+## Rebuild streams/data/actors_people_phoenix.tsv, actors_orgs_phoenix.tsv, actors_roles_phoenix.tsv and
+## events_verbs_cameo.tsv (committed) from the PETRARCH2/Phoenix dictionaries (MIT); by default ../shared/reference/petrarch2
 ## beside the clone, else: make actors PETRARCH=path/to/petrarch2
 PETRARCH ?= $(REFERENCE)/petrarch2
 actors: install

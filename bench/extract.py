@@ -1,14 +1,17 @@
 """Extraction speed against spaCy's own full pipeline, in one process and one run.
 
-    python bench/extract.py [--repeats 3] [--batch 16] [--corpus PATH]
+    python bench/extract.py [--repeats 3] [--batch 16] [--corpus PATH] [--runs extract ner]
 
 Times, after the model and gazetteers are loaded:
   extract     `extract_many` over the corpus in batches of --batch articles (what the agent does);
   spacy       plain `nlp.pipe` with all the model's default components over the same texts
               (title and body of each article), in the same batches;
-  spacy-all   the same `nlp.pipe`, all texts in one call, spaCy's default batch size.
-Each repetition runs the three back to back (in rotating order) and gives the ratio of the
-extraction's speed to each baseline's; the medians of the repetitions are printed. Wall time and
+  spacy-all   the same `nlp.pipe`, all texts in one call, spaCy's default batch size;
+  ner         NER-only: the tokenizer and the `ner` component over the same texts in the same
+              batches, the floor extraction cannot go below (bench/ner_floor.py).
+`--runs` picks some of them (extract and ner always run). Each repetition runs them back to
+back (in rotating order) and gives the ratio of the extraction's speed to each spaCy baseline's
+and extraction's CPU over NER-only's; the medians of the repetitions are printed. Wall time and
 process CPU time are both reported: the machine is shared, and CPU time is less disturbed by
 other processes. Words are whitespace-separated words of title + body.
 
@@ -21,28 +24,17 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.ner_floor import FIELDS, article_texts, batches, ner_only, ratio_line, timed  # noqa: E402
 from streams.tools.corpus import read_articles  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "eval" / "articles_geovirus.jsonl"
 CORPUS = REAL if REAL.exists() else ROOT / "seeds"  # a user's clone has no ../shared
-FIELDS = ("title", "body")
-
-
-def timed(run: Callable[[], object]) -> tuple[float, float]:
-    started, cpu = time.perf_counter(), time.process_time()
-    run()
-    return time.perf_counter() - started, time.process_time() - cpu
-
-
-def batches(items: list, size: int) -> list[list]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
+RUNS = ("extract", "spacy", "spacy-all", "ner")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,18 +42,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default=str(CORPUS))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch", type=int, default=16, help="articles per extract_many call")
+    parser.add_argument("--runs", nargs="+", choices=list(RUNS), default=list(RUNS),
+                        help="what to time (extract and ner always)")
     args = parser.parse_args(argv)
 
     from streams.extraction.nlp import load_nlp
     from streams.extraction.pipeline import default_extractor, extract_many
 
     articles = list(read_articles(args.corpus))
-    texts = [article.get(name) or "" for article in articles for name in FIELDS]
+    texts = article_texts(articles)
     words = sum(len(text.split()) for text in texts)
-    started = time.perf_counter()
-    default_extractor()
+    load_seconds, _ = timed(lambda: (default_extractor(), load_nlp()))
     nlp = load_nlp()
-    load_seconds = time.perf_counter() - started
     extract_many(articles[:2])  # warm up both paths
     list(nlp.pipe(texts[:4]))
 
@@ -70,15 +62,19 @@ def main(argv: list[str] | None = None) -> int:
         "spacy": lambda: [list(nlp.pipe(batch))
                           for batch in batches(texts, args.batch * len(FIELDS))],
         "spacy-all": lambda: list(nlp.pipe(texts)),
+        "ner": ner_only(nlp, articles, args.batch),
     }
-    names = list(runs)
+    names = [name for name in runs if name in {"extract", "ner", *args.runs}]
     figures: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
-    ratios: dict[str, list[tuple[float, float]]] = {"spacy": [], "spacy-all": []}
+    ratios: dict[str, list[tuple[float, float]]] = {
+        base: [] for base in ("spacy", "spacy-all") if base in names}
+    floor: list[tuple[float, float]] = []  # (extraction CPU, NER-only CPU) per repeat
     for repeat in range(args.repeats):
         order = names[repeat % len(names):] + names[: repeat % len(names)]
         measured = {name: timed(runs[name]) for name in order}
         for name, pair in measured.items():
             figures[name].append(pair)
+        floor.append((measured["extract"][1], measured["ner"][1]))
         for base in ratios:
             ratios[base].append(tuple(b / e for e, b in zip(measured["extract"], measured[base],
                                                             strict=True)))
@@ -101,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         cpu = statistics.median(c for _, c in pairs)
         print(f"extraction speed / {base} speed: {wall:.2f}x wall, {cpu:.2f}x cpu "
               f"(per-repeat wall: {', '.join(f'{w:.2f}' for w, _ in pairs)})")
+    print(ratio_line(floor))
     return 0
 
 

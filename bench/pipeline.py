@@ -8,6 +8,8 @@
     python bench/pipeline.py cluster      # f. the three-node cluster against the single broker
 
 a. extraction in process, articles/s: the pipeline's limit (the batch path, STREAMS_BATCH_SIZE);
+   beside it, NER-only (tokenizer + ner, same texts and batches): extraction / NER-only CPU
+   (target <= 1.25, bench/ner_floor.py);
 b. the full pipeline (`streams loadtest`), 1 worker, flat out: ratio to a (target >= 0.85);
 c. 2 workers: ratio to b (the broker and both workers share the machine's cores);
 d. raw produce and consume of the same documents: the transport's limit; the replay producer
@@ -43,6 +45,7 @@ import orjson  # noqa: E402
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # noqa: E402
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # noqa: E402
 
+from bench.ner_floor import cost_ratio, floor_rows, median_ratio, ner_only, timed  # noqa: E402
 from streams.loadtest.runner import LoadConfig, run  # noqa: E402
 from streams.loadtest.stats import format_table  # noqa: E402
 from streams.loadtest.workers import cluster, ensure_broker, why_no_cluster  # noqa: E402
@@ -60,17 +63,20 @@ def corpus_articles(corpus: str, repeat: int) -> list[dict]:
 
 
 def bench_extract(articles: list[dict], batch_size: int) -> dict:
-    """a: extract_many over the corpus in batches, after loading the model."""
+    """a: extract_many over the corpus in batches, after loading the model; then NER-only over
+    the same articles and batches, back to back, for extraction / NER-only CPU."""
+    from streams.extraction.nlp import load_nlp
     from streams.extraction.pipeline import default_extractor, extract_many
 
     default_extractor()
     extract_many(articles[:2])
-    started, cpu = time.perf_counter(), time.process_time()
-    for i in range(0, len(articles), batch_size):
-        extract_many(articles[i:i + batch_size])
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    seconds, cpu = timed(lambda: [extract_many(articles[i:i + batch_size])
+                                  for i in range(0, len(articles), batch_size)])
+    ner_seconds, ner_cpu = timed(ner_only(load_nlp(), articles, batch_size))
     return {"articles": len(articles), "seconds": seconds, "articles_per_s": len(articles) / seconds,
-            "cpu_ms_per_article": 1000 * cpu / len(articles), "batch_size": batch_size}
+            "cpu_ms_per_article": 1000 * cpu / len(articles), "batch_size": batch_size,
+            "cpu_s": cpu, "ner_seconds": ner_seconds, "ner_cpu_s": ner_cpu,
+            "over_ner_cpu": cost_ratio(cpu, ner_cpu)}
 
 
 def bench_pipeline(settings: Settings, corpus: str, repeat: int, workers: int, out: Path,
@@ -250,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         results["extract"] = bench_extract(articles, settings.batch_size)
         print_rows("a. extraction in process", [
             ("articles/s", results["extract"]["articles_per_s"]),
-            ("CPU per article (ms)", results["extract"]["cpu_ms_per_article"])])
+            ("CPU per article (ms)", results["extract"]["cpu_ms_per_article"]),
+            *floor_rows([results["extract"]])])
     elif args.what == "pipeline":
         results["pipeline"] = []
         for batch_size in args.batch_sizes or [settings.batch_size]:
@@ -302,6 +309,7 @@ def bench_all(settings: Settings, args, repeat: int, articles: list[dict], out: 
     rows = [
         ("a. extraction in process (articles/s, median of 3)", extract),
         ("   the 3 runs", " / ".join(f"{r['articles_per_s']:.2f}" for r in extract_runs)),
+        *floor_rows(extract_runs),
         ("b. pipeline, 1 worker, flat out (articles/s)", one["articles_per_s"]),
         ("   b / a (target >= 0.85)", ratio(one["articles_per_s"], extract)),
         ("   CPU per article: a / b (ms)",
@@ -336,6 +344,8 @@ def bench_all(settings: Settings, args, repeat: int, articles: list[dict], out: 
             "extract_runs": extract_runs, "extract_median": extract, "pipeline_1": one,
             "pipeline_2": two, "transport": transport, "latency": latency,
             "ratios": {"b_over_a": ratio(one["articles_per_s"], extract),
+                       "extract_over_ner_cpu": median_ratio(
+                           [(r["cpu_s"], r["ner_cpu_s"]) for r in extract_runs]),
                        "b_over_a_cpu": cpu_ratio,
                        "c_over_b": ratio(two["articles_per_s"], one["articles_per_s"]),
                        "replay_over_raw": replay_ratio},

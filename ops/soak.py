@@ -54,6 +54,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--corpus", default="seeds", help="articles to loop over (seeds)")
     parser.add_argument("--out", default="var/soak", help="run folder parent (var/soak)")
     parser.add_argument("--keep-topics", action="store_true", help="leave the run's topics")
+    parser.add_argument("--web-port", type=int, default=0,
+                        help="the worker's web port (0: a free one)")
     return parser.parse_args(argv)
 
 
@@ -69,11 +71,28 @@ def rss_growth(samples: list[tuple[float, float]], warmup_s: float) -> tuple[flo
     return baseline, end, 100.0 * (end - baseline) / baseline
 
 
-def read_metrics(settings: Settings) -> dict:
+def rss_slope(samples: list[tuple[float, float]], warmup_s: float,
+              processed: list[float] | None = None) -> float:
+    """MB per hour: the least-squares slope of the (seconds, RSS MB) samples after the warm-up;
+    with `processed` (articles done at each sample), MB per 1,000 articles instead. Unlike
+    `rss_growth`, it uses every sample, so one odd sample moves it little."""
+    after = [i for i, (t, _) in enumerate(samples) if t >= warmup_s]
+    if len(after) < 2:
+        raise ValueError("fewer than 2 samples after the warm-up")
+    xs = [processed[i] / 1000 if processed else samples[i][0] / 3600 for i in after]
+    return statistics.linear_regression(xs, [samples[i][1] for i in after]).slope
+
+
+def read_metrics(settings: Settings) -> dict | None:
+    """The worker's counters; None when it did not answer in time (a busy machine: the next
+    sample tries again, the RSS sample is taken anyway)."""
     request = urllib.request.Request(f"{settings.web_url}/metrics",
                                      headers=bearer_headers(settings.web_token))
-    with urllib.request.urlopen(request, timeout=5) as response:
-        return m.parse(response.read().decode("utf-8"))
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return m.parse(response.read().decode("utf-8"))
+    except OSError:
+        return None
 
 
 async def delete_topics(settings: Settings) -> int:
@@ -99,6 +118,8 @@ async def soak(args: argparse.Namespace) -> int:
     settings = replace(base, app_id=run, topic_prefix=f"{run}-", data_dir=str(run_dir / "state"))
     await create_topics(settings)
     worker = WorkerProcess(settings, 1, run_dir)
+    if args.web_port:
+        worker.settings = replace(worker.settings, web_port=args.web_port)
     settings = worker.settings  # its own web port
     worker.start()
     worker.wait_healthy(180)
@@ -112,7 +133,9 @@ async def soak(args: argparse.Namespace) -> int:
                                         rate=args.rate, duration=duration))
     started = time.monotonic()
     samples: list[tuple[float, float]] = []
+    done: list[float] = []  # articles processed at each sample
     last_processed, last_t = 0.0, 0.0
+    counters: dict = {}
     failed = None
     try:
         while True:
@@ -122,11 +145,12 @@ async def soak(args: argparse.Namespace) -> int:
                 failed = f"the worker exited ({worker.process.returncode}); see {worker.log_path}"
                 break
             rss = parse_status_rss(status.read_text()) / 2**20
-            counters = read_metrics(settings)
+            counters = await asyncio.to_thread(read_metrics, settings) or counters
             processed = m.total(counters, m.ARTICLES_PROCESSED)
             rate = (processed - last_processed) / (t - last_t) if t > last_t else 0.0
             last_processed, last_t = processed, t
             samples.append((t, rss))
+            done.append(processed)
             print(f"{t:7.0f} {rss:8.1f} {processed:10.0f} {rate:7.1f} "
                   f"{m.total(counters, m.ARTICLES_DEAD_LETTERED):5.0f} "
                   f"{m.total(counters, m.ARTICLES_DUPLICATE):5.0f}", flush=True)
@@ -145,11 +169,14 @@ async def soak(args: argparse.Namespace) -> int:
         return 1
     baseline, end, growth = rss_growth(samples, args.warmup * 60)
     peak = max(rss for t, rss in samples if t >= args.warmup * 60)
+    slope = rss_slope(samples, args.warmup * 60)
+    per_article = rss_slope(samples, args.warmup * 60, done)
     backlog = report.sent - last_processed
     print(f"sent {report.sent} articles ({report.rate:.1f}/s, {report.errors} errors); processed "
           f"{last_processed:.0f} (backlog {backlog:.0f}); RSS after warm-up {baseline:.1f} MB, at "
           f"the end {end:.1f} MB: growth {growth:+.1f}% (limit {args.limit:g}%); peak "
-          f"{peak:.1f} MB; first sample {samples[0][1]:.1f} MB")
+          f"{peak:.1f} MB; first sample {samples[0][1]:.1f} MB; slope after warm-up "
+          f"{slope:+.1f} MB/h, {per_article:+.2f} MB per 1,000 articles (least squares)")
     # A backlog of more than two sampling intervals means the worker did not keep up: the
     # memory figures would then measure a queue, not a steady state.
     kept_up = backlog <= 2 * args.rate * args.every

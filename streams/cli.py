@@ -251,7 +251,17 @@ def run_worker(args, settings: Settings) -> int:
     extra = [a for a in args.faust_args if a != "--"]
     # guarantee, state folder, port, model, broker: one line each, before the app is built
     preflight(settings, extra, args.debug)
+    if settings.heap_trace:  # before the app is built, so its allocations are traced too
+        from streams.runtime import heap_trace
+
+        heap_trace.start_tracing()
     from streams.runtime.app import app
+
+    if settings.heap_trace:
+        from streams.runtime.storage import rocksdb_usage, usage_report
+
+        heap_trace.start_reports(settings.heap_trace, settings.heap_trace_every,
+                                 lambda: usage_report(rocksdb_usage(app)))
 
     banner = ["--quiet"] if settings.log_format == "json" else []  # JSON: every line an object
     sys.argv = ["streams", *banner, "worker", *(extra or ["-l", "info"])]

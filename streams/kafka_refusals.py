@@ -28,6 +28,7 @@ AUTHENTICATION_FAILED = failures.AUTH.status  # SCRAM: wrong password or unknown
 CERTIFICATE_NOT_TRUSTED = failures.CERTIFICATE.status  # TLS: no chain to a trusted CA
 NOT_AUTHORIZED = failures.NOT_AUTHORIZED.status  # no ACL for a topic, group, id or the cluster
 PROBE_TIMEOUT = 10.0  # seconds for the one connection that finds the reason
+X509_V_ERR_CERT_HAS_EXPIRED = 10  # OpenSSL's verify code (x509_vfy.h); Python names no constant
 # What a missing ACL raises: a client stops at the first rather than trying every message.
 DENIALS = (TopicAuthorizationFailedError, GroupAuthorizationFailedError,
            TransactionalIdAuthorizationFailed, ClusterAuthorizationFailedError)
@@ -47,14 +48,22 @@ def refusal(exc: BaseException, settings: Settings) -> Refusal | None:
             return Refusal(AUTHENTICATION_FAILED, f"the broker refused the login of {user}: wrong "
                            "password or unknown user (KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD)")
         if isinstance(cause, ssl.SSLCertVerificationError):
-            return Refusal(CERTIFICATE_NOT_TRUSTED, "the broker's TLS certificate is not trusted "
-                           f"({cause.verify_message}): KAFKA_SSL_CAFILE must name the CA that "
-                           "signed it")
+            return Refusal(CERTIFICATE_NOT_TRUSTED, _untrusted(cause))
         what = _denied(cause)
         if what is not None:
             return Refusal(NOT_AUTHORIZED, f"{user} is not allowed to use {what}: no ACL grants "
                            "it (streams acls lists the ones the pipeline needs)")
     return None
+
+
+def _untrusted(cause: ssl.SSLCertVerificationError) -> str:
+    """Why the broker's certificate was refused, and what to do: a CA the client does not trust
+    is the client's setting; an expired certificate is the broker's to renew."""
+    why = cause.verify_message or str(cause)
+    if cause.verify_code == X509_V_ERR_CERT_HAS_EXPIRED:
+        return f"the broker's TLS certificate is not trusted ({why}): the broker needs a new one"
+    return (f"the broker's TLS certificate is not trusted ({why}): KAFKA_SSL_CAFILE must name "
+            "the CA that signed it")
 
 
 def explain(exc: BaseException, settings: Settings) -> Refusal | None:

@@ -54,6 +54,10 @@ class Settings:
     sink_group: str = ""  # STREAMS_SINK_GROUP
     sink_batch_size: int = 5000  # STREAMS_SINK_BATCH_SIZE
     log_format: str = "text"  # STREAMS_LOG_FORMAT: text (for people) or json (one object a line)
+    # A worker's tracemalloc growth report goes to this file ("" = off) every heap_trace_every
+    # seconds (streams/runtime/heap_trace.py): to find what grows in a soak, not for production.
+    heap_trace: str = ""  # STREAMS_TRACEMALLOC
+    heap_trace_every: float = 300.0  # STREAMS_TRACEMALLOC_EVERY
     security: dict = field(default_factory=dict)  # KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* pass through
 
     def __post_init__(self) -> None:
@@ -138,6 +142,8 @@ ENV_VARS = {
     "alert_rules": "STREAMS_ALERT_RULES",
     "alert_tick": "STREAMS_ALERT_TICK",
     "log_format": "STREAMS_LOG_FORMAT",
+    "heap_trace": "STREAMS_TRACEMALLOC",
+    "heap_trace_every": "STREAMS_TRACEMALLOC_EVERY",
     "replication_factor": "STREAMS_REPLICATION_FACTOR",
     "min_insync_replicas": "STREAMS_MIN_INSYNC_REPLICAS",
     "sink_db": "STREAMS_SINK_DB",

@@ -65,11 +65,15 @@ def score_ner_set(records: list[dict]) -> dict:
 
 
 def score_geo_set(records: list[dict]) -> dict:
-    tally = GeoTally()
+    """The set's scores, and (`toponyms_only`) the same without nationality words: GeoVirus
+    does not annotate "Egyptian" as a place, LGL and GeoWebNews do."""
+    tally, toponyms = GeoTally(), GeoTally()
     for chunk, results in batches(records, "text"):
         for record, result in zip(chunk, results, strict=True):
-            tally.add(record["locations"], located_mentions(result["entities"]))
-    return tally.as_dict()
+            located = located_mentions(result["entities"])
+            tally.add(record["locations"], located)
+            toponyms.add(record["locations"], [m for m in located if m["type"] != "NORP"])
+    return {**tally.as_dict(), "toponyms_only": toponyms.as_dict()}
 
 
 def score_event_set(records: list[dict]) -> dict:
@@ -120,6 +124,9 @@ def run(eval_dir: str | None, only=None, limit: int | None = None) -> int:
         print(f"  F1={g['f1@161']:.3f} precision={g['precision@161']:.3f} "
               f"recall={g['recall@161']:.3f} acc_among_found={g['acc@161']:.3f} "
               f"(gold {g['gold']}, found {g['found']}, correct {g['correct']})")
+        t = g["toponyms_only"]
+        print(f"  without nationality words (NORP): F1={t['f1@161']:.3f} "
+              f"precision={t['precision@161']:.3f} recall={t['recall@161']:.3f}")
     if "events" in report:
         e = report["events"]
         print("Events (PLOVER gold sentences)")

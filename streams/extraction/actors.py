@@ -31,6 +31,8 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH
+
 from streams.extraction.actor_data import (
     ActorTables,
     Role,
@@ -53,6 +55,7 @@ CODED_ENTITY_LABELS = frozenset({"PERSON", "ORG", "FAC", "WORK_OF_ART", "LAW", "
 # How many premodifiers may stand between a name and its role noun ("U.N. war crimes court").
 MAX_SKIPPED_MODIFIERS = 2
 ARTICLE_TOKENS = frozenset({"al", "el", "-", "\u2010", "\u2011"})
+WORD_ATTRS = (ORTH, IS_PUNCT, IS_SPACE)  # what a word's lookup word depends on
 # "pro-Iranian Hezbollah", "anti-Syria journalist", "ethnic Albanian guerrillas": the name that
 # follows is an allegiance or an ethnicity, not the actor's country.
 NOT_OWNER_PREFIXES = frozenset({"pro", "anti", "ethnic"})
@@ -135,11 +138,23 @@ def compose(country: str, role: str) -> str:
 
 def token_word(token) -> str | None:
     """A token's lookup word: None blocks matches (punctuation), "" is skipped ('s, al-, hyphen)."""
-    if token.text.lower() in ARTICLE_TOKENS:
+    return _lookup_word(token.text, token.is_punct, token.is_space)
+
+
+def doc_words(doc) -> list[str | None]:
+    """`token_word` of every word of a Doc, read from its arrays: no Token object per word."""
+    strings = doc.vocab.strings
+    return [_lookup_word(strings[orth], bool(punct), bool(space))
+            for orth, punct, space in doc.to_array(WORD_ATTRS).tolist()]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _lookup_word(text: str, is_punct: bool, is_space: bool) -> str | None:
+    if text.lower() in ARTICLE_TOKENS:
         return ""
-    if token.is_punct or token.is_space:
+    if is_punct or is_space:
         return None
-    return normalize_word(token.text)
+    return normalize_word(text)
 
 
 class ActorCoder:
@@ -256,7 +271,7 @@ class ActorCoder:
         the role noun gives the country ('Syrian', "Syria's", 'Hamas', 'Assad'); otherwise the
         context country does. Role words that modify a non-actor noun ("rebel neighborhoods") and
         role words inside PERSON/ORG/FAC entities (coded by `code()`) are skipped."""
-        words = [token_word(token) for token in doc]
+        words = doc_words(doc)
         positions = [i for i, word in enumerate(words) if word != ""]
         compact = [words[i] for i in positions]
         matches = self._find(compact, "roles")

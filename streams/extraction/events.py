@@ -1,6 +1,6 @@
 """CAMEO event coding of one parsed sentence: trigger words, framing, negation and actor roles.
 
-1. Triggers: verbs and event nouns found in the lexicon (streams/data/events_verbs.tsv).
+1. Triggers: verbs and event nouns found in the lexicon (streams/data/events_verbs*.tsv).
 2. Framing: an event inside a framing verb's clause ("threatened to attack", "accused X of
    shelling", "called for talks") refines that verb's code instead of being reported as having
    happened. Reporting verbs ("said") are not triggers, so "X said Y attacked Z" codes Y -> Z.

@@ -8,9 +8,12 @@ lies in one of the article's countries, so a person called like a far-away town 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Span
 
 from streams.extraction.datelines import find_dateline
@@ -28,6 +31,8 @@ LEADING_WORDS = {"the"}
 TRAILING_WORDS = {"'s", "'", "’s", "’"}
 # a town named inside an organisation's name must be this large ("King Nut" is not King, NC)
 NESTED_TOWN_POPULATION = 15000
+# names whose nationality words are located too; a PERSON's ("Dutch Schultz") are not
+DEMONYM_HOSTS = {"ORG", "NORP"}
 PUBLICATION_WORDS = {"times", "post", "daily", "news", "journal", "herald", "tribune", "gazette",
                      "chronicle", "star", "telegraph", "courier", "examiner", "register",
                      "observer", "inquirer", "sentinel", "dispatch", "globe", "mail", "record"}
@@ -101,15 +106,51 @@ class MentionFinder:
             return self._place_mentions(ent, mention, countries, context)
         code = self.actors.code(text, label, context) or self._titled_code(ent, context)
         if code:
-            return [_as_actor(mention, code), *self._nested_places(ent, field, countries)]
+            return [_as_actor(mention, code), *self._places_in_name(ent, field, countries)]
         if label in ACTOR_LABELS:
             place = self._local_place(text, countries)
             if place:  # a mislabelled place: trust the gazetteer inside the article's countries
                 mention.type = "GPE"
                 return [_as_location(mention, place)]
             # uncoded: reported, but not counted
-            return [_as_actor(mention, None), *self._nested_places(ent, field, countries)]
+            return [_as_actor(mention, None), *self._places_in_name(ent, field, countries)]
         return []
+
+    def _places_in_name(self, ent, field: str, countries: list[str]) -> list[Mention]:
+        """The places an actor's name gives besides the actor: a town or country it is named
+        after, and the countries of the nationality words in it."""
+        places = self._nested_places(ent, field, countries)
+        return places + [m for m in self._demonym_places(ent, field)
+                         if not any(p.start < m.end and m.start < p.end for p in places)]
+
+    def _demonym_places(self, ent, field: str) -> list[Mention]:
+        """A nationality word is a mention of its country ("Egyptian troops"), typed NORP: the
+        whole span, or (nested) each one inside a larger name ("the Egyptian Foreign Ministry",
+        "Iraqi Kurds"). The actor mention stays; this one says where."""
+        if ent.label_ == "NORP" and (place := self._nationality_country(ent.text)):
+            return [Mention(ent.text, field, ent.start_char, ent.end_char, "NORP",
+                            kind="location", place=place)]
+        if ent.label_ not in DEMONYM_HOSTS or ent[-1].lower_ in PUBLICATION_WORDS:
+            return []  # "the Turkish Daily News" is a newspaper, as for towns above
+        found, i = [], ent.start
+        while i < ent.end:
+            for width in (2, 1):  # "South Korean" before "Korean"
+                span = ent.doc[i : i + width]
+                if i + width > ent.end or not all(t.is_title for t in span):
+                    continue
+                place = self._nationality_country(span.text)
+                if place is not None and self.gazetteer.country_code(span.text) is None:
+                    found.append(Mention(span.text, field, span.start_char, span.end_char,
+                                         "NORP", kind="location", place=place, nested=True))
+                    i += width - 1
+                    break
+            i += 1
+        return found
+
+    def _nationality_country(self, text: str) -> Place | None:
+        """The country of a nationality word or country name ("Turks", "Saudi"), else None."""
+        country = self.actors.country_of(text)
+        return self.gazetteer.country_place(country) if country else None
 
     def _nested_places(self, ent, field: str, countries: list[str]) -> list[Mention]:
         """The place an organisation is named after: its leading words ("Springfield Police
@@ -250,8 +291,8 @@ def _agree_on_persons(fields: list[tuple], readings: dict[str, Mention]) -> None
 
 
 def _repeatable(mention: Mention) -> bool:
-    if mention.nominal or len(mention.text) < 3:
-        return False
+    if mention.nominal or len(mention.text) < 3 or mention.type == "NORP":
+        return False  # a nationality word's actor is not repeated, so neither is its country
     if mention.kind == "location":
         return mention.place is not None
     return mention.type in {"PERSON", "ORG"}
@@ -328,13 +369,16 @@ def _is_argument(ent) -> bool:
 
 
 def _sentence_index(doc, offset: int):
-    starts = [sent.start_char for sent in doc.sents] if len(doc) else [0]
+    """index_of(char): the article-wide index of the sentence holding that character.
+
+    The sentence starts come from the SENT_START column (as `doc.sents` finds them), without
+    making a Span per sentence; a search, not a scan, finds a character's sentence."""
+    starts = [0]
+    if len(doc):
+        first_words = numpy.flatnonzero(doc.to_array(SENT_START)[1:] == 1) + 1
+        starts += [doc[int(i)].idx for i in first_words]
 
     def index_of(char: int) -> int:
-        position = 0
-        for i, start in enumerate(starts):
-            if start <= char:
-                position = i
-        return offset + position
+        return offset + max(bisect_right(starts, char) - 1, 0)
 
     return index_of

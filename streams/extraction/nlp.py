@@ -74,21 +74,25 @@ class TwoPassNLP:
             for doc, sentences in selected
             for start, piece in _pieces(doc, _runs(sentences))
         ]
-        parsed = self._run(self.parse_pass, (piece for _, _, piece in pieces))
-        arrays: dict[int, tuple[object, numpy.ndarray]] = {}
-        for (doc, start, _), piece in zip(pieces, parsed, strict=True):
-            if id(doc) not in arrays:
-                arrays[id(doc)] = doc, numpy.zeros((len(doc), len(PARSE_ATTRS)), dtype="uint64")
-            arrays[id(doc)][1][start : start + len(piece)] = piece.to_array(PARSE_ATTRS)
-        for doc, array in arrays.values():
-            boundaries = doc.to_array(["SENT_START"])
-            doc.from_array(PARSE_ATTRS, array)  # resets sentence starts from the heads ...
-            doc.from_array(["SENT_START"], boundaries)  # ... so put the first pass's back
+        copy_parses(pieces, self._run(self.parse_pass, (piece for _, _, piece in pieces)))
 
     def _run(self, components, docs: Iterable):
         for component in components:
             docs = component.pipe(docs, batch_size=self.batch_size)
         return docs
+
+
+def copy_parses(pieces: Sequence[tuple[object, int, object]], parsed: Iterable) -> None:
+    """Copy each parsed piece's annotation into its Doc at its start: pieces [(doc, start, _)]."""
+    arrays: dict[int, tuple[object, numpy.ndarray]] = {}
+    for (doc, start, _), piece in zip(pieces, parsed, strict=True):
+        if id(doc) not in arrays:
+            arrays[id(doc)] = doc, numpy.zeros((len(doc), len(PARSE_ATTRS)), dtype="uint64")
+        arrays[id(doc)][1][start : start + len(piece)] = piece.to_array(PARSE_ATTRS)
+    for doc, array in arrays.values():
+        boundaries = doc.to_array(["SENT_START"])
+        doc.from_array(PARSE_ATTRS, array)  # resets sentence starts from the heads ...
+        doc.from_array(["SENT_START"], boundaries)  # ... so put the first pass's back
 
 
 def break_at_blank_lines(doc):

@@ -10,9 +10,12 @@ repeat of a name found anywhere in the article.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from spacy.attrs import LOWER, ORTH
 
 from streams.extraction.actor_data import normalize_word
 from streams.extraction.event_mood import OBLIGATION_MODALS
@@ -32,18 +35,22 @@ class ParseFilter:
 
     def selected(self, docs: Sequence) -> list[list]:
         """The sentences of each Doc (one article's fields) that need a parse."""
-        names = _names_pattern(docs)
+        # compiled only for a sentence with no entity and no role word (few): a pattern of every
+        # name costs more than the rest of the filter
+        names = functools.cache(lambda: _names_pattern(docs))
         chosen = []
         for doc in docs:
             entity_starts = [ent.start for ent in doc.ents]
+            lower, text = _columns(doc)
             chosen.append([
                 s for s in (doc.sents if len(doc) else ())
-                if self._has_trigger(s) and self._has_actor(s, entity_starts, names)
+                if self._has_trigger(set(lower[s.start : s.end]))
+                and self._has_actor(s, text[s.start : s.end], entity_starts, names)
             ])
         return chosen
 
-    def _has_trigger(self, sentence) -> bool:
-        words = {token.lower_ for token in sentence}
+    def _has_trigger(self, words: set[str]) -> bool:
+        """`words`: the sentence's lower-case words."""
         if words & OBLIGATION_MODALS:
             return True
         for word in words:
@@ -52,12 +59,22 @@ class ParseFilter:
                     return True
         return False
 
-    def _has_actor(self, sentence, entity_starts: list[int], names: re.Pattern | None) -> bool:
+    def _has_actor(self, sentence, words: list[str], entity_starts: list[int],
+                   names: Callable[[], re.Pattern | None]) -> bool:
+        """`words`: the sentence's words as written."""
         if bisect_left(entity_starts, sentence.start) < bisect_left(entity_starts, sentence.end):
             return True  # an entity starts in the sentence
-        if any(part in self.role_words for t in sentence for part in normalize_word(t.text).split()):
+        if any(part in self.role_words for word in words for part in normalize_word(word).split()):
             return True
-        return names is not None and names.search(sentence.text) is not None
+        pattern = names()
+        return pattern is not None and pattern.search(sentence.text) is not None
+
+
+def _columns(doc) -> tuple[list[str], list[str]]:
+    """Each word's lower-case form and text, read from the Doc's arrays (no Token objects)."""
+    strings = doc.vocab.strings
+    rows = doc.to_array([LOWER, ORTH]).tolist()
+    return [strings[lower] for lower, _ in rows], [strings[orth] for _, orth in rows]
 
 
 def _names_pattern(docs: Iterable) -> re.Pattern | None:
@@ -78,10 +95,13 @@ def _names_pattern(docs: Iterable) -> re.Pattern | None:
 def build_parse_filter(lexicon: EventLexicon, lemmatizer, attribute_ruler, roles) -> ParseFilter:
     """The filter for this lexicon and model: inflections from the lemmatizer's own tables."""
     lemma_forms = _lemma_forms(lemmatizer, attribute_ruler)
+    # One set of forms per complement word, shared by every entry naming it (the CAMEO table
+    # names "weapon", "to", ... thousands of times).
+    complement_forms = functools.cache(lambda part: frozenset(lemma_forms(part, None)))
     triggers: dict[str, list[Requirement]] = {}
     for pos, table in (("verb", lexicon.verbs), ("noun", lexicon.nouns)):
         for lemma, entries in table.items():
-            needs = _requirements(entries, lemma_forms)
+            needs = _requirements(entries, complement_forms)
             if needs:
                 for form in lemma_forms(lemma, pos):
                     triggers.setdefault(form, []).extend(needs)
@@ -89,16 +109,15 @@ def build_parse_filter(lexicon: EventLexicon, lemmatizer, attribute_ruler, roles
     return ParseFilter(triggers, role_words)
 
 
-def _requirements(entries: Mapping[str, str], lemma_forms) -> list[Requirement]:
-    needs: list[Requirement] = []
+def _requirements(entries: Mapping[str, str], complement_forms) -> list[Requirement]:
+    needs: set[Requirement] = set()
     for complement, code in entries.items():
         if code == NOT_AN_EVENT:
             continue
         if complement == BARE:
-            needs.append(None)
-        else:
-            needs.append(tuple(frozenset(lemma_forms(part, None)) for part in complement.split()))
-    return needs
+            return [None]  # the bare entry needs nothing: the others add nothing to it
+        needs.add(tuple(complement_forms(part) for part in complement.split()))
+    return list(needs)
 
 
 def _lemma_forms(lemmatizer, attribute_ruler):

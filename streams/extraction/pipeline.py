@@ -86,7 +86,8 @@ class Extractor:
         for index, sent in enumerate(doc.sents, start=sentence_offset):
             if sent.start not in starts:
                 continue
-            inside = [m for m in mentions if sent.start_char <= m.start and m.end <= sent.end_char]
+            inside = [m for m in mentions if sent.start_char <= m.start and m.end <= sent.end_char
+                      and not is_nationality(m)]
             coded = self.event_coder.code_sentence(sent, inside, index)
             place = sentence_location(inside)
             for event in coded:
@@ -103,16 +104,24 @@ def published_day(article: dict[str, Any]) -> dt.date | None:
 
 def sentence_location(mentions: Iterable[Mention]) -> Place | None:
     """The event's place: the most specific place named in its sentence."""
-    places = [m.place for m in mentions if m.kind == "location" and m.place]
+    places = [m.place for m in mentions if m.kind == "location" and m.place
+              and not is_nationality(m)]
     return max(places, key=_specificity, default=None)
 
 
 def main_location(mentions: Sequence[Mention]) -> Place | None:
     """The article's main place: its most-mentioned place, cities before countries."""
-    counts = Counter(m.place for m in mentions if m.kind == "location" and m.place)
+    counts = Counter(m.place for m in mentions if m.kind == "location" and m.place
+                     and not is_nationality(m))
     if not counts:
         return None
     return max(counts, key=lambda place: (_specificity(place), counts[place]))
+
+
+def is_nationality(mention: Mention) -> bool:
+    """A nationality word's country ("Egyptian troops"): it says whose the actors are, not where
+    an event happened, so events neither take it as their place nor as a target."""
+    return mention.kind == "location" and mention.type == "NORP"
 
 
 def _specificity(place: Place) -> int:

@@ -57,7 +57,9 @@ def resolve_in_context(gazetteer, mentions: Sequence[Mention], sources: dict[str
 
     One name keeps one reading per article: every mention of a name gets the place its
     qualified mention (if any) or its context gives."""
-    located = [m for m in mentions if m.kind == "location" and m.place is not None]
+    # a nationality word (type NORP) names its country, whatever the article's context
+    located = [m for m in mentions
+               if m.kind == "location" and m.place is not None and m.type != "NORP"]
     if not located:
         return
     by_name: dict[str, list[Mention]] = defaultdict(list)

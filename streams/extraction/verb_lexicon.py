@@ -1,4 +1,5 @@
-"""The event lexicon: which verbs and nouns signal which CAMEO code, read from events_verbs.tsv.
+"""The event lexicon: which verbs and nouns signal which CAMEO code, read from events_verbs.tsv
+(hand-written) and events_verbs_cameo.tsv (derived from the CAMEO 2.0 verb dictionary).
 
 A verb entry may name a complement (a particle, a preposition or an object) so "call for",
 "take control" and "lay siege" get their own codes; a noun entry may name a modifier so
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 
+# The hand-written table first: it wins where both name a (lemma, complement).
+LEXICON_TABLES = ("events_verbs.tsv", "events_verbs_cameo.tsv")
 NOT_AN_EVENT = "-"
 BARE = ""  # the complement of an entry that needs none
 
@@ -109,21 +112,25 @@ def _noun_modifiers(noun) -> list:
 
 @functools.cache
 def load_event_lexicon() -> EventLexicon:
-    """Read the lexicon shipped with the package (once per process)."""
-    text = resources.files("streams").joinpath("data", "events_verbs.tsv").read_text("utf-8")
-    return parse_lexicon(text.splitlines())
+    """Read the lexicon shipped with the package (once per process): the hand-written table,
+    then the one derived from the CAMEO verb dictionary (see LEXICON_TABLES)."""
+    data = resources.files("streams").joinpath("data")
+    return parse_lexicon(*(data.joinpath(name).read_text("utf-8").splitlines()
+                           for name in LEXICON_TABLES))
 
 
-def parse_lexicon(lines) -> EventLexicon:
+def parse_lexicon(*sources) -> EventLexicon:
+    """The lexicon of one or more tables' lines; the first to name a (lemma, complement) wins."""
     tables: dict[str, dict[str, dict[str, str]]] = {"V": {}, "N": {}, "I": {}}
-    rows = csv.DictReader(
-        (line for line in lines if line.strip() and not line.startswith("#")),
-        delimiter="\t",
-        quoting=csv.QUOTE_NONE,
-    )
-    for row in rows:
-        entries = tables[row["pos"]].setdefault(row["lemma"].lower(), {})
-        entries.setdefault(row["complement"].lower(), row["code"])
+    for lines in sources:
+        rows = csv.DictReader(
+            (line for line in lines if line.strip() and not line.startswith("#")),
+            delimiter="\t",
+            quoting=csv.QUOTE_NONE,
+        )
+        for row in rows:
+            entries = tables[row["pos"]].setdefault(row["lemma"].lower(), {})
+            entries.setdefault(row["complement"].lower(), row["code"])
     return EventLexicon(
         verbs=_freeze(tables["V"]),
         nouns=_freeze(tables["N"]),

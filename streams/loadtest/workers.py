@@ -108,14 +108,25 @@ def broker_answers(bootstrap: str) -> bool:
 
 
 def ensure_broker(bootstrap: str) -> None:
-    """Use the broker that answers, or start the project's own (`ops/kafka start`)."""
+    """Use the broker that answers, or start the project's own (`ops/kafka start`) on the port
+    `bootstrap` names, so a run aimed at a broker of its own never starts one on the default
+    port."""
     if broker_answers(bootstrap):
         return
     started = subprocess.run([str(ROOT / "ops" / "kafka"), "start"], capture_output=True,
-                             text=True)
+                             text=True, env=kafka_ports_env(bootstrap))
     if started.returncode != 0 or not broker_answers(bootstrap):
         raise RuntimeError(f"no Kafka broker at {bootstrap} and `ops/kafka start` failed:\n"
                            f"{started.stdout}{started.stderr}")
+
+
+def kafka_ports_env(bootstrap: str) -> dict[str, str]:
+    """The environment for `ops/kafka`: KAFKA_PORT from the first bootstrap address and, unless
+    set, the controller on the next port (ops/kafka's own defaults are 9092 and 9093)."""
+    port = int(bootstrap.split(",")[0].rpartition(":")[2])
+    env = {**os.environ, "KAFKA_PORT": str(port)}
+    env.setdefault("KAFKA_CONTROLLER_PORT", str(port + 1))
+    return env
 
 
 def broker_pid() -> int | None:

@@ -27,6 +27,8 @@ require_supported_faust()  # before importing Faust: another version may not eve
 
 import faust  # noqa: E402 (after the fence)
 
+from streams.runtime.storage import share_memory  # noqa: E402
+
 GENERATION = "generation"  # the field each dict value carries
 
 
@@ -71,6 +73,10 @@ class GenerationTable(faust.Table):
         self._last_generation: int | None = None
         # partitions whose RocksDB offset may have been advanced past another owner's records
         self._untrusted_partitions: set[int] = set()
+
+    def _new_store_by_url(self, url: Any) -> Any:
+        # every table's RocksDB databases on the worker's one memory budget (storage.py)
+        return share_memory(super()._new_store_by_url(url))
 
     def __setitem__(self, key: Any, value: Any) -> None:
         if self.stamp_values and isinstance(value, dict):

@@ -1,6 +1,7 @@
 """Build streams/data/actors_people_phoenix.tsv, actors_orgs_phoenix.tsv and
 actors_roles_phoenix.tsv from the PETRARCH2 / Phoenix actor and agent dictionaries (MIT,
-Copyright (c) 2014 Open Event Data).
+Copyright (c) 2014 Open Event Data), and events_verbs_cameo.tsv from the CAMEO 2.0 verb
+dictionary beside them (streams.tools.verb_dictionary).
 
 Usage: make actors, or python -m streams.tools.actor_dictionaries [--reference DIR] [--out DIR]
 (defaults: $STREAMS_PETRARCH_DIR, else ../shared/reference/petrarch2 beside the repository;
@@ -37,6 +38,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from streams.extraction.actor_data import normalize
+from streams.tools import verb_dictionary
 from streams.tools.phoenix_format import Record, Restriction, read_agents, read_records
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -381,6 +383,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for table, count in build(args.reference, args.out).items():
         print(f"{table}: {count} names")
+    if (args.reference / verb_dictionary.VERBS_FILE).is_file():
+        count = verb_dictionary.build(args.reference, args.out)
+        print(f"{verb_dictionary.VERBS_TABLE}: {count} entries")
+    else:
+        print(f"no {verb_dictionary.VERBS_FILE} in {args.reference}: verb table left as it is",
+              file=sys.stderr)
     return 0
 
 

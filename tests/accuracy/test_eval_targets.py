@@ -15,9 +15,11 @@ pytestmark = pytest.mark.accuracy
 TARGETS = {
     ("ner", "micro", "f1"): 0.72,
     ("geo", "f1@161"): 0.75,
-    ("geo_lgl", "f1@161"): 0.60,
-    ("events", "plover_type_accuracy"): 0.55,
-    ("events", "source_country_accuracy"): 0.70,
+    ("geo", "toponyms_only", "f1@161"): 0.75,  # GeoVirus annotates no nationality words
+    ("geo_lgl", "f1@161"): 0.65,
+    ("events", "plover_type_accuracy"): 0.79,
+    ("events", "source_country_accuracy"): 0.72,
+    ("events", "target_country_accuracy"): 0.64,
 }
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -26,7 +28,7 @@ BROKER_HINT = ("start it (ops/kafka start, or make up) or set KAFKA_BOOTSTRAP to
 OWN = ("KAFKA_BOOTSTRAP", "STREAMS_TOPIC_PREFIX", "STREAMS_DATA_DIR", "STREAMS_WEB_PORT",
        "STREAMS_WEB_HOST", "STREAMS_PARTITIONS", "STREAMS_DEBUG", "STREAMS_STORE",
        "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME",
-       "KAFKA_SASL_PASSWORD")
+       "KAFKA_SASL_PASSWORD", "KAFKA_SSL_CAFILE")
 
 
 def environment(**variables: str) -> dict[str, str]:
@@ -97,6 +99,75 @@ def test_sasl_against_a_plaintext_broker_is_an_authentication_failure(kafka_boot
            "IllegalSaslStateError: Request is not valid given the current SASL state; check "
            "KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, "
            "KAFKA_SASL_PASSWORD, KAFKA_SSL_CAFILE and the principal's ACLs")
+
+
+# `openssl ca` signs with any dates (`openssl x509 -req` of OpenSSL 3.0 cannot backdate).
+EXPIRED_CA_CONFIG = """[ca]
+default_ca = test
+[test]
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = any
+x509_extensions = ext
+[any]
+commonName = supplied
+[ext]
+subjectAltName = IP:127.0.0.1
+"""
+
+
+def expired_certificate(folder: Path) -> tuple[Path, Path, Path]:
+    """A CA, and a certificate for 127.0.0.1 it signed that expired in 2020: (ca, cert, key)."""
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+            "-days", "2", "-subj", "/CN=test CA")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "broker.key", "-out", "broker.csr",
+            "-subj", "/CN=127.0.0.1")
+    (folder / "ca.cnf").write_text(EXPIRED_CA_CONFIG)
+    (folder / "index.txt").write_text("")
+    (folder / "serial").write_text("01\n")
+    openssl("ca", "-batch", "-config", "ca.cnf", "-cert", "ca.pem", "-keyfile", "ca.key",
+            "-in", "broker.csr", "-out", "broker.pem", "-startdate", "20200101000000Z",
+            "-enddate", "20200102000000Z")
+    return folder / "ca.pem", folder / "broker.pem", folder / "broker.key"
+
+
+def test_a_broker_certificate_that_expired(tmp_path):
+    """A listener that shows an expired certificate from the CA the client trusts: the TLS
+    handshake is all a broker would get to, so a TLS server stands in for it."""
+    ca, cert, key = expired_certificate(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:  # handshake every connection; the client refuses it
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                with context.wrap_socket(conn, server_side=True) as tls:
+                    tls.recv(1)
+            except OSError:
+                pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        done = run("replay", "seeds", "--quiet", env=environment(
+            KAFKA_BOOTSTRAP=f"127.0.0.1:{port}", KAFKA_SECURITY_PROTOCOL="SASL_SSL",
+            KAFKA_SASL_MECHANISM="SCRAM-SHA-512", KAFKA_SASL_USERNAME="replay",
+            KAFKA_SASL_PASSWORD="x", KAFKA_SSL_CAFILE=str(ca)))
+    finally:
+        listener.close()
+    assert (done.returncode, one_line(done)) == (
+        12, "streams replay: the broker's TLS certificate is not trusted (certificate has "
+            "expired): the broker needs a new one")
 
 
 def test_an_unknown_topic(kafka_bootstrap):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -210,3 +212,14 @@ def test_the_worker_principal_touches_no_topic_outside_its_list(deployment):
     assert asyncio.run(refused_create(worker, f"{settings.app_id}-scratch")) is None
     assert isinstance(asyncio.run(reads(worker, settings.topic(ARTICLES))), list)  # no error
     assert asyncio.run(refused_writes(worker, f"{settings.app_id}-scratch")) is None
+
+
+def test_the_controller_listener_wants_a_certificate_the_ca_signed(secured_broker):
+    """No anonymous principal: a client that trusts the CA but shows no certificate of its own
+    gets no further than the TLS handshake on the KRaft controller listener."""
+    context = ssl.create_default_context(cafile=str(secured_broker.ca_file))
+    with pytest.raises(ssl.SSLError, match="(?i)certificate"), \
+            socket.create_connection(("127.0.0.1", secured_broker.controller_port), timeout=10) as raw, \
+            context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+        tls.sendall(b"\x00\x00\x00\x00")  # TLS 1.3: the server's refusal comes after the handshake
+        tls.recv(1)

@@ -11,7 +11,7 @@ import pytest
 
 from streams import fence
 from streams.contract import checked
-from streams.runtime import draining_buffer, generation_table, idempotent_producer
+from streams.runtime import draining_buffer, generation_table, idempotent_producer, storage
 
 
 def installed_as(monkeypatch, versions: dict[str, str]) -> None:
@@ -47,7 +47,8 @@ def test_a_missing_distribution_stops_too(monkeypatch):
 @pytest.mark.parametrize(("module", "record"), [(checked, "checked-topics.md"),
                                                  (idempotent_producer, "idempotent-producer.md"),
                                                  (generation_table, "generation-table.md"),
-                                                 (draining_buffer, "draining-producer-buffer.md")])
+                                                 (draining_buffer, "draining-producer-buffer.md"),
+                                                 (storage, "rocksdb-shared-memory.md")])
 def test_a_fenced_module_refuses_another_faust_at_import(monkeypatch, module, record):
     installed_as(monkeypatch, {"faust-streaming": "0.16.0"})
     with pytest.raises(fence.UnsupportedVersion) as stopped:
@@ -61,5 +62,5 @@ def test_every_fenced_module_has_its_decision_record():
     root = Path(__file__).resolve().parents[2]
     for record in ("ordered-consumer.md", "checked-topics.md", "aiokafka-header-names.md",
                    "generation-table.md", "draining-producer-buffer.md",
-                   "idempotent-producer.md"):
+                   "idempotent-producer.md", "rocksdb-shared-memory.md"):
         assert (root / "docs" / "decisions" / record).is_file(), record

@@ -27,10 +27,20 @@ SECURED = replace(Settings(), security={"security_protocol": "SASL_SSL",
                                         "sasl_plain_username": "replay"})
 
 
-def untrusted() -> ssl.SSLCertVerificationError:
+def untrusted(message: str = "self-signed certificate in certificate chain",
+              code: int = 19) -> ssl.SSLCertVerificationError:
     exc = ssl.SSLCertVerificationError("certificate verify failed")
-    exc.verify_message = "self-signed certificate in certificate chain"
+    exc.verify_message, exc.verify_code = message, code
     return exc
+
+
+def test_an_expired_certificate_is_the_broker_s_to_renew_a_foreign_ca_the_client_s_to_trust():
+    expired = refusal(untrusted("certificate has expired", 10), SECURED)
+    assert (expired.status, expired.line) == (
+        CERTIFICATE_NOT_TRUSTED, "the broker's TLS certificate is not trusted (certificate has "
+        "expired): the broker needs a new one")
+    assert refusal(untrusted(), SECURED).line.endswith("KAFKA_SSL_CAFILE must name the CA that "
+                                                       "signed it")
 
 
 @pytest.mark.parametrize(("exc", "status", "start"), [

@@ -185,6 +185,22 @@ def test_a_place_nested_in_an_organisation_name_conforms_and_older_records_still
     fails("entities", {**messages[1], "nested": "yes"})
 
 
+def test_a_nationality_word_located_at_its_country_conforms():
+    egypt = {"geonameid": 357994, "name": "Egypt", "lat": 27.0, "lon": 30.0, "country": "EGY",
+             "feature_class": "A"}
+    word = {**entity("actor", "Egyptian", 4, code="EGY"), "type": "NORP"}
+    country = {**entity("location", "Egyptian", 4, place=egypt), "type": "NORP"}
+    inside = {**entity("location", "Egyptian", 30, place=egypt), "type": "NORP", "nested": True}
+    result = {**RESULT, "entities": [word, country, entity("actor", "Egyptian Army", 30,
+                                                           code="EGYMIL"), inside]}
+    messages = [wire(m) for m in entity_messages(ARTICLE, result)]
+    assert [(m["kind"], m["type"], m["key"], m["nested"]) for m in messages] == [
+        ("actor", "NORP", "EGY", False), ("location", "NORP", "357994", False),
+        ("actor", "ORG", "EGYMIL", False), ("location", "NORP", "357994", True)]
+    for message in messages:
+        validate("entities", message)
+
+
 def test_event_records_conform():
     messages = events_on_wire()
     assert len(messages) == 3

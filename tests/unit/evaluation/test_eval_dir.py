@@ -38,7 +38,8 @@ def test_the_lgl_set_is_scored_and_printed_like_geovirus(tmp_path, capsys, monke
     record = {"id": "d1", "title": "", "text": "Rain hit Dover today.",
               "locations": [{"name": "Dover", "start": 9, "end": 14, "lat": 39.16, "lon": -75.52}]}
     (tmp_path / FILES["geo_lgl"]).write_text(json.dumps(record) + "\n", encoding="utf-8")
-    located = {"kind": "location", "field": "body", "start": 9, "end": 14, "lat": 39.2, "lon": -75.5}
+    located = {"kind": "location", "type": "GPE", "field": "body", "start": 9, "end": 14,
+               "lat": 39.2, "lon": -75.5}
     monkeypatch.setattr(pipeline, "extract_many",
                         lambda articles: [{"entities": [located], "events": []} for _ in articles])
     assert run(str(tmp_path), only=["geo_lgl"]) == 0
@@ -46,4 +47,26 @@ def test_the_lgl_set_is_scored_and_printed_like_geovirus(tmp_path, capsys, monke
     assert out[:2] == ["Geocoding (LGL dev, US local news, 161 km)",
                        "  F1=1.000 precision=1.000 recall=1.000 acc_among_found=1.000 "
                        "(gold 1, found 1, correct 1)"]
-    assert json.loads(out[2])["geo_lgl"]["f1@161"] == 1.0
+    assert json.loads(out[3])["geo_lgl"]["f1@161"] == 1.0
+
+
+def test_nationality_words_are_also_scored_apart_for_sets_that_do_not_annotate_them(
+        tmp_path, capsys, monkeypatch):
+    record = {"id": "d1", "title": "", "text": "Egyptian aid reached Dover.",
+              "locations": [{"name": "Dover", "start": 21, "end": 26, "lat": 39.16, "lon": -75.52}]}
+    (tmp_path / FILES["geo"]).write_text(json.dumps(record) + "\n", encoding="utf-8")
+    town = {"kind": "location", "type": "GPE", "field": "body", "start": 21, "end": 26,
+            "lat": 39.2, "lon": -75.5}
+    egypt = {"kind": "location", "type": "NORP", "field": "body", "start": 0, "end": 8,
+             "lat": 27.0, "lon": 30.0}
+    monkeypatch.setattr(pipeline, "extract_many",
+                        lambda articles: [{"entities": [town, egypt], "events": []}
+                                          for _ in articles])
+    assert run(str(tmp_path), only=["geo"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:3] == ["  F1=0.667 precision=0.500 recall=1.000 acc_among_found=1.000 "
+                        "(gold 1, found 1, correct 1)",
+                        "  without nationality words (NORP): F1=1.000 precision=1.000 "
+                        "recall=1.000"]
+    report = json.loads(out[3])["geo"]
+    assert (report["predicted"], report["toponyms_only"]["predicted"]) == (2, 1)

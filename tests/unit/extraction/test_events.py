@@ -193,3 +193,45 @@ def test_pronoun_subject_takes_the_earlier_actor(nlp):
     events = code_events(nlp, text, ("Iraq", "IRQ"))
     event = only(events, "03")  # a future concession is an intent
     assert event["source"]["code"] == "IRQ"
+
+
+# Verbs and patterns only the CAMEO verb dictionary gives (events_verbs_cameo.tsv); the
+# hand-written events_verbs.tsv names none of these lemmas.
+def test_a_verb_from_the_dictionary_alone_codes_its_event(nlp):
+    lexicon = load_event_lexicon()
+    text = "The United Nations airlifted food to the refugees of Freedonia."
+    events = code_events(nlp, text, ("The United Nations", "IGO"), ("Freedonia", "FRD"))
+    event = only(events, "07")
+    assert (event["cameo_code"], event["plover_event"]) == ("073", "AID")
+    assert event["source"]["code"] == "IGO"
+    assert lexicon.verbs["airlift"][""] == "073"
+
+
+def test_a_pattern_from_the_dictionary_alone_codes_its_event(nlp):
+    lexicon = load_event_lexicon()
+    assert "hurl" not in lexicon.verbs or "" not in lexicon.verbs["hurl"]  # no bare entry
+    text = "Freedonian students hurled stones at the Ruritanian police."
+    events = code_events(nlp, text, ("Freedonian students", "FRDEDU"), ("Ruritanian police", "RURCOP"))
+    assert [e["cameo_code"] for e in events] == ["182"]  # one event for the verb phrase
+    assert events[0]["plover_event"] == "ASSAULT"
+    assert events[0]["source"]["code"] == "FRDEDU"
+
+
+def test_a_preposition_and_noun_pattern_from_the_dictionary(nlp):
+    text = "Freedonian students pelted the Ruritanian police with stones."
+    events = code_events(nlp, text, ("Freedonian students", "FRDEDU"), ("Ruritanian police", "RURCOP"))
+    assert [e["cameo_code"] for e in events] == ["182"]  # not the bare verb's 190
+    assert (events[0]["source"]["code"], events[0]["target"]["code"]) == ("FRDEDU", "RURCOP")
+
+
+def test_the_dictionary_object_pattern_beats_its_bare_verb(nlp):
+    text = "Ruritania airlifted missiles to the Freedonian army."
+    events = code_events(nlp, text, ("Ruritania", "RUR"), ("Freedonian army", "FRDMIL"))
+    assert [e["cameo_code"] for e in events] == ["072"]  # military aid, not humanitarian aid
+
+
+def test_the_hand_written_entry_wins_over_the_dictionary(nlp):
+    assert load_event_lexicon().verbs["torch"][""] == "1712"  # the dictionary says 190
+    text = "Ruritanian soldiers torched the houses of Freedonian farmers."
+    events = code_events(nlp, text, ("Ruritanian soldiers", "RURMIL"), ("Freedonian", "FRD"))
+    assert [e["cameo_code"] for e in events] == ["1712"]

@@ -78,3 +78,22 @@ def test_a_cluster_with_a_node_down_is_someone_elses_and_left_alone(monkeypatch)
     with pytest.raises(RuntimeError, match="node down"), workers.cluster():
         pass
     assert fake.calls == [("status",)]
+
+
+def test_a_missing_broker_is_started_on_the_port_asked_for(monkeypatch):
+    w = workers
+    calls = []
+    monkeypatch.delenv("KAFKA_CONTROLLER_PORT", raising=False)
+    monkeypatch.setattr(w, "broker_answers", lambda bootstrap: bool(calls))
+    monkeypatch.setattr(w.subprocess, "run", lambda args, **kw: calls.append((args, kw["env"]))
+                        or SimpleNamespace(returncode=0, stdout="", stderr=""))
+    w.ensure_broker("127.0.0.1:9292")
+    (args, env), = calls
+    assert args[-1] == "start"
+    assert (env["KAFKA_PORT"], env["KAFKA_CONTROLLER_PORT"]) == ("9292", "9293")
+
+
+def test_a_broker_that_answers_is_left_alone(monkeypatch):
+    monkeypatch.setattr(workers, "broker_answers", lambda bootstrap: True)
+    monkeypatch.setattr(workers.subprocess, "run", lambda *a, **kw: pytest.fail("ops/kafka was run"))
+    workers.ensure_broker("127.0.0.1:9292")

@@ -1,21 +1,89 @@
-"""Every table's RocksDB databases get bounded memory (streams/runtime/storage.py)."""
+"""Every table's RocksDB databases share one bounded memory budget (streams/runtime/storage.py)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 
+import rocksdict
+
+from streams.runtime import storage
 from streams.runtime.app import create_app
-from streams.runtime.storage import BLOCK_CACHE_BYTES, WRITE_BUFFER_BYTES, WRITE_BUFFERS
+from streams.runtime.storage import (
+    BLOCK_CACHE_BYTES,
+    WRITE_BUFFER_BYTES,
+    WRITE_BUFFERS,
+    SharedMemoryOptions,
+    rocksdb_usage,
+    share_memory,
+    table_options,
+    usage_report,
+)
 from streams.settings import Settings
 
 
-def test_every_table_has_small_write_buffers_and_cache(tmp_path):
+def test_every_table_has_small_write_buffers_on_the_shared_budget(tmp_path):
     app = create_app(replace(Settings(), app_id="unit-storage", store="rocksdb://",
                              data_dir=str(tmp_path)))
     app.finalize()
-    assert len(app.tables) >= 4
+    assert len(app.tables) >= 15  # the counts, windows, alert state, daily records, 5 ledgers
     for name, table in app.tables.items():
         options = table.data.rocksdb_options
+        assert isinstance(options, SharedMemoryOptions), name
         assert (options.write_buffer_size, options.max_write_buffer_number,
                 options.block_cache_size) == (WRITE_BUFFER_BYTES, WRITE_BUFFERS,
                                               BLOCK_CACHE_BYTES), name
+
+
+def test_the_memory_store_is_left_alone(tmp_path):
+    app = create_app(replace(Settings(), app_id="unit-storage-mem", store="memory://",
+                             data_dir=str(tmp_path)))
+    app.finalize()
+    for table in app.tables.values():
+        assert not hasattr(table.data, "rocksdb_options")
+    other = SimpleNamespace(rocksdb_options=None)
+    assert share_memory(other).rocksdb_options is None
+
+
+def open_db(tmp_path, name: str) -> rocksdict.Rdict:
+    return SharedMemoryOptions(**table_options(), use_rocksdict=True).open(tmp_path / name)
+
+
+def test_databases_share_one_cache_and_one_memtable_budget(tmp_path, monkeypatch):
+    # a small budget, so filling three databases must flush them
+    monkeypatch.setattr(storage, "SHARED_MEMTABLE_BYTES", 1 << 20)
+    storage.shared_write_buffers.cache_clear()
+    storage.shared_cache.cache_clear()
+    try:
+        dbs = [open_db(tmp_path, f"db{i}") for i in range(3)]
+        for db in dbs:
+            for k in range(20_000):
+                db[b"key-%06d" % k] = b"v" * 100  # 2.2 MB of keys and values per database
+        memtables = sum(db.property_int_value("rocksdb.cur-size-all-mem-tables") for db in dbs)
+        assert memtables <= 2 << 20  # 6.6 MB written, at most ~1 MB (+ one block) held
+        assert all(db.property_int_value("rocksdb.total-sst-files-size") > 0 for db in dbs)
+        for db in dbs:
+            assert db[b"key-000007"] == b"v" * 100  # read through the shared cache
+        usages = {db.property_int_value("rocksdb.block-cache-usage") for db in dbs}
+        assert usages == {storage.shared_cache().get_usage()}  # one cache: one figure
+        assert storage.shared_cache().get_usage() > 0
+    finally:
+        storage.shared_write_buffers.cache_clear()
+        storage.shared_cache.cache_clear()
+
+
+def test_usage_is_summed_over_a_tables_databases(tmp_path):
+    a0, a1 = open_db(tmp_path, "a0"), open_db(tmp_path, "a1")
+    for k in range(100):
+        a0[b"%d" % k] = b"x"
+    for k in range(50):
+        a1[b"%d" % k] = b"x"
+    app = SimpleNamespace(tables={"a": SimpleNamespace(data=SimpleNamespace(_dbs={0: a0, 1: a1})),
+                                  "in_memory": SimpleNamespace(data={})})
+    usage = rocksdb_usage(app)
+    assert list(usage) == ["a"]
+    assert usage["a"]["keys"] == 150
+    report = usage_report(usage).splitlines()
+    assert report[0].split() == ["table", "keys", "sst", "MB", "memtab", "readers", "cache"]
+    assert report[1].split()[:2] == ["a", "150"]
+    assert report[2].split()[:2] == ["total", "150"]

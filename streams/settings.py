@@ -34,6 +34,9 @@ class Settings:
     # 1 reads one message at a time.
     batch_size: int = 16  # STREAMS_BATCH_SIZE
     batch_within: float = 0.2  # STREAMS_BATCH_WITHIN (seconds)
+    # The count agent takes up to this many entities messages at a time (waiting at most
+    # batch_within s) and writes each count once per batch (streams/runtime/count_agents.py).
+    count_batch_size: int = 500  # STREAMS_COUNT_BATCH_SIZE
     # A local broker answers at once; Faust's defaults (60 s rebalance) make the first join slow.
     rebalance_timeout: float = 10.0  # STREAMS_REBALANCE_TIMEOUT (seconds)
     session_timeout: float = 10.0  # STREAMS_SESSION_TIMEOUT
@@ -78,6 +81,7 @@ class Settings:
                 raise ConfigError(f"{var}={raw!r} is not a number") from None
         check_addresses(values["bootstrap"], values["web_port"])
         values["batch_size"] = max(1, values["batch_size"])
+        values["count_batch_size"] = max(1, values["count_batch_size"])
         values["sink_batch_size"] = max(1, values["sink_batch_size"])
         if values["log_format"] not in LOG_FORMATS:
             raise ValueError(f"STREAMS_LOG_FORMAT={values['log_format']!r} is not one of "
@@ -131,6 +135,7 @@ ENV_VARS = {
     "dedupe_ttl": "STREAMS_DEDUPE_TTL",
     "batch_size": "STREAMS_BATCH_SIZE",
     "batch_within": "STREAMS_BATCH_WITHIN",
+    "count_batch_size": "STREAMS_COUNT_BATCH_SIZE",
     "rebalance_timeout": "STREAMS_REBALANCE_TIMEOUT",
     "session_timeout": "STREAMS_SESSION_TIMEOUT",
     "heartbeat_interval": "STREAMS_HEARTBEAT_INTERVAL",

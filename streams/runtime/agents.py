@@ -17,7 +17,7 @@ from streams.extraction.pipeline import default_extractor, extract_many
 from streams.logs.json_format import where
 from streams.runtime.guard import Guard
 from streams.runtime.rekey import rekeyed_copy
-from streams.runtime.tables import Tables, add_mention, mention_details
+from streams.runtime.tables import Tables
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ async def failed(topic, event, exc: Exception) -> None:
 
 
 def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Settings) -> Guard:
-    """The extract and count agents; returns their Guard, which the windowed counts share."""
+    """The extract agent; returns its Guard, which the other agents share."""
     guard = Guard(app, settings)  # dedupe tables and /metrics counters (streams/runtime/guard.py)
 
     async def send_dead_letter(event, reason: str, message: str) -> None:
@@ -138,21 +138,5 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
                     await topics.events.send(key=coded.event_id, value=coded, timestamp=ingested)
                 guard.processed(len(mentions), len(coded_events), time.time() - ingested)
             guard.release(events)
-
-    @app.agent(topics.entities, name="count")
-    async def count_mentions(stream):
-        """entities -> actor_counts / location_counts; the topic is keyed by what is counted."""
-        async for event in stream.events():
-            mention = event.value
-            try:
-                table = tables.actor_counts if mention.kind == "actor" else tables.location_counts
-                details = mention_details(mention)
-                current = table.get(mention.key)
-                if not guard.should_count(mention, current):  # counted already (redelivered/re-sent)
-                    continue
-                table[mention.key] = guard.stamp(
-                    add_mention(current, mention.first_in_article, **details))
-            except Exception as exc:  # one message must never stop the worker
-                await failed(topics.entities, event, exc)
 
     return guard

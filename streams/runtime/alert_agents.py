@@ -1,4 +1,4 @@
-"""Alerts and windowed counts on the app: thin agents around `streams.alerts`, a timer, a view.
+"""Alerts on the app: thin agents around `streams.alerts`, a timer, a view.
 
 - agent `alert_subjects` (events -> internal `events-by-subject`): each event once for every
   actor and place it is about, keyed like `entities` (actor code or GeoNames id), with its event
@@ -7,8 +7,6 @@
   windowed `location_quads_*` tables, updates the subject's alert state (`alert_state`, keyed
   like the topic it reads) and sends what the rules raise; on a tick it closes the windows of
   its partition whose time is up.
-- agent `count_windows` (entities -> `actor_counts_*` / `location_counts_*` windowed tables),
-  deduplicated like the count agent (`Guard.should_count`, with a ledger of its own).
 - agent `check_alerts` (alerts -> nothing): the group's one reader of `alerts`, so a stray
   message there is dead-lettered like on every derived topic and the topic's lag is reported.
   The dashboard's alert list reads the topic itself (`streams.runtime.recent_reader`).
@@ -35,7 +33,7 @@ from streams.contract.topics import Topics
 from streams.labels import with_alert_labels
 from streams.runtime.agents import failed
 from streams.runtime.guard import Guard
-from streams.runtime.tables import Tables, add_mention, mention_details
+from streams.runtime.tables import Tables
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -117,22 +115,6 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
         """alerts -> nothing: reading them through the checking topic is the whole job."""
         async for _ in stream:
             pass
-
-    @app.agent(topics.entities, name="count_windows")
-    async def count_windows(stream):
-        """entities -> mentions per actor / place in 1-hour and 1-day windows of event time."""
-        async for event in stream.events():
-            mention = event.value
-            try:
-                windows = tables.actor_windows if mention.kind == "actor" else tables.location_windows
-                details = mention_details(mention)
-                for table in windows.values():
-                    current = table[mention.key].value()
-                    if guard.should_count(mention, current, windowed=True):  # as the count agent
-                        table[mention.key] = guard.stamp(
-                            add_mention(current, mention.first_in_article, **details))
-            except Exception as exc:  # one message must never stop the worker
-                await failed(topics.entities, event, exc)
 
     @app.timer(settings.alert_tick, on_leader=True)
     async def alert_tick():

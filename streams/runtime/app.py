@@ -16,6 +16,7 @@ from streams.http.views import register_views
 from streams.runtime import aiokafka_headers
 from streams.runtime.agents import register_agents
 from streams.runtime.alert_agents import register_alerting
+from streams.runtime.count_agents import register_counting
 from streams.runtime.daily_agents import register_daily
 from streams.runtime.ordered_consumer import OrderedTransport
 from streams.runtime.preflight import SUPPORTED_GUARANTEE, check_processing_guarantee
@@ -62,6 +63,7 @@ def create_app(settings: Settings) -> faust.App:
     topics = declare_topics(app, settings)
     tables = declare_tables(app, settings)
     guard = register_agents(app, topics, tables, settings)
+    register_counting(app, topics, tables, settings, guard)  # streams/runtime/count_agents.py
     register_alerting(app, topics, tables, settings, guard)
     register_daily(app, topics, tables, guard)  # events.daily (streams/runtime/daily_agents.py)
     register_views(app, topics, tables, settings.web_token)

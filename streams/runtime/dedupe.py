@@ -10,17 +10,18 @@ already be on the broker. Three records make the counts exact anyway:
   and what it re-emits is caught by the ledger. `articles` is keyed by article id, so the table
   is co-partitioned with it (Faust writes each table change to the partition of the event being
   processed; a message whose key is not its id is re-keyed first, streams/runtime/rekey.py).
-* `CountLedger` (table `counted_mentions`): every entities message carries a header naming the
-  articles message it came from (`ORIGIN_HEADER`, "partition:offset"); the ledger keeps the
-  mentions already counted under that identity, so a mention re-emitted when an article is
-  processed again is not counted twice. The windowed counts keep their own
-  (`counted_window_mentions`), and the alert agent one of events per subject
-  (`counted_subject_events`, by event id, which an article processed again repeats); the daily
-  agent one of the events and articles merged into each `events.daily` record
-  (`counted_daily_events`).
-* `applied_offset` in each count value: the offset of the last entities message counted into
-  it, written in the same changelog record as the count itself, so a redelivered entities
-  message is never applied twice, whether or not the ledger entry reached the broker.
+* `MentionLedger` (table `counted_mentions`): every entities message carries a header naming the
+  articles message it came from (`ORIGIN_HEADER`, "partition:offset"); one entry per articles
+  message and actor or place keeps the mentions of it already counted ("field:start", with the
+  entities offset that counted each), so a mention re-emitted when an article is processed
+  again is not counted twice. It serves the overall and the windowed counts alike, which one
+  agent counts in batches (streams/runtime/mention_batches.py).
+* `CountLedger`: the alert agent's of events per subject (`counted_subject_events`, by event id,
+  which an article processed again repeats); the daily agent's of the events and articles merged
+  into each `events.daily` record (`counted_daily_events`).
+* `applied_offset` in each count value: the offset of the last message counted into it,
+  written in the same changelog record as the count itself, so a redelivered message is never
+  applied twice, whether or not the ledger entry reached the broker.
 
 Time to live: a timestamp in each entry, checked on read, in stream time (Kafka record
 timestamps), so replaying old data dedupes as it did live. Space: `expired` lists the entries of
@@ -101,29 +102,23 @@ class SeenArticles(_Expiring):
         return True
 
 
-def mention_id(article_origin: str, mention: Any) -> str:
-    """One mention of one articles message: its origin, what it counts under, and where."""
-    return f"{article_origin}|{mention.kind}|{mention.key}|{mention.field}|{mention.start}"
+class MentionLedger(_Expiring):
+    """(articles message, actor or place) -> {"partition", "ts", "ids": {"field:start": the
+    entities offset that counted it}}: one entry per article and key, written at most once per
+    batch (what goes in it: streams/runtime/mention_batches.py)."""
 
-
-def ledger_key(article_origin: str | None, mention: Any) -> str | None:
-    """The mention's ledger key; None for a message without an origin (not from our agent)."""
-    return mention_id(article_origin, mention) if article_origin is not None else None
+    def entries(self, keys) -> dict[str, dict | None]:
+        return {key: self.table.get(key) for key in keys}
 
 
 class CountLedger(_Expiring):
-    """Id of what was counted (a mention, an event of a subject) -> {"partition", "offset",
-    "ts"} of the message that counted it."""
-
-    def should_count(self, mention: Any, article_origin: str | None, partition: int,
-                     offset: int, timestamp: float, applied_offset: int | None) -> bool:
-        """True to count this entities message into a value last applied at `applied_offset`."""
-        return self.should_count_id(ledger_key(article_origin, mention), partition, offset,
-                                    timestamp, applied_offset)
+    """Id of what was counted (an event of a subject, of a daily record) -> {"partition",
+    "offset", "ts"} of the message that counted it."""
 
     def should_count_id(self, key: str | None, partition: int, offset: int, timestamp: float,
                         applied_offset: int | None) -> bool:
-        """The same for any message that counts the thing `key` names (None: unknown)."""
+        """True to count the current message, which counts the thing `key` names (None:
+        unknown), into a value last applied at `applied_offset`."""
         if applied_offset is not None and offset <= applied_offset:
             if key is not None and self.table.get(key) is None:
                 # counted, but its ledger entry did not survive the crash: record it now

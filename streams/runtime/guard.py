@@ -1,11 +1,11 @@
 """What the agents call so nothing is lost or double-counted: admission, dedupe, metrics.
 
-`Guard` owns the dedupe tables (`seen_articles`, `counted_mentions`, `counted_window_mentions`,
-`counted_subject_events`, `counted_daily_events`, see streams/runtime/dedupe.py)
+`Guard` owns the dedupe tables (`seen_articles`, `counted_mentions`, `counted_subject_events`,
+`counted_daily_events`, see streams/runtime/dedupe.py)
 and counts into the process's Prometheus-style counters (streams/http/metrics.py). The agents stay
 thin loops: each article is `received`, then `rekeyed` (its key was not its id) or `admit`ted
-(or refused / skipped), its result is `check`ed, and it is `processed`; each entities message
-is counted only if `should_count`.
+(or refused / skipped), its result is `check`ed, and it is `processed`; the count agent checks
+its batches against `mention_ledger` (streams/runtime/count_agents.py).
 """
 
 from __future__ import annotations
@@ -21,14 +21,7 @@ from faust import streams as faust_streams
 from streams.contract.articles import check_mentions
 from streams.contract.messages import coded_entities
 from streams.http import metrics as m
-from streams.runtime.dedupe import (
-    ORIGIN_HEADER,
-    CountLedger,
-    SeenArticles,
-    ledger_key,
-    origin,
-    parse_origin,
-)
+from streams.runtime.dedupe import ORIGIN_HEADER, CountLedger, MentionLedger, SeenArticles, origin
 from streams.runtime.tables import generation_table
 from streams.settings import Settings
 
@@ -68,11 +61,8 @@ class Guard:
 
         self.seen = expiring(SeenArticles, "seen_articles",
                              "Article id -> the first message that carried it (dedupe)")
-        self.ledger = expiring(CountLedger, "counted_mentions",
-                               "Mentions already counted, by the articles message they came from")
-        # The windowed counts are another agent on the same messages: a ledger of their own.
-        self.window_ledger = expiring(CountLedger, "counted_window_mentions",
-                                      "Mentions already counted in the windowed counts, by origin")
+        self.mention_ledger = expiring(MentionLedger, "counted_mentions",
+                                       "Mentions already counted, per articles message and key")
         self.event_ledger = expiring(CountLedger, "counted_subject_events",
                                      "Events already counted per actor or place (alert windows, "
                                      "quads)")
@@ -137,18 +127,12 @@ class Guard:
     def dead_lettered(self, reason: str) -> None:
         self.metrics.inc(m.ARTICLES_DEAD_LETTERED, reason=reason)
 
-    # --- the count agent ---------------------------------------------------------------
+    # --- the count agents ---------------------------------------------------------------
 
-    def should_count(self, mention, current_value: dict | None, windowed: bool = False) -> bool:
-        """True to count the current entities message into `current_value` (call `stamp` on
-        the new value); False when it was counted already. `windowed`: a value of the windowed
-        counts (its own ledger; the /metrics counters are the overall counts')."""
-        key = ledger_key(parse_origin(faust.current_event().headers), mention)
-        counted = self._first_time(self.window_ledger if windowed else self.ledger, key,
-                                   current_value)
-        if not windowed:
-            self.metrics.inc(m.MENTIONS_COUNTED if counted else m.MENTIONS_DUPLICATE)
-        return counted
+    def mentions_counted(self, counted: int, duplicates: int) -> None:
+        """A batch of entities messages: how many were counted, how many had been already."""
+        self.metrics.inc(m.MENTIONS_COUNTED, counted)
+        self.metrics.inc(m.MENTIONS_DUPLICATE, duplicates)
 
     def should_count_event(self, subject_key: str, event_id: str | None,
                            current_value: dict | None) -> bool:

@@ -82,17 +82,6 @@ def mention_details(mention) -> dict:
             "lon": mention.lon, "country": mention.country}
 
 
-def add_mention(current: dict | None, first_in_article: bool, **details) -> dict:
-    """The new count after one more mention (pure: the agent stores what this returns)."""
-    current = current or {"mentions": 0, "articles": 0}
-    return {
-        **current,
-        **details,
-        "mentions": current["mentions"] + 1,
-        "articles": current["articles"] + (1 if first_in_article else 0),
-    }
-
-
 def top(table, n: int) -> list[tuple[str, dict]]:
     """The n keys with most mentions held by this worker (ties by key, for a stable order)."""
     items = [(key, value) for key, value in table.items() if value]

@@ -8,7 +8,7 @@ from streams.contract.messages import (
     entity_messages,
     event_messages,
 )
-from streams.runtime.tables import add_mention
+from streams.runtime.mention_batches import SlotChange, apply
 
 ARTICLE = {"id": "art-1", "published_at": "2016-09-04T00:00:00Z"}
 
@@ -101,7 +101,6 @@ def test_a_dead_letter_keeps_the_bytes_of_a_header_name_that_is_not_utf8():
 
 
 def test_counts_add_mentions_and_distinct_articles():
-    value = add_mention(None, True, code="SYRREB")
-    value = add_mention(value, False, code="SYRREB")
-    value = add_mention(value, True, code="SYRREB")
-    assert value == {"mentions": 3, "articles": 2, "code": "SYRREB"}
+    value = apply(None, SlotChange(mentions=2, articles=1, applied_offset=4), code="SYRREB")
+    value = apply(value, SlotChange(mentions=1, articles=1, applied_offset=9), code="SYRREB")
+    assert value == {"mentions": 3, "articles": 2, "code": "SYRREB", "applied_offset": 9}

@@ -1,10 +1,11 @@
-"""The windowed-count and alert agents without a broker: agent.test_context(), memory store."""
+"""The windowed counts and the alert agents without a broker: agent.test_context(), memory store."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 import pytest
+from waiting import counting
 
 from streams.contract.models import EntityMention, SubjectEvent
 from streams.runtime.app import create_app
@@ -37,7 +38,7 @@ def mention(article_id, published_at, first=True, key="170063"):
 
 
 async def test_windowed_counts_use_published_at_else_the_message_timestamp(app):
-    async with app.agents["count_windows"].test_context() as agent:
+    async with counting(app) as agent:
         for article_id, published, first in (("a", "2016-09-04T00:10:00Z", True),
                                              ("a", "2016-09-04T00:10:00Z", False),
                                              ("b", "2016-09-04T00:50:00Z", True),
@@ -60,7 +61,7 @@ async def test_windowed_counts_use_published_at_else_the_message_timestamp(app):
 async def test_a_mention_sent_again_is_not_counted_again_in_the_windows(app):
     # The same mention re-emitted (its article processed again after a crash) carries the same
     # origin header: the windowed counts skip it, as the overall counts do.
-    async with app.agents["count_windows"].test_context() as agent:
+    async with counting(app) as agent:
         for article_offset in (7, 7, 8):
             await agent.put(mention("a", "2016-09-04T00:10:00Z"), key="170063",
                             timestamp=INGESTED, headers={ORIGIN_HEADER: origin(0, article_offset)})
@@ -70,7 +71,7 @@ async def test_a_mention_sent_again_is_not_counted_again_in_the_windows(app):
 
 
 async def test_top_in_the_newest_window(app):
-    async with app.agents["count_windows"].test_context() as agent:
+    async with counting(app) as agent:
         for key, n in (("170063", 3), ("163843", 1)):
             for i in range(n):
                 await agent.put(mention(f"{key}-{i}", None, key=key), key=key,

@@ -1,13 +1,21 @@
-"""The count agent without a broker: Faust's agent.test_context() with an in-memory store."""
+"""The count agent without a broker: Faust's agent.test_context() with an in-memory store.
+
+The agent takes `entities` in batches; `put` returns once a message is in the batch, so each
+test waits for the counts to show.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 import pytest
+from waiting import mentions_handled as handled
+from waiting import until
 
 from streams.contract.models import EntityMention
+from streams.http import metrics as m
 from streams.runtime.app import create_app
+from streams.runtime.dedupe import ORIGIN_HEADER, origin
 from streams.settings import Settings
 
 
@@ -18,10 +26,11 @@ def app():
     return app
 
 
-def mention(article_id: str, key: str, first: bool) -> EntityMention:
+def mention(article_id: str, key: str, first: bool, start: int = 0) -> EntityMention:
     return EntityMention(article_id=article_id, kind="location", key=key, text="Aleppo",
-                         field="body", start=0, end=6, type="GPE", geonameid=int(key),
-                         name="Aleppo", lat=36.2, lon=37.16, country="SYR", first_in_article=first)
+                         field="body", start=start, end=start + 6, type="GPE",
+                         geonameid=int(key), name="Aleppo", lat=36.2, lon=37.16, country="SYR",
+                         first_in_article=first, published_at="2016-09-04T00:10:00Z")
 
 
 async def test_mentions_and_distinct_articles_are_counted_per_place(app):
@@ -30,5 +39,52 @@ async def test_mentions_and_distinct_articles_are_counted_per_place(app):
     async with count_agent.test_context() as agent:
         for article_id, first in (("a", True), ("a", False), ("b", True)):
             await agent.put(mention(article_id, "170063", first), key="170063")
+        await until(lambda: table.get("170063", {}).get("mentions") == 3)
         value = table["170063"]
     assert (value["mentions"], value["articles"], value["name"]) == (3, 2, "Aleppo")
+
+
+async def test_one_batch_counts_overall_and_in_windows_and_skips_re_emitted_copies(app):
+    # Article at articles offset 7: two mentions of Aleppo; processed again after a crash, its
+    # first mention re-emitted (origin 0:7 again, same field:start). Article 0:8: one mention.
+    sent = [("a", True, 0, 7), ("a", False, 40, 7), ("a", True, 0, 7), ("b", True, 0, 8)]
+    before_counted, before = m.METRICS.value(m.MENTIONS_COUNTED), handled()
+    async with app.agents["count"].test_context() as agent:
+        for article_id, first, start, article_offset in sent:
+            await agent.put(mention(article_id, "170063", first, start), key="170063",
+                            headers={ORIGIN_HEADER: origin(0, article_offset)})
+        await until(lambda: handled() - before == len(sent))
+    overall = app.tables["location_counts"]["170063"]
+    assert (overall["mentions"], overall["articles"], overall["applied_offset"]) == (3, 2, 3)
+    for name in ("location_counts_1h", "location_counts_1d"):
+        [value] = app.tables[name].values()
+        assert (value["mentions"], value["articles"]) == (3, 2), name
+    assert m.METRICS.value(m.MENTIONS_COUNTED) - before_counted == 3
+    ledger = app.tables["counted_mentions"]
+    assert ledger["0:7|location|170063"]["ids"] == {"body:0": 0, "body:40": 1}
+    assert ledger["0:8|location|170063"]["ids"] == {"body:0": 3}
+
+
+async def test_each_write_goes_to_the_partition_of_its_key_not_of_the_last_message(app,
+                                                                                  monkeypatch):
+    # Faust writes a table change to the partition of its current event; a batch ends on one
+    # message, but its counts belong to several partitions.
+    changelog: list[tuple[str, int, str]] = []
+    for name in ("location_counts", "counted_mentions"):
+        table = app.tables[name]
+
+        def spy(partition, key, value, *args, _send=table.send_changelog, _name=name, **kwargs):
+            changelog.append((_name, partition, key))
+            return _send(partition, key, value, *args, **kwargs)
+
+        monkeypatch.setattr(table, "send_changelog", spy)
+    before = handled()
+    async with app.agents["count"].test_context() as agent:
+        for key, partition in (("170063", 2), ("163345", 1)):
+            await agent.put(mention("a", key, True), key=key, partition=partition,
+                            headers={ORIGIN_HEADER: origin(0, 5)})
+        await until(lambda: handled() - before == 2)
+    assert sorted(changelog) == [
+        ("counted_mentions", 1, "0:5|location|163345"),
+        ("counted_mentions", 2, "0:5|location|170063"),
+        ("location_counts", 1, "163345"), ("location_counts", 2, "170063")]

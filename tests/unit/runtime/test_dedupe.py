@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-from types import SimpleNamespace
-
-import pytest
-
-from streams.runtime.dedupe import CountLedger, SeenArticles, mention_id, origin, parse_origin
+from streams.runtime.dedupe import CountLedger, SeenArticles, origin, parse_origin
 from streams.runtime.guard import cleanup_interval
 
 TTL = 100.0
@@ -19,10 +14,6 @@ def seen(table=None) -> SeenArticles:
 
 def ledger(table=None) -> CountLedger:
     return CountLedger({} if table is None else table, TTL, 10.0)
-
-
-def mention(start=0, key="170063"):
-    return SimpleNamespace(kind="location", key=key, field="body", start=start)
 
 
 def test_an_id_is_admitted_once_within_the_ttl():
@@ -71,73 +62,41 @@ def test_origin_headers_round_trip():
     assert parse_origin({}) is None and parse_origin(None) is None
 
 
-def test_a_mention_is_counted_once_however_often_it_is_re_emitted():
+# CountLedger: the alert agent's events per subject and the daily agent's events per record.
+# One event id (`{article_id}:{n}`) is repeated when its article is processed again.
+EVENT = "170063|a:0"
+
+
+def test_an_event_is_counted_once_however_often_it_is_re_emitted():
     led = ledger()
-    assert led.should_count(mention(), "0:5", 2, 100, 1000.0, applied_offset=None)
-    assert not led.should_count(mention(), "0:5", 2, 130, 1001.0, applied_offset=100)
-    assert not led.should_count(mention(), "0:5", 2, 131, 1002.0, applied_offset=100)
-    # another mention of the same article, and the same mention of another articles message
-    assert led.should_count(mention(start=40), "0:5", 2, 132, 1003.0, applied_offset=100)
-    assert led.should_count(mention(), "0:6", 2, 133, 1004.0, applied_offset=132)
+    assert led.should_count_id(EVENT, 2, 100, 1000.0, applied_offset=None)
+    assert not led.should_count_id(EVENT, 2, 130, 1001.0, applied_offset=100)
+    assert not led.should_count_id(EVENT, 2, 131, 1002.0, applied_offset=100)
+    # another event of the same subject
+    assert led.should_count_id("170063|a:1", 2, 132, 1003.0, applied_offset=100)
 
 
 def test_a_redelivered_message_already_in_the_value_is_skipped_and_recorded():
     led = ledger()
-    assert not led.should_count(mention(), "0:5", 2, 100, 1000.0, applied_offset=100)
-    assert led.table[mention_id("0:5", mention())]["offset"] == 100
-    assert not led.should_count(mention(), "0:5", 2, 140, 1001.0, applied_offset=100)
+    assert not led.should_count_id(EVENT, 2, 100, 1000.0, applied_offset=100)
+    assert led.table[EVENT]["offset"] == 100
+    assert not led.should_count_id(EVENT, 2, 140, 1001.0, applied_offset=100)
 
 
 def test_a_recorded_message_whose_count_was_lost_is_counted():
-    led = ledger({mention_id("0:5", mention()): {"partition": 2, "offset": 100, "ts": 1000.0}})
-    assert led.should_count(mention(), "0:5", 2, 100, 1000.0, applied_offset=99)
+    led = ledger({EVENT: {"partition": 2, "offset": 100, "ts": 1000.0}})
+    assert led.should_count_id(EVENT, 2, 100, 1000.0, applied_offset=99)
 
 
-def test_messages_without_an_origin_are_counted_unless_already_applied():
+def test_messages_without_an_id_are_counted_unless_already_applied():
     led = ledger()
-    assert led.should_count(mention(), None, 2, 100, 1000.0, applied_offset=None)
-    assert led.should_count(mention(), None, 2, 101, 1000.0, applied_offset=100)
-    assert not led.should_count(mention(), None, 2, 101, 1000.0, applied_offset=101)
+    assert led.should_count_id(None, 2, 100, 1000.0, applied_offset=None)
+    assert led.should_count_id(None, 2, 101, 1000.0, applied_offset=100)
+    assert not led.should_count_id(None, 2, 101, 1000.0, applied_offset=101)
     assert led.table == {}
 
 
 def test_a_ledger_entry_older_than_the_ttl_no_longer_blocks():
     led = ledger()
-    assert led.should_count(mention(), "0:5", 2, 100, 1000.0, None)
-    assert led.should_count(mention(), "0:5", 2, 300, 1100.0, 100)
-
-
-def count_stream(messages, value, led, committed_from=0):
-    """Run the count stage over (offset, origin, start) messages from `committed_from`."""
-    for offset, article_origin, start in messages:
-        if offset < committed_from:
-            continue
-        if led.should_count(mention(start), article_origin, 0, offset, 1000.0,
-                            value.get("applied_offset")):
-            value.update(mentions=value.get("mentions", 0) + 1, applied_offset=offset)
-    return value
-
-
-@pytest.mark.parametrize(("crash_after", "value_survived", "ledger_survived"),
-                         itertools.product(range(4), (True, False), (True, False)))
-def test_a_crash_at_any_point_with_any_writes_lost_never_miscounts(
-        crash_after, value_survived, ledger_survived):
-    """Three mentions of one article; the article is processed again after a crash (its
-    mentions re-emitted at new offsets) and the uncommitted entities messages are delivered
-    again. Whatever subset of the last table writes reached the broker, the count is 3."""
-    first = [(0, "0:1", 0), (1, "0:1", 10), (2, "0:1", 20)]
-    re_emitted = [(3, "0:1", 0), (4, "0:1", 10), (5, "0:1", 20)]
-    value, led = {}, ledger()
-    count_stream(first[:crash_after], value, led)
-    if crash_after:  # the last message's writes may or may not have reached the broker
-        last_offset, last_origin, last_start = first[crash_after - 1]
-        if not value_survived:
-            value.update(mentions=value["mentions"] - 1,
-                         applied_offset=last_offset - 1 if last_offset else None)
-            if value["applied_offset"] is None:
-                value.clear()
-        if not ledger_survived:
-            del led.table[mention_id(last_origin, mention(last_start))]
-    committed = max(0, crash_after - 1)  # the last message was not committed
-    count_stream(first + re_emitted, value, led, committed_from=committed)
-    assert value["mentions"] == 3
+    assert led.should_count_id(EVENT, 2, 100, 1000.0, None)
+    assert led.should_count_id(EVENT, 2, 300, 1100.0, 100)

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import faust
 import pytest
 from faust.types import TP
+from waiting import counting
 
 from streams.contract.models import EntityMention
 from streams.runtime.app import create_app
@@ -90,8 +91,8 @@ def test_every_table_is_one_and_only_the_counts_are_stamped(memory_app):
     tables = memory_app.tables
     counts = ["actor_counts", "location_counts", "alert_state", "actor_counts_1h",
               "location_counts_1d", "location_quads_1h", "daily_records"]
-    ledgers = ["seen_articles", "counted_mentions", "counted_window_mentions",
-               "counted_subject_events", "counted_daily_events"]
+    ledgers = ["seen_articles", "counted_mentions", "counted_subject_events",
+               "counted_daily_events"]
     assert all(isinstance(table, GenerationTable) for table in tables.values())
     assert sorted(name for name, table in tables.items() if table.stamp_values) == sorted(
         name for name in tables if name not in ledgers)
@@ -106,9 +107,9 @@ async def test_a_ledger_distrusts_its_offsets_after_a_missed_generation_too(memo
     await ledger.on_rebalance(set(), set(), set(), 3)
     await ledger.on_rebalance(set(), set(), set(), 5)
     assert ledger.persisted_offset(TP("x-counted_mentions-changelog", 0)) is None
-    entry = {"partition": 0, "offset": 5, "ts": 1.0}
-    ledger.apply_changelog_batch([record("0:5|actor|SYRREB|body|0", entry, 3)])
-    assert ledger.data["0:5|actor|SYRREB|body|0"] == entry
+    entry = {"partition": 0, "ts": 1.0, "ids": {"body:0": 5}}
+    ledger.apply_changelog_batch([record("0:5|actor|SYRREB", entry, 3)])
+    assert ledger.data["0:5|actor|SYRREB"] == entry
     assert ledger.persisted_offset(TP("x-counted_mentions-changelog", 0)) == 41  # read again
 
 
@@ -117,7 +118,7 @@ async def test_a_counted_value_carries_the_generation_it_was_written_in(memory_a
     mention = EntityMention(article_id="a", kind="actor", key="SYRREB", text="rebels",
                             field="body", start=0, end=6, type="ORG", code="SYRREB",
                             first_in_article=True)
-    async with memory_app.agents["count"].test_context() as agent:
+    async with counting(memory_app) as agent:
         await agent.put(mention, key="SYRREB")
     value = memory_app.tables["actor_counts"]["SYRREB"]
     assert (value["mentions"], value[GENERATION]) == (1, 7)

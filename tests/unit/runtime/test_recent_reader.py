@@ -11,6 +11,7 @@ import orjson
 import pytest
 from aiokafka import TopicPartition
 from aiokafka.errors import KafkaConnectionError
+from waiting import until
 
 from streams.contract.inbound import reader
 from streams.runtime import recent_reader
@@ -114,13 +115,6 @@ class Consumer:
 def feeds(keep: int = 3) -> list[Feed]:
     return [Feed(EVENTS, 2, reader("events"), RecentMessages(keep, id_field="event_id")),
             Feed(ALERTS, 1, reader("alerts"), RecentMessages(keep, id_field="id"))]
-
-
-async def until(check, timeout: float = 2.0):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not check():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.002)
 
 
 async def reading(reader_: RecentReader):

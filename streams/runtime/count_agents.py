@@ -1,0 +1,121 @@
+"""The count agent: `entities` in batches -> the overall and windowed counts per actor / place.
+
+One agent reads `entities` once for `actor_counts` / `location_counts` and their 1-hour and
+1-day windows (`actor_counts_1h`, ...). It takes up to STREAMS_COUNT_BATCH_SIZE messages at a
+time (waiting at most STREAMS_BATCH_WITHIN s), and for each count in the batch does one read and
+one write, and one ledger write per articles message and key: what to write is decided by
+`streams.runtime.mention_batches.plan`, a pure function. Faust writes a table change to the
+partition of its current event, so each write is made with an event of its key as the current
+one (`guard.current`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable, Sequence
+
+import faust
+
+from streams.contract.topics import Topics
+from streams.runtime.agents import failed
+from streams.runtime.dedupe import parse_origin
+from streams.runtime.guard import Guard, current
+from streams.runtime.mention_batches import Mention, apply, mention_ledger_key, plan
+from streams.runtime.tables import Tables, mention_details, mention_time
+from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+
+OVERALL = "all"  # the slot name of the overall counts; the windowed ones use COUNT_WINDOWS names
+
+
+class MentionCounts:
+    """The count tables as slots: `("all", kind, key)` or `(window, kind, key, window range)`."""
+
+    def __init__(self, tables: Tables):
+        self.tables = tables
+
+    def _overall(self, kind: str) -> faust.Table:
+        return self.tables.actor_counts if kind == "actor" else self.tables.location_counts
+
+    def _windows(self, kind: str) -> dict:
+        return self.tables.actor_windows if kind == "actor" else self.tables.location_windows
+
+    def slots(self, event) -> tuple[Hashable, ...]:
+        """Where one entities message counts: overall first, then one window of each size."""
+        kind, key, at = event.value.kind, event.value.key, mention_time(event)
+        return ((OVERALL, kind, key), *(
+            (name, kind, key, tuple(wrapper.table.window.ranges(at)[0]))
+            for name, wrapper in self._windows(kind).items()))
+
+    def read(self, slot: tuple, event) -> dict | None:
+        """A slot's value; `event` is one of its messages (a window is found by its time)."""
+        name, kind, key = slot[:3]
+        if name == OVERALL:
+            return self._overall(kind).get(key)
+        with current(event):
+            return self._windows(kind)[name][key].value()
+
+    def write(self, slot: tuple, event, value: dict) -> None:
+        name, kind, key = slot[:3]
+        with current(event):  # the key's partition, and for a window its time
+            if name == OVERALL:
+                self._overall(kind)[key] = value
+            else:
+                self._windows(kind)[name][key] = value
+
+
+def register_counting(app: faust.App, topics: Topics, tables: Tables, settings: Settings,
+                      guard: Guard) -> None:
+    counts = MentionCounts(tables)
+
+    @app.agent(topics.entities, name="count")
+    async def count_mentions(stream):
+        """entities -> actor_counts / location_counts and their windows, a batch at a time."""
+        async for events in stream.take_events(settings.count_batch_size,
+                                               within=settings.batch_within):
+            guard.hold(events)  # committable only once counted (Guard.hold)
+            await count_batch(events)
+            guard.release(events)
+
+    async def count_batch(events: Sequence) -> None:
+        mentions: list[tuple[object, Mention]] = []
+        for event in events:
+            try:
+                mentions.append((event, mention_of(event)))
+            except Exception as exc:  # one message must never stop the worker
+                await failed(topics.entities, event, exc)
+        try:
+            write(mentions)
+        except Exception as exc:  # nor one batch: its messages are dead-lettered, with why
+            log.exception("counting a batch of %d entities messages failed", len(mentions))
+            for event, _ in mentions:
+                await failed(topics.entities, event, exc)
+
+    def mention_of(event) -> Mention:
+        value = event.value
+        return Mention(
+            offset=event.message.offset, partition=event.message.partition,
+            timestamp=event.message.timestamp, slots=counts.slots(event),
+            ledger_key=mention_ledger_key(parse_origin(event.headers), value.kind, value.key),
+            mention_id=f"{value.field}:{value.start}", first_in_article=value.first_in_article)
+
+    def write(mentions: list[tuple[object, Mention]]) -> None:
+        """One read and one write per slot, one write per ledger entry that changed."""
+        by_slot = {slot: event for event, mention in mentions for slot in mention.slots}
+        by_partition = {mention.partition: event for event, mention in mentions}
+        values = {slot: counts.read(slot, event) for slot, event in by_slot.items()}
+        ledger_keys = {m.ledger_key for _, m in mentions if m.ledger_key is not None}
+        writes = plan((m for _, m in mentions),
+                      {slot: (value or {}).get("applied_offset") for slot, value in values.items()},
+                      guard.mention_ledger.entries(ledger_keys), settings.dedupe_ttl)
+        for slot, change in writes.slots.items():
+            event = by_slot[slot]
+            counts.write(slot, event, apply(values[slot], change, **mention_details(event.value)))
+        for key, entry in writes.ledger.items():
+            with current(by_partition[entry["partition"]]):
+                guard.mention_ledger.table[key] = entry
+        for partition, event in by_partition.items():
+            with current(event):
+                guard.mention_ledger.cleanup(partition, event.message.timestamp)
+        guard.mentions_counted(writes.counted, writes.duplicates)

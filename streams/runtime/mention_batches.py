@@ -1,0 +1,120 @@
+"""What a batch of `entities` messages changes in the counts: pure decisions, no Faust.
+
+The count agent takes `entities` in batches and writes each count once per batch, not once per
+mention. A count lives in a *slot* (an actor or place, overall or in one window); each message
+counts into its slots, each slot's value carries `applied_offset`, the last entities offset
+counted into it. One ledger entry per (articles message, key) holds the mentions of that
+article already counted under that key, `{"field:start": entities offset}`, and serves every
+slot of the key (the plain and the windowed counts read `entities` once, in one agent).
+
+A message at offset `o` of mention `i` is the *first copy* unless the ledger holds `i` at
+another offset within the time to live (then it is a copy re-emitted when its article was
+processed again). A first copy counts into each of its slots whose `applied_offset` is below
+`o`; when the ledger lacked `i` it records `i` at `o`. That is exact after a crash whatever
+subset of a batch's count and ledger writes reached the broker, because offsets are committed
+only once the writes they cover are on the broker (docs/decisions/draining-producer-buffer.md),
+and everything after the last commit is delivered again, in order:
+
+* a count written, its ledger entry lost: the redelivered message is at or below the slot's
+  `applied_offset` (skipped) and is recorded in the ledger again, so a later re-emitted copy is
+  still caught;
+* a ledger entry written, its count lost: the ledger holds `i` at this very offset, so the
+  redelivered message is counted;
+* a copy skipped as re-emitted, and the ledger write that named the first copy lost: the first
+  copy was not committed either, so it is delivered again first and recorded again.
+
+Messages without an origin (not sent by the extract agent) count once per slot by offset alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entities message as the count stage sees it."""
+
+    offset: int
+    partition: int
+    timestamp: float  # Kafka record timestamp: the ledger's time to live runs in stream time
+    slots: tuple[Hashable, ...]  # the counts it goes into, the overall count first
+    ledger_key: str | None  # its (articles message, key) ledger entry; None: no origin header
+    mention_id: str  # where in the article: "field:start"
+    first_in_article: bool  # the first mention of its key in its article: counts the article
+
+
+@dataclass
+class SlotChange:
+    """What one slot gains from a batch."""
+
+    mentions: int = 0
+    articles: int = 0
+    applied_offset: int = -1
+
+
+@dataclass
+class BatchWrites:
+    """The writes a batch makes: one per slot that gained, one per ledger entry that changed."""
+
+    slots: dict[Hashable, SlotChange] = field(default_factory=dict)
+    ledger: dict[str, dict] = field(default_factory=dict)
+    counted: int = 0  # messages counted into their first slot (the overall count)
+    duplicates: int = 0  # the others: counted there already (re-emitted, or redelivered)
+
+
+def mention_ledger_key(article_origin: str | None, kind: str, key: str) -> str | None:
+    """The ledger entry of one articles message's mentions of one actor or place."""
+    return f"{article_origin}|{kind}|{key}" if article_origin is not None else None
+
+
+def plan(batch: Iterable[Mention], applied: Mapping[Hashable, int | None],
+         entries: Mapping[str, dict | None], ttl: float) -> BatchWrites:
+    """The writes for `batch` (in offset order per partition), given each slot's
+    `applied_offset` and the ledger entries its messages name, as they are now."""
+    writes = BatchWrites()
+    entries = dict(entries)
+    for mention in batch:
+        if mention.ledger_key is None:
+            first_copy = True
+        else:
+            entry = _fresh(entries.get(mention.ledger_key), mention.timestamp, ttl)
+            ids = entry["ids"] if entry else {}
+            seen_at = ids.get(mention.mention_id)
+            first_copy = seen_at is None or seen_at == mention.offset
+            if seen_at is None:  # new, or counted with its ledger entry lost: record it
+                entry = {"partition": mention.partition, "ts": mention.timestamp,
+                         "ids": {**ids, mention.mention_id: mention.offset}}
+                entries[mention.ledger_key] = writes.ledger[mention.ledger_key] = entry
+        into = [slot for slot in mention.slots if first_copy and _below(
+            applied.get(slot), writes.slots.get(slot), mention.offset)]
+        for slot in into:
+            change = writes.slots.setdefault(slot, SlotChange())
+            change.mentions += 1
+            change.articles += 1 if mention.first_in_article else 0
+            change.applied_offset = mention.offset
+        if mention.slots and mention.slots[0] in into:  # the overall count, as /metrics reports
+            writes.counted += 1
+        else:
+            writes.duplicates += 1
+    return writes
+
+
+def apply(value: dict | None, change: SlotChange, **details) -> dict:
+    """A slot's new value: its counts plus what the batch added (pure)."""
+    value = value or {"mentions": 0, "articles": 0}
+    return {**value, **details, "mentions": value["mentions"] + change.mentions,
+            "articles": value["articles"] + change.articles,
+            "applied_offset": change.applied_offset}
+
+
+def _below(applied: int | None, change: SlotChange | None, offset: int) -> bool:
+    """The slot has not counted `offset` yet (in its stored value or earlier in the batch)."""
+    if change is not None and change.applied_offset >= offset:
+        return False
+    return applied is None or offset > applied
+
+
+def _fresh(entry: dict | None, timestamp: float, ttl: float) -> dict | None:
+    return entry if entry is not None and timestamp - entry["ts"] < ttl else None

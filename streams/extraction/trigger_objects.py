@@ -8,7 +8,7 @@ pattern names) is an actor: a coded actor or role word, a place, a named person,
 country, or a personal pronoun, as the phrase's head or before it ("Freedonian opposition
 leaders", "the minister's plan"); or is itself an event ("condemned the shelling"), which
 the framing rules code. An object that is a thing still makes an event when an actor is named
-as the target through a preposition, anywhere in that phrase ("confiscated boats from the
+as the target through a preposition, anywhere in that phrase ("commandeered boats from the
 smugglers", "airlifted food to the refugees of Y"). With no object at
 all ("troops withdrew") the trigger is kept too.
 """

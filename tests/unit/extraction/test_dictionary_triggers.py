@@ -100,10 +100,10 @@ def test_verbs_sharing_one_object_are_judged_by_it(nlp):
 
 
 def test_a_thing_taken_from_an_actor_is_an_event(nlp):
-    text = "Police confiscated boats from the smugglers."
+    text = "Police commandeered boats from the smugglers."  # commandeer: the dictionary's only
     events = code_events(nlp, text, ("Police", "FRDCOP"), ("the smugglers", "FRDCRM"))
     assert events and events[0]["target"]["code"] == "FRDCRM"
-    assert code_events(nlp, "Police confiscated boats.", ("Police", "FRDCOP")) == []
+    assert code_events(nlp, "Police commandeered boats.", ("Police", "FRDCOP")) == []
 
 
 def test_an_actor_named_before_the_head_of_the_object_counts(nlp):
@@ -112,3 +112,14 @@ def test_an_actor_named_before_the_head_of_the_object_counts(nlp):
         nlp, text, ("The government", "FRDGOV"), ("Freedonian opposition", "FRDOPP")
     )
     assert [e["target"]["code"] for e in events] == ["FRDOPP"]
+
+
+@pytest.mark.parametrize("text", ["Rebels attacked the convoy.", "Police raided the office."])
+def test_common_verbs_of_news_code_whatever_they_act_on(nlp, text):
+    """Attack, raid and the like stay hand-written: a thing as their object is still an event."""
+    subject = text.split()[0]
+    lexicon = load_event_lexicon()
+    verb = {"attacked": "attack", "raided": "raid"}[text.split()[1]]
+    assert (verb, "") not in lexicon.dictionary_verbs
+    events = code_events(nlp, text, (subject, "SYRREB"))
+    assert len(events) == 1 and events[0]["source"]["code"] == "SYRREB"

@@ -291,6 +291,26 @@ def mentions_on_topic(settings: Settings, id_prefix: str = "") -> dict[tuple[str
     return dict(Counter((kind, key) for kind, key, *_ in distinct))
 
 
+def articles_without_mentions(settings: Settings, id_prefix: str = "") -> dict[int, str]:
+    """Articles partition -> how many of its articles (ids starting with `id_prefix`) have no
+    mention on `entities`, and the offsets of the first and last of them: a contiguous run in
+    one partition points at a consumer that skipped offsets, scattered ones at lost sends."""
+    records = asyncio.run(read_records(settings, settings.topic(ARTICLES),
+                                       partitions_for(ARTICLES, settings), timeout=120))
+    mentioned = {m["article_id"] for m in asyncio.run(read_all(settings, ENTITIES, timeout=120))}
+    missing: dict[int, list[int]] = {}
+    total: Counter = Counter()
+    for record in records:
+        article_id = orjson.loads(record.value).get("id", "")
+        if isinstance(article_id, str) and article_id.startswith(id_prefix):
+            total[record.partition] += 1
+            if article_id not in mentioned:
+                missing.setdefault(record.partition, []).append(record.offset)
+    return {partition: (f"{len(offsets)} of {total[partition]} without a mention, offsets "
+                        f"{min(offsets)} to {max(offsets)}")
+            for partition, offsets in sorted(missing.items())}
+
+
 SEND_ERROR_MARKS = ("_on_published error", "Got error produce response")
 
 

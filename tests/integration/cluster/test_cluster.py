@@ -18,6 +18,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from failure_figures import report
 from probes import (
+    articles_without_mentions,
     expected_counts,
     group_of,
     mentions_on_topic,
@@ -134,6 +135,8 @@ def explain_shortfall(deployment, differ: dict) -> None:
     for key, (expected, served) in sorted(differ.items()):
         report(f"count differs for {key}: expected {expected}, served {served}, "
                f"{on_topic.get(key, 0)} distinct mentions of this run's articles on entities")
+    for partition, missing in articles_without_mentions(deployment.settings, prefix).items():
+        report(f"articles partition {partition}: {missing}")
     for host, worker in deployment.workers.items():
         report(f"send errors logged on {host}: {send_errors(worker.log_path.read_text(errors='replace'))}")
 

@@ -132,7 +132,9 @@ def test_the_dashboard_maps_the_event_locations(pipeline, seed_results, recent_e
 
     assert wait_for(bars, lambda found: found == [r["name"] for r in top], timeout=15) == [
         r["name"] for r in top]
-    assert bars()[0] == "Aleppo"
+    # the seed's most mentioned place: Syria, named as such and by its nationality word
+    # ("Syrian"), then Aleppo
+    assert bars()[:2] == ["Syria", "Aleppo"]
 
     def daily_served():
         return [r["record_id"] for r in json.loads(get(pipeline, "/events/daily?n=8")[2])]

@@ -104,6 +104,9 @@ super.users=User:$ADMIN_USER;User:CN=$BROKER_CN
 EOF
 }
 
+# admin_config: the admin's client settings file for the broker's tools when secured, else nothing.
+admin_config() { if secured; then echo "$ADMIN_CONFIG"; fi; }
+
 # The admin's client settings for the broker's tools (ConfigCommand, BrokerApiVersionsCommand).
 write_admin_config() {
   local store_pass admin_pass

@@ -256,7 +256,9 @@ def run_worker(args, settings: Settings) -> int:
 
         heap_trace.start_tracing()
     from streams.runtime.app import app
+    from streams.runtime.resident import load_and_freeze
 
+    load_and_freeze()  # before joining: rebalances must fit in the session timeout (resident.py)
     if settings.heap_trace:
         from streams.runtime.storage import rocksdb_usage, usage_report
 

@@ -85,7 +85,8 @@ def run(fresh_settings, new_worker):
     return {"settings": settings, "expected": expected, "served": served_counts(settings),
             "daily": daily_as_events_imply(settings, events),
             "events_per_copy": len(extract(articles[0])["events"]), "two": two,
-            "second_metrics": second_metrics, "times": (scale_up, scale_down), "first": first}
+            "second_metrics": second_metrics, "times": (scale_up, scale_down), "first": first,
+            "workers": (first, second)}
 
 
 def test_two_workers_shared_every_partition(run):
@@ -98,6 +99,12 @@ def test_two_workers_shared_every_partition(run):
 
 def test_each_rebalance_finished_within_the_bound(run):
     assert all(seconds < BOUND for seconds in run["times"])
+
+
+def test_no_worker_was_expelled_from_the_group(run):
+    # a rebalance callback longer than the session timeout expels its worker (runtime/resident.py)
+    for worker in run["workers"]:
+        assert "member_id was not recognized" not in worker.log_path.read_text(errors="replace")
 
 
 def test_the_counts_are_exact_after_scaling_back(run):

@@ -26,6 +26,7 @@ from collections import Counter  # noqa: E402
 from collections.abc import AsyncIterator, Mapping  # noqa: E402
 from typing import Any  # noqa: E402
 
+from aiokafka.errors import KafkaError  # noqa: E402
 from faust.transport.drivers import aiokafka as faust_aiokafka  # noqa: E402
 from faust.types import TP  # noqa: E402
 
@@ -68,11 +69,11 @@ class OrderedConsumer(faust_aiokafka.Consumer):
         `seek_to_committed` leaves them alone too: nothing is committed for them); seeking
         one to a position taken before the recovery's seek left the recovery waiting."""
         tps = {tp for tp in self.assignment() if self.app.topics.acks_enabled_for(tp.topic)}
-        # without a commit: where delivery stopped, else where the reset policy put it
+        # without a commit: where delivery stopped, else where the reset policy says
         resume = {tp: self.order.next_offset.get(tp) for tp in tps}
         unknown = [tp for tp, offset in resume.items() if offset is None]
         if unknown:
-            resume.update(await self._thread.call_thread(self._positions, unknown))
+            resume.update(await self._thread.call_thread(self._reset_offsets, unknown))
         self.order.seeking(tps)
         try:
             committed = await self.seek_to_committed()
@@ -95,9 +96,20 @@ class OrderedConsumer(faust_aiokafka.Consumer):
         assigned = self.assignment()
         return {tp: offset for tp, offset in offsets.items() if tp in assigned}
 
-    async def _positions(self, tps: list[TP]) -> dict[TP, int]:
-        """aiokafka's fetch positions; runs in the consumer thread (`call_thread`)."""
+    async def _reset_offsets(self, tps: list[TP]) -> dict[TP, int]:
+        """Where partitions that have no commit and delivered nothing yet resume; runs in the
+        consumer thread (`call_thread`). With the "earliest" policy, each one's log start: the
+        fetch position may have moved past records a fetch took that never reached the streams
+        (the flow stopped for a rebalance), and resuming there lost a new partition's first
+        records. Other policies, or no answer from the broker: the fetch position."""
         consumer = self._thread._ensure_consumer()
+        if self.app.conf.consumer_auto_offset_reset == "earliest":
+            try:
+                starts = await consumer.beginning_offsets(tps)
+                return {tp: starts[tp] for tp in tps}
+            except KafkaError as exc:
+                log.warning("no log start offsets for %s (%r): resuming at the fetch positions",
+                            sorted(tps), exc)
         return {tp: await consumer.position(tp) for tp in tps}
 
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:

@@ -52,6 +52,8 @@ class FakeThread:
     seek_errors: list[Exception] = field(default_factory=list)  # raised by the next seeks
     committed: dict[TP, int] = field(default_factory=dict)
     positions: dict[TP, int] = field(default_factory=dict)
+    starts: dict[TP, int] = field(default_factory=dict)  # each partition's log start
+    starts_error: Exception | None = None
     stopped: asyncio.Event = field(default_factory=asyncio.Event)  # the Fetcher's: ends the loop
 
     def assignment(self) -> set[TP]:
@@ -75,7 +77,13 @@ class FakeThread:
         return await method(*args)
 
     def _ensure_consumer(self):
-        return SimpleNamespace(position=AsyncMock(side_effect=self.positions.__getitem__))
+        async def beginning_offsets(tps):
+            if self.starts_error is not None:
+                raise self.starts_error
+            return {tp: self.starts[tp] for tp in tps}
+
+        return SimpleNamespace(position=AsyncMock(side_effect=self.positions.__getitem__),
+                               beginning_offsets=beginning_offsets)
 
     async def getmany(self, active_partitions: set[TP], timeout: float) -> dict[TP, list]:
         if not self.fetches:
@@ -334,17 +342,50 @@ async def test_assigned_partitions_wait_for_their_next_seek(consumer, thread, st
 async def test_perform_seek_seeks_stream_partitions_to_their_committed_offsets(consumer, thread):
     await sought_to(consumer, thread, tp1=50, log=7)
     thread.committed = {TP1: 45, LOG: 3}
-    thread.positions = {TP2: 12}  # no delivery yet: where the reset policy put it
+    thread.starts = {TP2: 12}  # no commit, no delivery yet: the log start ("earliest")
     await consumer.perform_seek()
     assert sorted(thread.sought) == [(TP1, 45), (TP2, 12)]  # the changelog is the recovery's
     assert consumer.order.next_offset == {TP1: 45, TP2: 12, LOG: 7}
     assert consumer._committed_offset[TP1] == 45
 
 
+async def test_a_new_partition_keeps_the_records_a_stopped_flow_fetched_before_any_commit(
+        consumer, thread, streams):
+    # Regression (the cluster's leader-kill and the paused-worker tests lost offsets 0 and 1 of
+    # one partition): a fetch hands out a new partition's first records while the flow stops for
+    # a rebalance; none reaches the streams, but the fetch position has moved past them.
+    await sought_to(consumer, thread, tp1=0)
+    consumer.order.forget({TP2})  # newly assigned: no seek, no delivery yet
+
+    async def rebalance_starts():
+        consumer.stop_flow()
+        thread.stopped.set()
+
+    streams.hooks[(TP1, 0)] = rebalance_starts
+    await drain(consumer, thread, Fetch({TP1: [0, 1], TP2: [0, 1]}))
+    assert streams.offsets(TP2) == []
+    thread.positions = {TP2: 2}  # where the fetch left it
+    thread.starts = {TP2: 0}
+    thread.sought.clear()
+    await consumer.perform_seek()
+    assert (TP2, 0) in thread.sought and (TP2, 2) not in thread.sought
+    consumer.resume_flow()
+    await drain(consumer, thread, Fetch({TP2: [0, 1, 2]}))
+    assert streams.offsets(TP2) == [0, 1, 2]
+
+
+async def test_without_log_start_offsets_a_new_partition_resumes_at_its_fetch_position(
+        consumer, thread, streams):
+    thread.starts_error = KafkaError("leader not available")
+    thread.positions = {TP1: 4, TP2: 9}
+    await consumer.perform_seek()
+    assert sorted(thread.sought) == [(TP1, 4), (TP2, 9)]
+
+
 async def test_records_fetched_during_perform_seek_are_not_delivered(consumer, thread, streams):
     await sought_to(consumer, thread, tp1=50)
     thread.committed = {TP1: 45}
-    thread.positions = {TP2: 0}
+    thread.starts = {TP2: 0}
     seeking = asyncio.Event()
     seek_done = asyncio.Event()
 

@@ -1,9 +1,9 @@
 """Soak test: does a worker's memory stay flat under a steady load? (run it with `ops/soak`)
 
 One worker on a unique topic set and consumer group; the corpus (seeds/ by default) replayed
-in a loop with a fresh id per copy at --rate articles/s for --minutes. The worker's RSS
-(/proc/<pid>/status) and counters (/metrics) are sampled every --every seconds. After
---warmup minutes (model loaded, tables and buffers at their working size) the first sample is
+in a loop with a fresh id per copy at --rate articles/s for --minutes. The worker's RSS, with
+its extraction process (/proc/<pid>/status), and counters (/metrics) are sampled every --every
+seconds. After --warmup minutes (model loaded, tables and buffers at their working size) the first sample is
 the baseline; the run passes when no later sample is more than --limit percent above it.
 Prints one line per sample and a summary; exits 1 on too much growth, a dead worker, or a
 backlog. The run's topics are deleted at the end (--keep-topics leaves them).
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from streams.http import metrics as m  # noqa: E402
 from streams.http.access import bearer_headers  # noqa: E402
-from streams.loadtest.probes import parse_status_rss  # noqa: E402
+from streams.loadtest.probes import ProcessSampler  # noqa: E402
 from streams.loadtest.workers import WorkerProcess, ensure_broker  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.tools.admin import create_topics  # noqa: E402
@@ -133,6 +133,7 @@ async def soak(args: argparse.Namespace) -> int:
                                         rate=args.rate, duration=duration))
     started = time.monotonic()
     samples: list[tuple[float, float]] = []
+    sampler = ProcessSampler({})
     done: list[float] = []  # articles processed at each sample
     last_processed, last_t = 0.0, 0.0
     counters: dict = {}
@@ -140,11 +141,11 @@ async def soak(args: argparse.Namespace) -> int:
     try:
         while True:
             t = time.monotonic() - started
-            status = Path(f"/proc/{worker.pid}/status")
-            if worker.process.poll() is not None or not status.exists():
+            reading = sampler.read(worker.pid)  # with its extraction process
+            if worker.process.poll() is not None or reading is None or reading[1] is None:
                 failed = f"the worker exited ({worker.process.returncode}); see {worker.log_path}"
                 break
-            rss = parse_status_rss(status.read_text()) / 2**20
+            rss = reading[1] / 2**20
             counters = await asyncio.to_thread(read_metrics, settings) or counters
             processed = m.total(counters, m.ARTICLES_PROCESSED)
             rate = (processed - last_processed) / (t - last_t) if t > last_t else 0.0

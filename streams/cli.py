@@ -256,9 +256,11 @@ def run_worker(args, settings: Settings) -> int:
 
         heap_trace.start_tracing()
     from streams.runtime.app import app
-    from streams.runtime.resident import load_and_freeze
+    from streams.runtime.resident import freeze, load_and_freeze
 
-    load_and_freeze()  # before joining: rebalances must fit in the session timeout (resident.py)
+    # before joining: rebalances must fit in the session timeout (resident.py); with
+    # STREAMS_EXTRACT_IN=process the extractor loads in the extraction process instead
+    load_and_freeze() if settings.extract_in == "thread" else freeze()
     if settings.heap_trace:
         from streams.runtime.storage import rocksdb_usage, usage_report
 

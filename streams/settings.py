@@ -37,6 +37,9 @@ class Settings:
     # The count agent takes up to this many entities messages at a time (waiting at most
     # batch_within s) and writes each count once per batch (streams/runtime/count_agents.py).
     count_batch_size: int = 500  # STREAMS_COUNT_BATCH_SIZE
+    # Where the extract agent runs the NLP: "process" (a child process of the worker, so the NLP
+    # and the event loop run on two cores) or "thread" (in the worker, sharing its GIL).
+    extract_in: str = "process"  # STREAMS_EXTRACT_IN
     # A local broker answers at once; Faust's defaults (60 s rebalance) make the first join slow.
     rebalance_timeout: float = 10.0  # STREAMS_REBALANCE_TIMEOUT (seconds)
     session_timeout: float = 10.0  # STREAMS_SESSION_TIMEOUT
@@ -86,6 +89,9 @@ class Settings:
         if values["log_format"] not in LOG_FORMATS:
             raise ValueError(f"STREAMS_LOG_FORMAT={values['log_format']!r} is not one of "
                              f"{', '.join(LOG_FORMATS)}")
+        if values["extract_in"] not in EXTRACT_IN:
+            raise ConfigError(f"STREAMS_EXTRACT_IN={values['extract_in']!r} is not one of "
+                              f"{', '.join(EXTRACT_IN)}")
         values["web_token"] = _web_token_from_env(values["web_token"])
         return cls(**values, security=_security_from_env())
 
@@ -116,6 +122,7 @@ class Settings:
 
 
 LOG_FORMATS = ("text", "json")  # STREAMS_LOG_FORMAT (streams/logs)
+EXTRACT_IN = ("process", "thread")  # STREAMS_EXTRACT_IN (streams/runtime/extraction_process.py)
 
 # Each setting's environment variable (security settings are read by _security_from_env).
 ENV_VARS = {
@@ -136,6 +143,7 @@ ENV_VARS = {
     "batch_size": "STREAMS_BATCH_SIZE",
     "batch_within": "STREAMS_BATCH_WITHIN",
     "count_batch_size": "STREAMS_COUNT_BATCH_SIZE",
+    "extract_in": "STREAMS_EXTRACT_IN",
     "rebalance_timeout": "STREAMS_REBALANCE_TIMEOUT",
     "session_timeout": "STREAMS_SESSION_TIMEOUT",
     "heartbeat_interval": "STREAMS_HEARTBEAT_INTERVAL",

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 import faust
 
 from streams.extraction.pipeline import default_extractor
+from streams.runtime import extraction_process
 
 BROKER_TTL = 1.5  # seconds a broker answer is trusted
 BROKER_TIMEOUT = 2.0  # seconds a metadata request may take before the broker counts as gone
@@ -64,7 +65,8 @@ def producer_metadata(app: faust.App) -> Callable[[], Awaitable[object]]:
 
 
 def extraction_model_loaded() -> bool:
-    return default_extractor.cache_info().currsize > 0
+    """Loaded in the worker (STREAMS_EXTRACT_IN=thread) or in its extraction process."""
+    return default_extractor.cache_info().currsize > 0 or extraction_process.loaded()
 
 
 def assigned_partitions(app: faust.App) -> int:

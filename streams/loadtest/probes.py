@@ -1,6 +1,7 @@
 """What the load test samples each second: consumer lag, and each process's CPU and memory.
 
 CPU and RSS come from /proc/<pid>/stat and /proc/<pid>/status (Linux), with no extra dependency.
+A process counts with its descendants: a worker's extraction process is part of the worker.
 Lag is the end offsets of `articles` minus the offsets the workers' consumer group committed.
 """
 
@@ -22,6 +23,29 @@ def parse_stat_cpu(text: str, ticks: int = CLOCK_TICKS) -> float:
     # The command name (field 2) is in parentheses and may hold spaces: split after the last ')'.
     fields = text[text.rindex(")") + 2:].split()
     return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime: fields 14 and 15
+
+
+def parse_stat_parent(text: str) -> int:
+    """The parent pid from the text of /proc/<pid>/stat (field 4)."""
+    return int(text[text.rindex(")") + 2:].split()[1])
+
+
+def descendants(pid: int, proc: Path = Path("/proc")) -> list[int]:
+    """Every live descendant of `pid` (children, their children, ...), from each /proc/*/stat."""
+    children: dict[int, list[int]] = {}
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = parse_stat_parent((entry / "stat").read_text())
+            except (OSError, ValueError):  # gone meanwhile
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 def parse_status_rss(text: str) -> int | None:
@@ -50,6 +74,19 @@ class ProcessSampler:
         self.last: dict[str, tuple[float, float]] = {}
 
     def read(self, pid: int) -> tuple[float, int | None] | None:
+        """CPU seconds and RSS of `pid` and its descendants; None once `pid` is gone."""
+        own = self.read_one(pid)
+        if own is None:
+            return None
+        cpu, rss = own
+        for child in descendants(pid, self.proc):
+            reading = self.read_one(child)
+            if reading is not None:
+                cpu += reading[0]
+                rss = None if rss is None or reading[1] is None else rss + reading[1]
+        return cpu, rss
+
+    def read_one(self, pid: int) -> tuple[float, int | None] | None:
         try:
             stat = (self.proc / str(pid) / "stat").read_text()
             status = (self.proc / str(pid) / "status").read_text()

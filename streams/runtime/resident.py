@@ -7,6 +7,8 @@ in the heap each collection took about 0.6 s at load: 14 tables came to the 10 s
 and a loaded worker was expelled, rejoined and was expelled again. Frozen objects are skipped by
 every later collection (`gc.freeze`), so a rebalance pays only for what the worker made since.
 Loading here, not in the extract agent, also keeps the first rebalance off a CPU busy loading.
+With the extractor in a process of its own (streams/runtime/extraction_process.py) that process
+loads and freezes it, and the worker freezes its app and libraries.
 """
 
 from __future__ import annotations
@@ -19,5 +21,10 @@ def load_and_freeze() -> None:
     from streams.extraction.pipeline import default_extractor
 
     default_extractor()
+    freeze()
+
+
+def freeze() -> None:
+    """Drop the garbage made so far and freeze everything left (the app, the libraries)."""
     gc.collect()
     gc.freeze()

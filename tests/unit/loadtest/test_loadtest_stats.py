@@ -122,6 +122,26 @@ def test_process_sampler_reads_a_proc_tree(tmp_path):
     assert sampler.sample()["w"]["cpu_percent"] == pytest.approx(50.0)  # 1 s of CPU in 2 s
 
 
+def test_a_process_counts_with_its_descendants_and_not_with_others(tmp_path):
+    def process(pid: int, parent: int, rss_kb: int, utime: int) -> None:
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "status").write_text(f"VmRSS:\t{rss_kb} kB\n")
+        stat = STAT.replace(" 250 50 ", f" {utime} 0 ")
+        fields = stat.split(") ")
+        rest = fields[1].split()
+        rest[1] = str(parent)  # field 4: the parent pid
+        (tmp_path / str(pid) / "stat").write_text(f"{fields[0]}) {' '.join(rest)}\n")
+
+    process(7, 1, 1024, 100)  # the worker
+    process(9, 7, 2048, 200)  # its extraction process
+    process(12, 9, 1024, 100)  # a grandchild
+    process(8, 1, 4096, 400)  # someone else's
+    (tmp_path / "self").mkdir()  # not a pid
+    sampler = ProcessSampler({"w": 7}, proc=tmp_path)
+    assert sampler.sample()["w"]["rss_mb"] == 4.0
+    assert sampler.sample()["w"]["cpu_seconds"] == pytest.approx(4.0)  # 400 ticks at 100 a second
+
+
 def test_lag_is_end_minus_committed_and_never_negative():
     ends = {"p0": 10, "p1": 5, "p2": 7}
     assert lag(ends, {"p0": 4, "p1": 5, "p2": -1}) == 6 + 0 + 7

@@ -27,7 +27,8 @@ def app(monkeypatch):
     monkeypatch.setattr(faust.topics.Topic, "send", AsyncMock())
     monkeypatch.setattr(agents, "extract_batch",
                         lambda articles: [{"entities": [], "events": []} for _ in articles])
-    app = create_app(replace(Settings(), app_id="unit-extract", store="memory://", batch_size=1))
+    app = create_app(replace(Settings(), app_id="unit-extract", store="memory://", batch_size=1,
+                               extract_in="thread"))
     app.finalize()
     return app
 
@@ -80,3 +81,35 @@ async def test_an_invalid_article_without_a_key_is_dead_lettered_not_re_keyed(ap
     send.assert_not_awaited()  # the dead letter goes to articles.dlq, another topic
     assert moved == {m.ARTICLES_IN: 1, m.ARTICLES_PROCESSED: 0, m.ARTICLES_REKEYED: 0,
                      m.ARTICLES_DEAD_LETTERED: 1}
+
+
+async def test_a_batch_is_handed_to_the_publisher_in_order():
+    queue: asyncio.Queue = asyncio.Queue(maxsize=1)
+    got = []
+
+    async def publisher():
+        while True:
+            got.append(await queue.get())
+
+    task = asyncio.ensure_future(publisher())
+    for n in range(3):
+        await agents.hand_over(queue, n, task)
+    await asyncio.sleep(0)
+    task.cancel()
+    assert got == [0, 1, 2]
+
+
+async def test_a_publisher_that_failed_raises_its_error_in_the_agent():
+    queue: asyncio.Queue = asyncio.Queue(maxsize=1)
+
+    async def publisher():
+        await queue.get()
+        raise OSError("send failed")
+
+    task = asyncio.ensure_future(publisher())
+    handed = []
+    with pytest.raises(OSError, match="send failed"):
+        for n in range(5):  # without the check the third would wait for ever (queue of one)
+            await asyncio.wait_for(agents.hand_over(queue, n, task), timeout=2)
+            handed.append(n)
+    assert len(handed) <= 2

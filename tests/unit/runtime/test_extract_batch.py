@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.runtime.agents import extract_batch
+from streams.extraction.batch import extract_batch
 
 
 def fake_extract_many(calls):

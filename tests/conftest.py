@@ -21,7 +21,9 @@ def seed_article() -> dict:
 
 
 # --- PostgreSQL for the sink's tests: ops/postgres on a port of its own --------------------
-POSTGRES_PORT = int(os.environ.get("STREAMS_TEST_PG_PORT", "55432"))
+# below Linux's ephemeral range (32768-60999): a port there can be taken by any client's socket,
+# and one CI run found 55432 taken when the tests' PostgreSQL started
+POSTGRES_PORT = int(os.environ.get("STREAMS_TEST_PG_PORT", "25432"))
 POSTGRES_NOT_INSTALLED = 4  # ops/postgres's exit status when no PostgreSQL binaries are found
 REQUIRE_POSTGRES = ("STREAMS_REQUIRE_POSTGRES", "STREAMS_REQUIRE_CLUSTER")
 

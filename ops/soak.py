@@ -3,10 +3,10 @@
 One worker on a unique topic set and consumer group; the corpus (seeds/ by default) replayed
 in a loop with a fresh id per copy at --rate articles/s for --minutes. The worker's RSS, with
 its extraction process (/proc/<pid>/status), and counters (/metrics) are sampled every --every
-seconds. After --warmup minutes (model loaded, tables and buffers at their working size) the first sample is
-the baseline; the run passes when no later sample is more than --limit percent above it.
-Prints one line per sample and a summary; exits 1 on too much growth, a dead worker, or a
-backlog. The run's topics are deleted at the end (--keep-topics leaves them).
+seconds. After --warmup minutes (model loaded, tables and buffers at their working size) the
+first sample is the baseline; the run passes when no later sample is more than --limit percent
+above it. Prints one line per sample and a summary; exits 1 on too much growth, a dead worker,
+or a backlog. The run's topics are deleted at the end (--keep-topics leaves them).
 
     ops/soak                       # the 20-minute soak
     ops/soak --minutes 3 --every 15 --warmup 1   # a short one

@@ -25,6 +25,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from streams.extraction.batch import extract_batch  # what the child runs
+
 log = logging.getLogger(__name__)
 
 PARENT_CHECK_SECONDS = 1.0
@@ -53,13 +55,6 @@ async def started() -> ProcessExtractor:
 
 class ExtractionProcessDied(RuntimeError):
     """The extraction process died while it held this article alone."""
-
-
-def extract_in_child(articles: Sequence[dict[str, Any]]) -> list[Any]:
-    """Runs in the child: each article's result or exception (streams/extraction/batch.py)."""
-    from streams.extraction.batch import extract_batch
-
-    return extract_batch(articles)
 
 
 def child_ready() -> int:
@@ -97,7 +92,7 @@ def exit_when_orphaned(parent: int, interval: float = PARENT_CHECK_SECONDS,
 class ProcessExtractor:
     """One child process that extracts batches; replaced when it dies."""
 
-    def __init__(self, run: Callable[[Sequence[dict]], list] = extract_in_child,
+    def __init__(self, run: Callable[[Sequence[dict]], list] = extract_batch,
                  initializer: Callable[[int], None] = start_child):
         self.run = run
         self.initializer = initializer

@@ -88,12 +88,8 @@ class Settings:
         values["batch_size"] = max(1, values["batch_size"])
         values["count_batch_size"] = max(1, values["count_batch_size"])
         values["sink_batch_size"] = max(1, values["sink_batch_size"])
-        if values["log_format"] not in LOG_FORMATS:
-            raise ValueError(f"STREAMS_LOG_FORMAT={values['log_format']!r} is not one of "
-                             f"{', '.join(LOG_FORMATS)}")
-        if values["extract_in"] not in EXTRACT_IN:
-            raise ConfigError(f"STREAMS_EXTRACT_IN={values['extract_in']!r} is not one of "
-                              f"{', '.join(EXTRACT_IN)}")
+        check_choice("STREAMS_LOG_FORMAT", values["log_format"], LOG_FORMATS)
+        check_choice("STREAMS_EXTRACT_IN", values["extract_in"], EXTRACT_IN)
         values["web_token"] = _web_token_from_env(values["web_token"])
         return cls(**values, security=_security_from_env())
 
@@ -160,6 +156,12 @@ ENV_VARS = {
     "sink_group": "STREAMS_SINK_GROUP",
     "sink_batch_size": "STREAMS_SINK_BATCH_SIZE",
 }
+
+
+def check_choice(var: str, value: str, choices: tuple[str, ...]) -> None:
+    """Refuse a value that is not one of `choices`, naming the variable."""
+    if value not in choices:
+        raise ConfigError(f"{var}={value!r} is not one of {', '.join(choices)}")
 
 
 def check_addresses(bootstrap: str, web_port: int) -> None:

@@ -31,6 +31,15 @@ CONTRACT_TOPICS = (ARTICLES, ENTITIES, EVENTS, ALERTS, DEAD_LETTERS, DAILY)
 # Broker-side settings a contract topic needs beyond settings.topic_config: events.daily holds
 # the newest version of each record, so compaction keeps exactly one per record id.
 TOPIC_CONFIGS = {DAILY: {"cleanup.policy": "compact"}}
+# The worker's own topics, named like Faust's changelogs (`{app_id}-{name}`): events re-keyed by
+# actor code / GeoNames id (alert state) and by events.daily record id.
+EVENTS_BY_SUBJECT, EVENTS_BY_RECORD = "events-by-subject", "events-by-record"
+INTERNAL_TOPICS = (EVENTS_BY_SUBJECT, EVENTS_BY_RECORD)
+
+
+def internal_topic(name: str, settings: Settings) -> str:
+    """The full name of internal topic `name` (one of INTERNAL_TOPICS)."""
+    return f"{settings.app_id}-{name}"
 
 
 def partitions_for(name: str, settings: Settings) -> int:
@@ -86,14 +95,14 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
         events=topic(EVENTS, Event),
         alerts=topic(ALERTS, Alert),
         dead_letters=dead_letters,
-        # Internal (Faust creates it, named like its changelogs): keyed like `entities`, so the
-        # alert state of a subject lives in the partition that sees the subject's events.
-        events_by_subject=checked(f"{settings.app_id}-events-by-subject", "events-by-subject",
+        # Internal (created before the worker joins, streams/tools/admin.py; Faust declares it
+        # too): keyed like `entities`, so the alert state of a subject lives in the partition that sees the subject's events.
+        events_by_subject=checked(internal_topic(EVENTS_BY_SUBJECT, settings), EVENTS_BY_SUBJECT,
                                   SubjectEvent, partitions=settings.partitions, internal=True,
                                   config=settings.topic_config),
         daily=topic(DAILY, DailyRecord),
         # Internal, like events-by-subject: keyed by record id, so one partition holds a record.
-        events_by_record=checked(f"{settings.app_id}-events-by-record", "events-by-record",
+        events_by_record=checked(internal_topic(EVENTS_BY_RECORD, settings), EVENTS_BY_RECORD,
                                  RecordEvent, partitions=settings.partitions, internal=True,
                                  config=settings.topic_config),
     )

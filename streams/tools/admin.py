@@ -1,7 +1,11 @@
-"""Create the contract topics explicitly, and tell which existing ones differ from the settings."""
+"""Create the contract topics explicitly, and tell which existing ones differ from the settings;
+create the worker's internal topics before it joins its group."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -10,8 +14,17 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
-from streams.contract.topics import CONTRACT_TOPICS, config_for, partitions_for
+from streams.contract.topics import (
+    CONTRACT_TOPICS,
+    INTERNAL_TOPICS,
+    config_for,
+    internal_topic,
+    partitions_for,
+)
 from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+LISTED_TIMEOUT = 10.0  # seconds to wait for the broker's metadata to list a created topic
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,45 @@ async def ensure_topics(settings: Settings) -> TopicsReport:
         found = await _describe(admin, asked)
         lines = [line for topic in asked for line in differences(topic, asked[topic], found[topic])]
         return TopicsReport(states, lines)
+
+
+async def create_internal_topics(settings: Settings, timeout: float = LISTED_TIMEOUT) -> list[str]:
+    """Create the worker's internal topics that are missing (shaped as Faust declares them) and
+    wait until the broker's metadata lists their partitions; returns the names created.
+
+    Faust declares them itself just before it subscribes, but a group that forms before the
+    leader's metadata lists a new topic assigns none of its partitions (faust's assignor logs
+    "Ignoring missing topic") and nothing rebalances until that metadata is refreshed, minutes
+    later: the alert agents then sat idle. Made here, they exist before the first join.
+    """
+    names = [internal_topic(name, settings) for name in INTERNAL_TOPICS]
+    async with _admin(settings) as admin:
+        existing = set(await admin.list_topics())
+        wanted = [NewTopic(name, settings.partitions, replication_factor=settings.replication_factor,
+                           topic_configs=settings.topic_config)
+                  for name in names if name not in existing]
+        if wanted:
+            try:
+                await admin.create_topics(wanted)
+            except TopicAlreadyExistsError:  # another worker won the race: that is fine
+                pass
+            await _wait_listed(admin, names, timeout)
+    return [topic.name for topic in wanted]
+
+
+async def _wait_listed(admin: AIOKafkaAdminClient, names: list[str], timeout: float) -> None:
+    """Poll the metadata until every topic in `names` has partitions; past `timeout`, a warning
+    (Faust declares them again and a later rebalance picks them up)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        # the topics exist by now, so describing them cannot auto-create one (see _describe)
+        missing = [t["topic"] for t in await admin.describe_topics(names) if not t["partitions"]]
+        if not missing:
+            return
+        if time.monotonic() >= deadline:
+            log.warning("internal topics %s not listed by the broker after %.0f s", missing, timeout)
+            return
+        await asyncio.sleep(0.2)
 
 
 @asynccontextmanager

@@ -119,3 +119,18 @@ def test_the_worker_creates_its_topics_with_min_insync_replicas(start_worker, ka
     assert missing == set()
     assert asyncio.run(describe(kafka_bootstrap, internal)) == {
         topic: (settings.partitions, 1, "1", TOPIC_LEVEL) for topic in internal}
+
+
+def test_the_internal_topics_exist_and_are_listed_before_the_worker_joins(kafka_bootstrap):
+    """What preflight makes before Faust starts: both internal topics, shaped as Faust would
+    declare them, listed by the broker when the call returns; a second call creates nothing."""
+    from streams.tools.admin import create_internal_topics
+
+    run = uuid.uuid4().hex[:10]
+    settings = replace(Settings(), bootstrap=kafka_bootstrap, app_id=f"it-{run}")
+    internal = [f"{settings.app_id}-events-by-subject", f"{settings.app_id}-events-by-record"]
+
+    assert asyncio.run(create_internal_topics(settings)) == internal
+    assert asyncio.run(describe(kafka_bootstrap, internal)) == {
+        topic: (settings.partitions, 1, "1", TOPIC_LEVEL) for topic in internal}
+    assert asyncio.run(create_internal_topics(settings)) == []

@@ -96,7 +96,8 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
         alerts=topic(ALERTS, Alert),
         dead_letters=dead_letters,
         # Internal (created before the worker joins, streams/tools/admin.py; Faust declares it
-        # too): keyed like `entities`, so the alert state of a subject lives in the partition that sees the subject's events.
+        # too): keyed like `entities`, so the alert state of a subject lives in the partition
+        # that sees the subject's events.
         events_by_subject=checked(internal_topic(EVENTS_BY_SUBJECT, settings), EVENTS_BY_SUBJECT,
                                   SubjectEvent, partitions=settings.partitions, internal=True,
                                   config=settings.topic_config),

@@ -17,6 +17,7 @@ from spacy.attrs import SENT_START
 from spacy.tokens import Span
 
 from streams.extraction.datelines import find_dateline
+from streams.extraction.results_lines import split_at_scores, team_of, team_spans
 from streams.extraction.types import Mention, Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -36,6 +37,7 @@ DEMONYM_HOSTS = {"ORG", "NORP"}
 PUBLICATION_WORDS = {"times", "post", "daily", "news", "journal", "herald", "tribune", "gazette",
                      "chronicle", "star", "telegraph", "courier", "examiner", "register",
                      "observer", "inquirer", "sentinel", "dispatch", "globe", "mail", "record"}
+MAX_TEAM_WORDS = 3  # an untagged run longer than this is more than a club's name
 _NUMERIC = re.compile(r"^[\d.,:/\-–]+$")  # scores and figures: "114", "4-28", "2-0"
 
 
@@ -80,9 +82,19 @@ class MentionFinder:
         context = countries[0] if countries else None
         sentence_of = _sentence_index(doc, sentence_offset)
         mentions: list[Mention] = []
+        teams = team_spans(doc)  # results lines: "Wigan 42 Bradford Bulls 36"
         for ent in doc.ents:
             for name in name_spans(ent):
-                mentions.extend(self._classify(name, field, countries, context))
+                for part in split_at_scores(name, teams) if teams else (name,):
+                    if teams and team_of(part, teams):
+                        if self.gazetteer.country_code(part.text):  # a national team
+                            part = Span(doc, part.start, part.end, label="GPE")
+                        elif self._is_team(part):
+                            mentions.append(_team(part, field))
+                            continue
+                    mentions.extend(self._classify(part, field, countries, context))
+        if teams:
+            mentions += self._unnamed_teams(doc, field, teams)
         text = None  # Doc.text joins every word again each time
         for start, end, code in self.actors.find_generic(doc, context):
             text = text or doc.text
@@ -115,6 +127,24 @@ class MentionFinder:
             # uncoded: reported, but not counted
             return [_as_actor(mention, None), *self._places_in_name(ent, field, countries)]
         return []
+
+    def _is_team(self, name) -> bool:
+        """A name before a score in a results line is a team, unless the NER took it for a
+        person (a golfer's scores) and it is not one word named like a town."""
+        return name.label_ != "PERSON" or (len(name) == 1 and self.gazetteer.contains(name.text))
+
+    def _unnamed_teams(self, doc, field: str, teams: set[tuple[int, int]]) -> list[Mention]:
+        """Teams the NER did not tag: short runs named after a town ("Watford 4 2 0 2")."""
+        tagged = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        found = []
+        for start, end in sorted(teams):
+            span = doc[start:end]
+            if (end - start <= MAX_TEAM_WORDS and not tagged.intersection(range(start, end))
+                    and not self.gazetteer.country_code(span.text)
+                    and (self.gazetteer.contains(span.text)
+                         or self.gazetteer.contains(doc[start].text))):
+                found.append(_team(span, field))
+        return found
 
     def _places_in_name(self, ent, field: str, countries: list[str]) -> list[Mention]:
         """The places an actor's name gives besides the actor: a town or country it is named
@@ -346,6 +376,11 @@ def _merge_generic(mentions: list[Mention], generic: Mention) -> list[Mention]:
     for nationality in overlapping:
         nationality.code = None
     return [*mentions, generic]
+
+
+def _team(span, field: str) -> Mention:
+    """A sports team: an organisation, reported but never coded or geocoded."""
+    return Mention(span.text, field, span.start_char, span.end_char, "ORG", kind="actor")
 
 
 def _as_actor(mention: Mention, code: str | None) -> Mention:

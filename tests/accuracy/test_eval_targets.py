@@ -13,7 +13,8 @@ from streams.evaluation.report import evaluate
 pytestmark = pytest.mark.accuracy
 
 TARGETS = {
-    ("ner", "micro", "f1"): 0.72,
+    ("ner", "micro", "f1"): 0.77,
+    ("ner", "ORG", "f1"): 0.62,  # sports results lines: streams/extraction/results_lines.py
     ("geo", "f1@161"): 0.75,
     ("geo", "toponyms_only", "f1@161"): 0.75,  # GeoVirus annotates no nationality words
     ("geo_lgl", "f1@161"): 0.65,

@@ -1,7 +1,7 @@
 """Headline casing: runs of ALL-CAPS words read as Title Case, so the NER sees names.
 
-Wire copy has upper-case headlines and datelines ("LEICESTERSHIRE TAKE OVER AT TOP",
-"LONDON 1996-08-30"); spaCy's small model finds few names in them. The text keeps its length,
+Wire copy has upper-case headlines and datelines ("COUNCIL BACKS NEW BRIDGE PLAN",
+"PARIS 2009-05-14"); spaCy's small model finds few names in them. The text keeps its length,
 so every offset into the re-cased text is an offset into the original.
 """
 

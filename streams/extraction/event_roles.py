@@ -89,8 +89,8 @@ class ActorIndex:
         if head is not None:
             for mention in found:
                 if mention.start < head.idx + len(head) and head.idx < mention.end:
-                    return mention
-        return found[0] if found else None
+                    return _coded_cover(mention, found)
+        return _coded_cover(found[0], found) if found else None
 
     def in_subtree(self, token, exclude: Mention | None = None):
         return self.in_tokens(token.subtree, head=token, exclude=exclude)
@@ -115,6 +115,15 @@ class ActorIndex:
             if span is not None and _acts(span.root):
                 return mention
         return earlier[-1] if earlier else None
+
+
+def _coded_cover(mention: Mention, found: Sequence[Mention]) -> Mention:
+    """An uncoded word inside a coded actor phrase stands for the phrase: "Syrian" in "the
+    Syrian parliament" (SYRLEG) keeps no code of its own, so the phrase is the one that acts."""
+    if mention.code:
+        return mention
+    covers = [m for m in found if m.code and m.start <= mention.start and mention.end <= m.end]
+    return max(covers, key=lambda m: m.end - m.start) if covers else mention
 
 
 def _acts(head) -> bool:

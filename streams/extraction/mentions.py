@@ -22,6 +22,8 @@ from streams.extraction.types import Mention, Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
+# what a generic actor phrase may contain and take its country from ("Syrian", "Iraq's")
+OWNER_TYPES = {"NORP", "GPE"}
 # Dependency roles in which a place name stands for its government ("Moscow backtracked").
 ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "iobj", "agent", "dative"}
 ARGUMENT_PREPS = {"with", "against", "by", "to", "from", "on"}
@@ -82,7 +84,7 @@ class MentionFinder:
         context = countries[0] if countries else None
         sentence_of = _sentence_index(doc, sentence_offset)
         mentions: list[Mention] = []
-        teams = team_spans(doc)  # results lines: "Wigan 42 Bradford Bulls 36"
+        teams = team_spans(doc)  # results lines: "Dover 3 Ashford United 1"
         for ent in doc.ents:
             for name in name_spans(ent):
                 for part in split_at_scores(name, teams) if teams else (name,):
@@ -367,14 +369,17 @@ def _merge_generic(mentions: list[Mention], generic: Mention) -> list[Mention]:
 
     "Syrian government forces" is one actor (SYRMIL), not SYR plus SYRMIL: the word "Syrian"
     stays a named mention (NORP) but uncoded, so it is reported and not counted twice.
-    A phrase that overlaps any other entity (a person, an organisation) loses to it.
+    The same for a country or town named before it ("Iraq's interim government": IRQGOV, and
+    Iraq stays a place). A phrase that overlaps any other entity (a person, an organisation)
+    loses to it.
     """
     overlapping = [m for m in mentions if m.start < generic.end and generic.start < m.end]
-    if any(m.type != "NORP" or not (generic.start <= m.start and m.end <= generic.end)
+    if any(m.type not in OWNER_TYPES or not (generic.start <= m.start and m.end <= generic.end)
            for m in overlapping):
         return mentions
-    for nationality in overlapping:
-        nationality.code = None
+    for owner in overlapping:  # a place stays a place ("Iraq" of "Iraq's government")
+        if owner.kind == "actor":
+            owner.code = None
     return [*mentions, generic]
 
 

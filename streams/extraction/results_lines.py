@@ -1,6 +1,6 @@
 """Sports results and standings: the names in them are teams, not places or actors.
 
-"Wigan 42 Bradford Bulls 36", "Leicestershire 22 points, Somerset 4", "NEW YORK 74 59 .556":
+"Dover 3 Ashford United 1", "Harlow 21 points, Stevenage 9", "DENVER 70 61 .534":
 clubs are named after their towns, and spaCy's small model reads most of them as places. A
 sentence in which a name is followed by a score at least twice is a results line, and each such
 name in it is a team: reported as an uncoded organisation, never geocoded, never an actor of an
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import LIKE_NUM
 from spacy.tokens import Span
 
 # a score, a count of games or points: small whole numbers (years and amounts are larger)
@@ -29,8 +31,13 @@ NAME_JOINERS = {"'s", "of", "&", "."}  # inside a club's name: "Queen 's Park", 
 
 def team_spans(doc) -> set[tuple[int, int]]:
     """(start, end) token indexes of the names followed by a score in the doc's results lines."""
+    # most docs have no results line: find the scores after a name from the C arrays first
+    numbers = numpy.flatnonzero(doc.to_array(LIKE_NUM)[1:]) + 1 if len(doc) else []
+    scores = [int(i) for i in numbers if _SCORE.match(doc[int(i)].text) and _name_word(doc[int(i) - 1])]
+    if len(scores) < MIN_SCORED_NAMES:
+        return set()
     teams: set[tuple[int, int]] = set()
-    for sent in doc.sents:
+    for sent in {doc[i].sent for i in scores}:
         scored = _scored_names(doc, sent.start, sent.end)
         if len(scored) >= MIN_SCORED_NAMES:
             teams.update(scored)
@@ -59,7 +66,7 @@ def _name_word(token) -> bool:
 
 
 def split_at_scores(span, teams: set[tuple[int, int]]) -> list:
-    """The NER runs a results line together ("Leeds 18 Hull"): the names between its scores."""
+    """The NER runs a results line together ("Harlow 2 Stevenage"): the names between its scores."""
     scores = {end for start, end in teams if span.start <= start and end < span.end}
     if not scores:
         return [span]

@@ -128,7 +128,8 @@ async def soak(args: argparse.Namespace) -> int:
     print(f"soak {run}: {args.rate:g} articles/s for {args.minutes:g} min, corpus "
           f"{args.corpus} ({len(articles)} articles, fresh ids), worker pid {worker.pid}, "
           f"samples every {args.every:g}s, warm-up {args.warmup:g} min, limit {args.limit:g}%")
-    print(f"{'t (s)':>7} {'RSS MB':>8} {'processed':>10} {'per s':>7} {'dead':>5} {'dup':>5}")
+    print(f"{'t (s)':>7} {'RSS MB':>8} {'worker':>8} {'processed':>10} {'per s':>7} {'dead':>5} "
+          f"{'dup':>5}")  # RSS: the worker with its extraction process; worker: its own
     sender = asyncio.create_task(replay(copies(articles, loop=True, fresh_ids=True), settings,
                                         rate=args.rate, duration=duration))
     started = time.monotonic()
@@ -146,13 +147,15 @@ async def soak(args: argparse.Namespace) -> int:
                 failed = f"the worker exited ({worker.process.returncode}); see {worker.log_path}"
                 break
             rss = reading[1] / 2**20
+            own = sampler.read_one(worker.pid)
+            own_rss = (own[1] or 0) / 2**20 if own else 0.0
             counters = await asyncio.to_thread(read_metrics, settings) or counters
             processed = m.total(counters, m.ARTICLES_PROCESSED)
             rate = (processed - last_processed) / (t - last_t) if t > last_t else 0.0
             last_processed, last_t = processed, t
             samples.append((t, rss))
             done.append(processed)
-            print(f"{t:7.0f} {rss:8.1f} {processed:10.0f} {rate:7.1f} "
+            print(f"{t:7.0f} {rss:8.1f} {own_rss:8.1f} {processed:10.0f} {rate:7.1f} "
                   f"{m.total(counters, m.ARTICLES_DEAD_LETTERED):5.0f} "
                   f"{m.total(counters, m.ARTICLES_DUPLICATE):5.0f}", flush=True)
             if t >= duration:

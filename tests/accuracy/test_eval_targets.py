@@ -18,9 +18,9 @@ TARGETS = {
     ("geo", "f1@161"): 0.75,
     ("geo", "toponyms_only", "f1@161"): 0.75,  # GeoVirus annotates no nationality words
     ("geo_lgl", "f1@161"): 0.65,
-    ("events", "plover_type_accuracy"): 0.79,
-    ("events", "source_country_accuracy"): 0.72,
-    ("events", "target_country_accuracy"): 0.64,
+    ("events", "plover_type_accuracy"): 0.80,
+    ("events", "source_country_accuracy"): 0.74,
+    ("events", "target_country_accuracy"): 0.66,
 }
 
 

@@ -38,8 +38,10 @@ def from_library(record: logging.LogRecord) -> bool:
 
 
 def rewrite(record: logging.LogRecord, message: str) -> None:
-    """Replace what the record will print (every handler sees the same text)."""
-    record.msg, record.args = message, None
+    """Replace what the record will print (every handler sees the same text). The arguments
+    become an empty tuple, not None: mode's formatter wraps a non-tuple into one, and
+    `message % (None,)` failed with "not all arguments converted" on every summary line."""
+    record.msg, record.args = message, ()
 
 
 def decided(record: logging.LogRecord, name: str, decide: Callable[[], bool]) -> bool:

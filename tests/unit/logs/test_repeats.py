@@ -65,3 +65,22 @@ def test_a_record_is_counted_once_however_many_handlers_carry_the_filter():
     assert repeats.filter(first) and repeats.filter(first)  # a second handler: same answer
     assert not repeats.filter(second) and not repeats.filter(second)
     assert repeats.seen["producer buffer full"].held == 1
+
+
+def test_a_summary_line_formats_through_mode_s_formatter():
+    """The worker's handlers use mode's ExtensionFormatter, which makes a tuple of any arguments
+    that are not one; a summary must still format (it logged "--- Logging error ---")."""
+    from mode.utils.logging import ExtensionFormatter
+
+    clock = Clock()
+    repeats = RepeatFilter(interval=60.0, clock=clock)
+    first = logging.LogRecord("faust.transport.producer", logging.WARNING, __file__, 1,
+                              "producer buffer full size %r", (101,), None)
+    assert repeats.filter(first)
+    assert not repeats.filter(record("producer buffer full size 102"))
+    clock.now = 61.0
+    summary = logging.LogRecord("faust.transport.producer", logging.WARNING, __file__, 1,
+                                "producer buffer full size %r", (103,), None)
+    assert repeats.filter(summary)
+    assert ExtensionFormatter(fmt="%(message)s").format(summary) == (
+        "producer buffer full size 103 (and 1 more like it in the last 61 s)")

@@ -41,7 +41,7 @@ class Settings:
     # and the event loop run on two cores) or "thread" (in the worker, sharing its GIL). Thread
     # stays the default until a worker starting with it has passed the whole test suite: in one
     # run the alert agent's internal topic did not exist yet when the group first formed.
-    extract_in: str = "process"  # STREAMS_EXTRACT_IN
+    extract_in: str = "thread"  # STREAMS_EXTRACT_IN
     # A local broker answers at once; Faust's defaults (60 s rebalance) make the first join slow.
     rebalance_timeout: float = 10.0  # STREAMS_REBALANCE_TIMEOUT (seconds)
     session_timeout: float = 10.0  # STREAMS_SESSION_TIMEOUT

@@ -85,8 +85,8 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
 
         Articles come in batches of up to STREAMS_BATCH_SIZE (waiting at most
         STREAMS_BATCH_WITHIN s for one to fill) so the NLP runs once per batch (`nlp.pipe`).
-        Each message is still parsed and dead-lettered on its own. The batch is extracted in the
-        worker's extraction process (or a thread, STREAMS_EXTRACT_IN=thread) so the event loop
+        Each message is still parsed and dead-lettered on its own. The batch is extracted in a
+        thread (or the worker's extraction process, STREAMS_EXTRACT_IN=process) so the event loop
         keeps heartbeats, fetches, sends and the web API going.
         """
         extract_all = await start_extraction(settings)  # the model loads now, not on the first article

@@ -91,17 +91,12 @@ async def create_internal_topics(settings: Settings, timeout: float = LISTED_TIM
     """
     names = [internal_topic(name, settings) for name in INTERNAL_TOPICS]
     async with _admin(settings) as admin:
-        existing = set(await admin.list_topics())
-        wanted = [NewTopic(name, settings.partitions, replication_factor=settings.replication_factor,
-                           topic_configs=settings.topic_config)
-                  for name in names if name not in existing]
-        if wanted:
-            try:
-                await admin.create_topics(wanted)
-            except TopicAlreadyExistsError:  # another worker won the race: that is fine
-                pass
+        created = await _create_absent(admin, [
+            NewTopic(name, settings.partitions, replication_factor=settings.replication_factor,
+                     topic_configs=settings.topic_config) for name in names])
+        if created:
             await _wait_listed(admin, names, timeout)
-    return [topic.name for topic in wanted]
+    return [name for name in names if name in created]
 
 
 async def _wait_listed(admin: AIOKafkaAdminClient, names: list[str], timeout: float) -> None:
@@ -130,24 +125,27 @@ async def _admin(settings: Settings) -> AsyncIterator[AIOKafkaAdminClient]:
 
 
 async def _create_missing(admin: AIOKafkaAdminClient, settings: Settings) -> dict[str, str]:
-    existing = set(await admin.list_topics())
-    wanted = [
+    created = await _create_absent(admin, [
         NewTopic(settings.topic(name), partitions_for(name, settings),
                  replication_factor=settings.replication_factor,
                  topic_configs=config_for(name, settings))
+        for name in CONTRACT_TOPICS])
+    return {
+        settings.topic(name): "created" if settings.topic(name) in created else "exists"
         for name in CONTRACT_TOPICS
-        if settings.topic(name) not in existing
-    ]
+    }
+
+
+async def _create_absent(admin: AIOKafkaAdminClient, topics: list[NewTopic]) -> set[str]:
+    """Create those of `topics` the broker does not list; the names it was asked to create."""
+    existing = set(await admin.list_topics())
+    wanted = [topic for topic in topics if topic.name not in existing]
     if wanted:
         try:
             await admin.create_topics(wanted)
         except TopicAlreadyExistsError:  # another process won the race: that is fine
             pass
-    created = {topic.name for topic in wanted}
-    return {
-        settings.topic(name): "created" if settings.topic(name) in created else "exists"
-        for name in CONTRACT_TOPICS
-    }
+    return {topic.name for topic in wanted}
 
 
 async def _describe(admin: AIOKafkaAdminClient, asked: dict[str, TopicShape]) -> dict[str, TopicShape]:

@@ -18,7 +18,7 @@ from streams.runtime.agents import register_agents
 from streams.runtime.alert_agents import register_alerting
 from streams.runtime.count_agents import register_counting
 from streams.runtime.daily_agents import register_daily
-from streams.runtime.ordered_consumer import OrderedTransport
+from streams.runtime.ordered_consumer import OrderedTransport, install_releasing_flow_control
 from streams.runtime.preflight import SUPPORTED_GUARANTEE, check_processing_guarantee
 from streams.runtime.recent import Recent
 from streams.runtime.recent_reader import register_recent_reader
@@ -58,6 +58,7 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         autodiscover=False,
     )
+    install_releasing_flow_control(app)  # docs/decisions/ordered-consumer.md, as the transport
     app.transport = OrderedTransport(app.conf.broker_consumer, app)  # docs/decisions/ordered-consumer.md
     install_worker_logs(app, settings.log_format)  # STREAMS_LOG_FORMAT, repeats and outages quieted
     topics = declare_topics(app, settings)

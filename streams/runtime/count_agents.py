@@ -12,16 +12,20 @@ one (`guard.current`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable, Sequence
+import time
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
 import faust
+from faust.types import TP
 
 from streams.contract.topics import Topics
 from streams.runtime.agents import failed
+from streams.runtime.count_progress import PATIENCE, PartitionPlan, plan_partition
 from streams.runtime.dedupe import parse_origin
 from streams.runtime.guard import Guard, current
 from streams.runtime.mention_batches import Mention, apply, mention_ledger_key, plan
-from streams.runtime.tables import Tables, mention_details, mention_time
+from streams.runtime.tables import Tables, generation_table, mention_details, mention_time
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,9 +69,69 @@ class MentionCounts:
                 self._windows(kind)[name][key] = value
 
 
+class CountedOffsets:
+    """Per `entities` partition, the last offset counted (table `counted_offsets`), and the
+    partitions sought back to a hole (decisions: streams/runtime/count_progress.py)."""
+
+    def __init__(self, table, consumer: Callable[[], Any], clock: Callable[[], float] = time.monotonic):
+        self.table = table
+        self.consumer = consumer
+        self.clock = clock
+        self.awaiting: dict[int, tuple[int, float]] = {}  # partition -> (sought back to, when)
+
+    def plans(self, events: Sequence) -> dict[int, tuple[PartitionPlan, list]]:
+        """Each partition's plan for its messages in `events`, with those messages."""
+        by_partition: dict[int, list] = {}
+        for event in events:
+            by_partition.setdefault(event.message.partition, []).append(event)
+        plans = {}
+        for partition, mine in by_partition.items():
+            with current(mine[0]):  # the partition's own store
+                stored = self.table.get(partition)
+            awaiting, since = self.awaiting.get(partition, (None, 0.0))
+            plans[partition] = (plan_partition(
+                [event.message.offset for event in mine], stored and stored["offset"],
+                awaiting, self.clock() - since), mine)
+        return plans
+
+    def record(self, plans: dict[int, tuple[PartitionPlan, list]]) -> None:
+        """Write each partition's last offset counted, with its batch's counts."""
+        for partition, (plan, mine) in plans.items():
+            if plan.count and plan.counted_through is not None:
+                with current(mine[0]):
+                    self.table[partition] = {"offset": plan.counted_through}
+
+    async def read_again(self, plans: dict[int, tuple[PartitionPlan, list]]) -> None:
+        """Seek back to each new hole; forget the holes filled or given up."""
+        for partition, (plan, mine) in plans.items():
+            awaiting = self.awaiting.get(partition)
+            if awaiting and (plan.gone or (plan.counted_through is not None
+                                             and plan.counted_through >= awaiting[0])):
+                del self.awaiting[partition]
+            if plan.gone:
+                log.error("entities partition %d: offsets %d..%d never came back after %.0f s of "
+                          "reading again (deleted by retention?): their mentions are not counted",
+                          partition, *plan.gone, PATIENCE)
+            if plan.seek_to is None:
+                continue
+            last = mine[plan.count].message.offset - 1
+            log.warning("entities partition %d: offsets %d..%d reached no count (skipped by the "
+                        "consumer); reading the partition again from %d",
+                        partition, plan.seek_to, last, plan.seek_to)
+            self.awaiting[partition] = (plan.seek_to, self.clock())
+            try:
+                await self.consumer().seek(TP(mine[0].message.topic, partition), plan.seek_to)
+            except Exception as exc:  # not assigned any more: its next owner finds the hole
+                log.warning("entities partition %d: could not seek back to %d: %r",
+                            partition, plan.seek_to, exc)
+
+
 def register_counting(app: faust.App, topics: Topics, tables: Tables, settings: Settings,
                       guard: Guard) -> None:
     counts = MentionCounts(tables)
+    offsets = CountedOffsets(generation_table(app, "counted_offsets", settings, default=None,
+                                              help="The last entities offset counted, per partition"),
+                             lambda: app.consumer)
 
     @app.agent(topics.entities, name="count")
     async def count_mentions(stream):
@@ -79,8 +143,10 @@ def register_counting(app: faust.App, topics: Topics, tables: Tables, settings: 
             guard.release(events)
 
     async def count_batch(events: Sequence) -> None:
+        plans = offsets.plans(events)
+        held_back = {id(event) for plan, mine in plans.values() for event in mine[plan.count:]}
         mentions: list[tuple[object, Mention]] = []
-        for event in events:
+        for event in (event for event in events if id(event) not in held_back):
             try:
                 mentions.append((event, mention_of(event)))
             except Exception as exc:  # one message must never stop the worker
@@ -91,6 +157,8 @@ def register_counting(app: faust.App, topics: Topics, tables: Tables, settings: 
             log.exception("counting a batch of %d entities messages failed", len(mentions))
             for event, _ in mentions:
                 await failed(topics.entities, event, exc)
+        offsets.record(plans)
+        await offsets.read_again(plans)
 
     def mention_of(event) -> Mention:
         value = event.value

@@ -23,12 +23,14 @@ require_supported_faust()  # before importing Faust: another version may not eve
 import asyncio  # noqa: E402
 import logging  # noqa: E402
 from collections import Counter  # noqa: E402
-from collections.abc import AsyncIterator, Mapping  # noqa: E402
+from collections.abc import AsyncIterator, Callable, Mapping  # noqa: E402
 from typing import Any  # noqa: E402
 
 from aiokafka.errors import KafkaError  # noqa: E402
 from faust.transport.drivers import aiokafka as faust_aiokafka  # noqa: E402
 from faust.types import TP  # noqa: E402
+
+from mode.utils.queues import FlowControlEvent  # noqa: E402
 
 from streams.runtime.delivery_order import DeliveryOrder, Verdict  # noqa: E402
 
@@ -43,6 +45,24 @@ class _NoReadOffsets(dict):
         return None
 
 
+class ReleasingFlowControl(FlowControlEvent):
+    """Faust's flow control, telling the consumer what its `clear` drops from the streams'
+    queues (a rebalance clears them): `OrderedConsumer.release_dropped`."""
+
+    on_dropped: Callable[[list], None] | None = None
+
+    def clear(self) -> None:
+        dropped = [item for queue in self._queues for item in list(queue._queue)]
+        super().clear()
+        if dropped and self.on_dropped is not None:
+            self.on_dropped(dropped)
+
+
+def install_releasing_flow_control(app: Any) -> None:
+    """Before any channel exists: each one registers its queue with the app's flow control."""
+    app.flow_control = ReleasingFlowControl(loop=app.loop)
+
+
 class OrderedConsumer(faust_aiokafka.Consumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.order = DeliveryOrder()
@@ -51,6 +71,21 @@ class OrderedConsumer(faust_aiokafka.Consumer):
         super().__init__(*args, **kwargs)
         self._read_offset = _NoReadOffsets()
         self._deliver, self.callback = self.callback, self._deliver_in_order
+        if isinstance(self.app.flow_control, ReleasingFlowControl):
+            self.app.flow_control.on_dropped = self.release_dropped
+
+    def release_dropped(self, items: list) -> None:
+        """Events a rebalance cleared from the streams' queues. A record of a topic two agents
+        read may have reached one of them and been cleared from the other's queue: the first
+        one's ack leaves it one short of acked, and the rebalance waited for it for ever
+        (`wait_empty`). Pinned here, it is never acked, so never committed, and not waited
+        for: the next assignment's seek to the committed offset delivers it again to both."""
+        for item in items:
+            message = getattr(item, "message", None)
+            if message is None or message.acked:
+                continue
+            message.incref()
+            self._unacked_messages.discard(message)
 
     # --- every seek tells the delivery order --------------------------------------------
 
@@ -163,6 +198,13 @@ class OrderedConsumer(faust_aiokafka.Consumer):
         try:
             if verdict is Verdict.HOLE:  # the offsets skipped, not this record: its stream acks it
                 await self._add_gap(tp, hole_starts, offset - 1)
+            await self._producer_ebbed(message)
+            if not self._streams_would_take(message):
+                # A stream takes a record of a stopped flow or an older generation only to ack
+                # it unprocessed, and the commit would then pass it: fetch it again instead.
+                if self.order.undelivered(tp, offset):
+                    await self._seek_back(tp, "the flow stopped before its delivery", again=True)
+                return
             await self._deliver(message)
         except asyncio.CancelledError:
             # The flow was suspended (a rebalance) before the streams took it: fetch it again. This
@@ -170,6 +212,20 @@ class OrderedConsumer(faust_aiokafka.Consumer):
             if self.order.undelivered(tp, offset):
                 await self._seek_back(tp, "its delivery was suspended", again=True)
             raise
+
+    async def _producer_ebbed(self, message: Any) -> None:
+        """Wait, as Faust's conductor would, while the producer buffer is full. The conductor
+        checks the flow first and then waits there, so a rebalance that starts meanwhile gets
+        the record into the streams after its flow stopped; waiting here first, the check below
+        and the hand-over follow with no await between them."""
+        buffer = self.app.producer.buffer
+        while buffer.size > buffer.max_messages and self._streams_would_take(message):
+            await buffer.wait_until_ebb()
+
+    def _streams_would_take(self, message: Any) -> bool:
+        """What Faust's streams check before they process a record (else: skip and ack it)."""
+        return (self.flow_active and self.app.flow_control.is_active()
+                and message.generation_id == self.app.consumer_generation_id)
 
     async def _seek_back(self, tp: TP, why: str, *, again: bool = False) -> bool:
         """Seek the partition back to its next offset, once a fetch unless `again`; True if sought."""
@@ -198,3 +254,4 @@ class OrderedTransport(faust_aiokafka.Transport):
     # A send retried after a leader moved is written once (docs/decisions/idempotent-producer.md),
     # and nothing is committed before its writes left (docs/decisions/draining-producer-buffer.md).
     Producer = WorkerProducer
+

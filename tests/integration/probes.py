@@ -31,6 +31,7 @@ from streams.contract.topics import ARTICLES, DAILY, ENTITIES, partitions_for
 from streams.extraction.pipeline import extract
 from streams.http import metrics as m
 from streams.http.access import bearer_headers
+from streams.runtime.dedupe import parse_origin
 from streams.runtime.generation_table import GENERATION
 from streams.settings import Settings
 
@@ -280,6 +281,30 @@ def stale_count_writes(settings: Settings) -> int:
     """`stale_table_writes` over both count tables, what the failure tests report."""
     return sum(asyncio.run(stale_table_writes(settings, table))
                for table in ("actor_counts", "location_counts"))
+
+
+def count_trace(settings: Settings, kind: str, key: str, path) -> None:
+    """Writes to `path`, for one actor or place, what a lost count is traced with: its
+    `entities` messages (partition, offset, origin, article, mention), then its overall count's
+    changelog records and its ledger entries, each with the changelog offset, in log order."""
+    entities = asyncio.run(read_records(settings, settings.topic(ENTITIES),
+                                        partitions_for(ENTITIES, settings), timeout=120))
+    lines = []
+    for record in entities:
+        mention = orjson.loads(record.value)
+        if (mention.get("kind"), mention.get("key")) == (kind, key):
+            lines.append(f"entities {record.partition}:{record.offset} origin="
+                         f"{parse_origin(record.headers)} {mention['article_id']} "
+                         f"{mention['field']}:{mention['start']}")
+    table = "actor_counts" if kind == "actor" else "location_counts"
+    for name, wanted in ((table, lambda k: orjson.loads(k) == key),
+                         ("counted_mentions", lambda k: f"|{kind}|{key}" in k.decode())):
+        for record in asyncio.run(read_records(
+                settings, f"{settings.app_id}-{name}-changelog", settings.partitions, 120)):
+            if record.key is not None and wanted(record.key):
+                lines.append(f"{name} {record.partition}:{record.offset} "
+                             f"{record.key.decode()} {record.value and record.value.decode()}")
+    path.write_text("\n".join(lines) + "\n")
 
 
 def mentions_on_topic(settings: Settings, id_prefix: str = "") -> dict[tuple[str, str], int]:

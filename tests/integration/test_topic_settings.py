@@ -103,7 +103,7 @@ def test_streams_topics_reports_a_wrong_partition_count(kafka_bootstrap):
 def test_the_worker_creates_its_topics_with_min_insync_replicas(start_worker, kafka_bootstrap):
     settings = start_worker("replication", store="memory://")
     tables = ["actor_counts", "location_counts", "alert_state", "seen_articles",
-              "counted_mentions", "counted_subject_events",
+              "counted_mentions", "counted_offsets", "counted_subject_events",
               "daily_records", "counted_daily_events",
               *(f"{name}_{window}" for name in ("actor_counts", "location_counts", "location_quads")
                 for window in COUNT_WINDOWS)]

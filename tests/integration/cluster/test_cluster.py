@@ -19,6 +19,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from failure_figures import report
 from probes import (
     articles_without_mentions,
+    count_trace,
     expected_counts,
     group_of,
     mentions_on_topic,
@@ -132,9 +133,13 @@ def explain_shortfall(deployment, differ: dict) -> None:
     before the count stage or in it) and the send errors the workers logged."""
     prefix = deployment.settings.topic_prefix
     on_topic = mentions_on_topic(deployment.settings, prefix)
+    logs = next(iter(deployment.workers.values())).log_path.parent
     for key, (expected, served) in sorted(differ.items()):
+        trace = logs / f"trace-{key[0]}-{key[1]}.txt"
+        count_trace(deployment.settings, *key, trace)
         report(f"count differs for {key}: expected {expected}, served {served}, "
-               f"{on_topic.get(key, 0)} distinct mentions of this run's articles on entities")
+               f"{on_topic.get(key, 0)} distinct mentions of this run's articles on entities; "
+               f"traced in {trace}, worker logs beside it")
     for partition, missing in articles_without_mentions(deployment.settings, prefix).items():
         report(f"articles partition {partition}: {missing}")
     for host, worker in deployment.workers.items():

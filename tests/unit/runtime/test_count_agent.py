@@ -6,7 +6,9 @@ test waits for the counts to show.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
+from unittest.mock import AsyncMock
 
 import pytest
 from waiting import mentions_handled as handled
@@ -88,3 +90,29 @@ async def test_each_write_goes_to_the_partition_of_its_key_not_of_the_last_messa
         ("counted_mentions", 1, "0:5|location|163345"),
         ("counted_mentions", 2, "0:5|location|170063"),
         ("location_counts", 1, "163345"), ("location_counts", 2, "170063")]
+
+
+async def test_a_hole_in_a_partition_is_read_again_and_counted_in_order(app, monkeypatch, caplog):
+    # Offsets 0-1 arrive, 2-3 are skipped by the consumer, 4-5 arrive: the count stops at 1
+    # and seeks back to 2; then 2-5 are delivered again and everything is counted once.
+    seek = AsyncMock()
+    monkeypatch.setattr(app.consumer, "seek", seek)
+    table = app.tables["location_counts"]
+    async with app.agents["count"].test_context() as agent:
+        async def deliver(offsets):
+            for offset in offsets:
+                agent.sent_offset = offset
+                await agent.put(mention(f"article-{offset}", "170063", True), key="170063",
+                                headers={ORIGIN_HEADER: origin(0, offset)})
+
+        await deliver([0, 1, 4, 5])
+        await until(lambda: seek.await_count == 1)
+        await asyncio.sleep(0.3)  # a batch more: nothing else is counted meanwhile
+        held = (table["170063"]["mentions"], app.tables["counted_offsets"][0]["offset"])
+        await deliver([2, 3, 4, 5])
+        await until(lambda: table["170063"]["mentions"] == 6)
+    assert held == (2, 1)
+    [(tp, offset)] = [call.args for call in seek.await_args_list]
+    assert (tp.partition, offset) == (0, 2)
+    assert "offsets 2..3 reached no count" in caplog.text
+    assert (table["170063"]["applied_offset"], app.tables["counted_offsets"][0]["offset"]) == (5, 5)

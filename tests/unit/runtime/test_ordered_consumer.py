@@ -20,11 +20,12 @@ import pytest
 from aiokafka.errors import KafkaError
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
+from faust.types.tuples import ConsumerMessage
 from intervaltree import Interval, IntervalTree
 
 from streams import fence
 from streams.runtime import ordered_consumer
-from streams.runtime.ordered_consumer import OrderedConsumer
+from streams.runtime.ordered_consumer import OrderedConsumer, install_releasing_flow_control
 
 CHANGELOG = "app-counts-changelog"
 TP1 = TP("articles", 0)
@@ -129,9 +130,31 @@ def thread() -> FakeThread:
     return FakeThread(assigned={TP1, TP2, LOG})
 
 
-def build(consumer_class: type, streams: Streams, thread: FakeThread):
+@dataclass
+class FakeProducerBuffer:
+    """Faust's producer buffer: `size` messages waiting; each `wait_until_ebb` runs the next
+    scripted hook (what happens while it drains), or without one empties the buffer."""
+
+    size: int = 0
+    max_messages: int = 100
+    while_draining: list[Hook] = field(default_factory=list)
+    waits: int = 0
+
+    async def wait_until_ebb(self) -> None:
+        self.waits += 1
+        if self.while_draining:
+            await self.while_draining.pop(0)()
+        else:
+            self.size = 0
+
+
+def build(consumer_class: type, streams: Streams, thread: FakeThread, releasing: bool = False):
     app = faust.App("ordered-consumer-test", autodiscover=False)
+    if releasing:  # as the worker's app (streams/runtime/app.py)
+        install_releasing_flow_control(app)
     app.topics.acks_enabled_for = lambda topic: topic != CHANGELOG  # changelogs are never committed
+    app.flow_control.resume()  # as after a worker's recovery
+    app._producer = SimpleNamespace(buffer=FakeProducerBuffer())
     consumer = consumer_class(
         app.transport, callback=streams, on_partitions_revoked=AsyncMock(),
         on_partitions_assigned=AsyncMock())
@@ -542,3 +565,116 @@ async def test_a_suspended_delivery_after_a_seek_leaves_the_seek_alone(consumer,
     await drain(consumer, thread, Fetch({TP1: [40, 41]}))
     assert thread.sought == [(TP1, 30)]
     assert consumer.order.next_offset[TP1] == 30
+
+
+async def test_a_rebalance_while_the_producer_buffer_drains_keeps_the_record_from_the_streams(
+        consumer, thread, streams):
+    """Faust's conductor checks the flow, then waits for a full producer buffer: a rebalance
+    starting in that wait got the record to the streams, which skip and ack it unprocessed."""
+    await sought_to(consumer, thread, tp1=40)
+    buffer = consumer.app.producer.buffer
+
+    async def rebalance_starts():
+        consumer.app.flow_control.suspend()
+
+    streams.hooks[(TP1, 40)] = full_buffer(buffer, rebalance_starts)
+    await drain(consumer, thread, Fetch({TP1: [40, 41]}))
+    assert streams.received == [(TP1, 40)]
+    assert thread.sought == [(TP1, 41)]
+    consumer.app.flow_control.resume()
+    await drain(consumer, thread, Fetch({TP1: [41, 42]}))
+    assert streams.offsets(TP1) == [40, 41, 42]
+
+
+async def test_a_generation_change_while_the_producer_buffer_drains_fetches_the_record_again(
+        consumer, thread, streams):
+    await sought_to(consumer, thread, tp1=40)
+    buffer = consumer.app.producer.buffer
+
+    async def new_generation():
+        consumer.app.consumer_generation_id += 1
+
+    streams.hooks[(TP1, 40)] = full_buffer(buffer, new_generation)
+    await drain(consumer, thread, Fetch({TP1: [40, 41]}))
+    assert streams.received == [(TP1, 40)]
+    assert thread.sought == [(TP1, 41)]
+
+
+async def test_a_revoked_partition_waiting_for_the_producer_is_left_to_the_rebalance(
+        consumer, thread, streams):
+    await sought_to(consumer, thread, tp1=40)
+    buffer = consumer.app.producer.buffer
+
+    async def revoked():
+        consumer.order.forget({TP1})
+        consumer.app.flow_control.suspend()
+
+    streams.hooks[(TP1, 40)] = full_buffer(buffer, revoked)
+    await drain(consumer, thread, Fetch({TP1: [40, 41]}))
+    assert streams.received == [(TP1, 40)]
+    assert thread.sought == []  # the next assignment's seek decides
+
+
+async def test_a_full_producer_buffer_delays_the_record_until_it_drains(consumer, thread, streams):
+    await sought_to(consumer, thread, tp1=40)
+    buffer = consumer.app.producer.buffer
+    buffer.size = 250  # two waits: each drains to the limit, not below
+
+    async def still_full():
+        buffer.size = 150
+
+    buffer.while_draining = [still_full]
+    drained_size = []
+
+    async def delivered():
+        drained_size.append(buffer.size)
+
+    streams.hooks[(TP1, 40)] = delivered
+    await drain(consumer, thread, Fetch({TP1: [40, 41]}))
+    assert streams.offsets(TP1) == [40, 41]
+    assert (buffer.waits, drained_size, thread.sought) == (2, [0], [])
+
+
+def full_buffer(buffer: FakeProducerBuffer, while_draining: Hook) -> Hook:
+    """A stream hook: the record after this one finds the producer buffer full, and
+    `while_draining` happens while it waits."""
+
+    async def fill() -> None:
+        buffer.size = buffer.max_messages + 1
+        buffer.while_draining.append(while_draining)
+
+    return fill
+
+
+def two_streams_message(consumer: OrderedConsumer, queue) -> SimpleNamespace:
+    """A record of a topic two agents read: one stream took it (tracked, its copy in the other
+    stream's `queue`), as Faust's conductor and stream leave it."""
+    message = ConsumerMessage(TP1.topic, TP1.partition, 40, None, 0, [], None, b"{}", None)
+    message.incref(2)  # the conductor, once per channel
+    message.tracked = True
+    consumer._unacked_messages.add(message)
+    queue.put_nowait(SimpleNamespace(message=message))
+    return message
+
+
+async def test_a_rebalance_clearing_one_streams_copy_is_not_waited_for_nor_committed():
+    consumer = build(OrderedConsumer, Streams(), FakeThread(assigned={TP1}), releasing=True)
+    flow_control = consumer.app.flow_control
+    queue = consumer.app.FlowControlQueue(maxsize=10, clear_on_resume=True)  # a channel's
+    message = two_streams_message(consumer, queue)
+    flow_control.suspend()
+    flow_control.clear()  # what Faust's on_partitions_revoked does
+    message.ack(consumer)  # the stream that took it is done
+    assert (queue.qsize(), message.acked, message in consumer._unacked_messages) == (0, False, False)
+    assert consumer._new_offset(TP1) is None  # nothing to commit: delivered again after the seek
+
+
+async def test_stock_faust_waits_for_ever_for_a_cleared_copy(consumer):
+    flow_control = consumer.app.flow_control
+    queue = consumer.app.FlowControlQueue(maxsize=10, clear_on_resume=True)  # a channel's
+    message = two_streams_message(consumer, queue)
+    flow_control.suspend()
+    flow_control.clear()
+    message.ack(consumer)
+    assert (queue.qsize(), message.refcount, message.acked) == (0, 1, False)
+    assert message in consumer._unacked_messages  # wait_empty waits for it

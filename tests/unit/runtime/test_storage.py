@@ -27,7 +27,8 @@ def test_every_table_has_small_write_buffers_on_the_shared_budget(tmp_path):
     app = create_app(replace(Settings(), app_id="unit-storage", store="rocksdb://",
                              data_dir=str(tmp_path)))
     app.finalize()
-    assert len(app.tables) == 14  # the counts, windows, alert state, daily records, 4 ledgers
+    assert len(app.tables) == 15  # the counts, windows, alert state, daily records, 4 ledgers,
+    # the offsets counted
     for name, table in app.tables.items():
         options = table.data.rocksdb_options
         assert isinstance(options, SharedMemoryOptions), name

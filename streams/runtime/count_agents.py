@@ -96,34 +96,34 @@ class CountedOffsets:
 
     def record(self, plans: dict[int, tuple[PartitionPlan, list]]) -> None:
         """Write each partition's last offset counted, with its batch's counts."""
-        for partition, (plan, mine) in plans.items():
-            if plan.count and plan.counted_through is not None:
+        for partition, (progress, mine) in plans.items():
+            if progress.count and progress.counted_through is not None:
                 with current(mine[0]):
-                    self.table[partition] = {"offset": plan.counted_through}
+                    self.table[partition] = {"offset": progress.counted_through}
 
     async def read_again(self, plans: dict[int, tuple[PartitionPlan, list]]) -> None:
         """Seek back to each new hole; forget the holes filled or given up."""
-        for partition, (plan, mine) in plans.items():
+        for partition, (progress, mine) in plans.items():
             awaiting = self.awaiting.get(partition)
-            if awaiting and (plan.gone or (plan.counted_through is not None
-                                             and plan.counted_through >= awaiting[0])):
+            if awaiting and (progress.gone or (progress.counted_through is not None
+                                             and progress.counted_through >= awaiting[0])):
                 del self.awaiting[partition]
-            if plan.gone:
+            if progress.gone:
                 log.error("entities partition %d: offsets %d..%d never came back after %.0f s of "
                           "reading again (deleted by retention?): their mentions are not counted",
-                          partition, *plan.gone, PATIENCE)
-            if plan.seek_to is None:
+                          partition, *progress.gone, PATIENCE)
+            if progress.seek_to is None:
                 continue
-            last = mine[plan.count].message.offset - 1
+            last = mine[progress.count].message.offset - 1
             log.warning("entities partition %d: offsets %d..%d reached no count (skipped by the "
                         "consumer); reading the partition again from %d",
-                        partition, plan.seek_to, last, plan.seek_to)
-            self.awaiting[partition] = (plan.seek_to, self.clock())
+                        partition, progress.seek_to, last, progress.seek_to)
+            self.awaiting[partition] = (progress.seek_to, self.clock())
             try:
-                await self.consumer().seek(TP(mine[0].message.topic, partition), plan.seek_to)
+                await self.consumer().seek(TP(mine[0].message.topic, partition), progress.seek_to)
             except Exception as exc:  # not assigned any more: its next owner finds the hole
                 log.warning("entities partition %d: could not seek back to %d: %r",
-                            partition, plan.seek_to, exc)
+                            partition, progress.seek_to, exc)
 
 
 def register_counting(app: faust.App, topics: Topics, tables: Tables, settings: Settings,
@@ -144,7 +144,7 @@ def register_counting(app: faust.App, topics: Topics, tables: Tables, settings: 
 
     async def count_batch(events: Sequence) -> None:
         plans = offsets.plans(events)
-        held_back = {id(event) for plan, mine in plans.values() for event in mine[plan.count:]}
+        held_back = {id(event) for progress, mine in plans.values() for event in mine[progress.count:]}
         mentions: list[tuple[object, Mention]] = []
         for event in (event for event in events if id(event) not in held_back):
             try:

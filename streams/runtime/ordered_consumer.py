@@ -29,7 +29,6 @@ from typing import Any  # noqa: E402
 from aiokafka.errors import KafkaError  # noqa: E402
 from faust.transport.drivers import aiokafka as faust_aiokafka  # noqa: E402
 from faust.types import TP  # noqa: E402
-
 from mode.utils.queues import FlowControlEvent  # noqa: E402
 
 from streams.runtime.delivery_order import DeliveryOrder, Verdict  # noqa: E402

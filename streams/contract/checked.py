@@ -46,14 +46,28 @@ class Refusals:
     """Dead-letters refused messages of the derived topics: once each, however many agents read
     the topic (the conductor calls the hook of every one)."""
 
+    KEPT = 10_000  # refused offsets remembered per partition (what `all_refused` can answer)
+
     def __init__(self, dead_letters: faust.TopicT, metrics: m.Metrics = m.METRICS):
         self.dead_letters = dead_letters
         self.metrics = metrics
         self._last: tuple[str, int, int] | None = None
+        self._refused: dict[tuple[str, int], dict[int, None]] = {}  # insertion-ordered offsets
+
+    def all_refused(self, topic: str, partition: int, first: int, last: int) -> bool:
+        """Whether every offset from `first` to `last` was refused here: no agent saw them,
+        which is no loss (the count stage's hole check asks, streams/runtime/count_progress.py)."""
+        offsets = self._refused.get((topic, partition), {})
+        return last - first < len(offsets) and all(
+            offset in offsets for offset in range(first, last + 1))
 
     async def refuse(self, message, reason: str, text: str, error: Exception | None = None) -> None:
         """Dead-letter `message` (a Faust message); `error`: an agent's, logged with its trace."""
         where = (message.topic, message.partition, message.offset)
+        refused = self._refused.setdefault(where[:2], {})
+        refused[message.offset] = None
+        if len(refused) > self.KEPT:
+            del refused[next(iter(refused))]
         if where == self._last:
             return
         self._last = where

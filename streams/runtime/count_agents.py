@@ -73,9 +73,11 @@ class CountedOffsets:
     """Per `entities` partition, the last offset counted (table `counted_offsets`), and the
     partitions sought back to a hole (decisions: streams/runtime/count_progress.py)."""
 
-    def __init__(self, table, consumer: Callable[[], Any], clock: Callable[[], float] = time.monotonic):
+    def __init__(self, table, consumer: Callable[[], Any], refusals: Any,
+                 clock: Callable[[], float] = time.monotonic):
         self.table = table
         self.consumer = consumer
+        self.refusals = refusals  # streams.contract.checked.Refusals: offsets no agent sees
         self.clock = clock
         self.awaiting: dict[int, tuple[int, float]] = {}  # partition -> (sought back to, when)
 
@@ -89,9 +91,12 @@ class CountedOffsets:
             with current(mine[0]):  # the partition's own store
                 stored = self.table.get(partition)
             awaiting, since = self.awaiting.get(partition, (None, 0.0))
+            topic = mine[0].message.topic
             plans[partition] = (plan_partition(
                 [event.message.offset for event in mine], stored and stored["offset"],
-                awaiting, self.clock() - since), mine)
+                awaiting, self.clock() - since,
+                refused=lambda first, last, topic=topic, partition=partition:
+                    self.refusals.all_refused(topic, partition, first, last)), mine)
         return plans
 
     def record(self, plans: dict[int, tuple[PartitionPlan, list]]) -> None:
@@ -131,7 +136,7 @@ def register_counting(app: faust.App, topics: Topics, tables: Tables, settings: 
     counts = MentionCounts(tables)
     offsets = CountedOffsets(generation_table(app, "counted_offsets", settings, default=None,
                                               help="The last entities offset counted, per partition"),
-                             lambda: app.consumer)
+                             lambda: app.consumer, topics.entities.refusals)
 
     @app.agent(topics.entities, name="count")
     async def count_mentions(stream):

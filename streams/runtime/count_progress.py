@@ -4,15 +4,16 @@ The consumer must hand the count agent every offset of a partition, in order. Fa
 that ack a record no agent processed (a stream skipping it around a rebalance), and the commit
 then passes it: its mentions are never counted, and nothing says so. So the count agent keeps,
 per partition, the last offset it counted (table `counted_offsets`, written with the counts and
-stamped with their generation). A batch that starts beyond that offset + 1, or skips one inside,
-is counted up to the hole; the rest is held back and the partition is read again from the hole.
-Records still queued from before that seek are held too, for `patience` seconds; a hole still
-there after that (records deleted by retention) is reported and counted over.
+stamped with their generation). A batch that starts beyond that offset + 1, or skips one inside
+(other than offsets the topic's reader refused and dead-lettered), is counted up to the hole;
+the rest is held back and the partition is read again from the hole. Records still queued from
+before that seek are held too, for `patience` seconds; a hole still there after that (records
+deleted by retention) is reported and counted over.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 PATIENCE = 30.0  # seconds a hole is read again for before it is taken as gone
@@ -28,16 +29,23 @@ class PartitionPlan:
     gone: tuple[int, int] | None = None  # a hole (first, last offset) taken as gone
 
 
+def _none_refused(first: int, last: int) -> bool:
+    return False
+
+
 def plan_partition(offsets: Sequence[int], counted_through: int | None,
                    awaiting: int | None = None, waited: float = 0.0,
-                   patience: float = PATIENCE) -> PartitionPlan:
+                   patience: float = PATIENCE,
+                   refused: Callable[[int, int], bool] = _none_refused) -> PartitionPlan:
     """`offsets`: the partition's messages in the batch; `counted_through`: the last offset
     counted before it (None: none yet, any first offset is right); `awaiting`: the offset the
-    partition was sought back to `waited` seconds ago, if it was."""
+    partition was sought back to `waited` seconds ago, if it was; `refused(first, last)`: every
+    offset between was refused by the topic's reader (dead-lettered, no agent sees them)."""
     expected = None if counted_through is None else counted_through + 1
     gone = None
     for index, offset in enumerate(offsets):
-        if expected is None or offset == expected:
+        if expected is None or offset == expected or (
+                offset > expected and refused(expected, offset - 1)):
             expected = offset + 1
             continue
         if offset < expected:  # delivered again: each count's applied_offset skips it

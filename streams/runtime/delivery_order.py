@@ -71,7 +71,7 @@ class DeliveryOrder:
         """What to do with a record of the current fetch. `holes_allowed`: offsets may be
         missing without harm (compacted changelogs); otherwise a skipped offset is fetched again
         once before it is taken for a real hole."""
-        if tp in self._seeking:
+        if tp in self._seeking or tp not in self.next_offset:  # no seek yet: the next decides
             return Verdict.SEEKING
         if self._epoch.get(tp, 0) != self._fetch_epoch.get(tp, 0):
             return Verdict.STALE

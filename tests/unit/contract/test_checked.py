@@ -55,6 +55,23 @@ async def test_a_refused_message_is_dead_lettered_once_with_its_bytes_and_counte
     assert dead_letters.send.await_count == 2
 
 
+async def test_the_offsets_refused_are_remembered_for_the_count_stages_hole_check():
+    sink, _ = refusals()
+    for offset in (7, 8, 10):
+        await sink.refuse(message(offset=offset), "invalid_record", "x")
+    assert (sink.all_refused("p-alerts", 0, 7, 8), sink.all_refused("p-alerts", 0, 7, 10),
+            sink.all_refused("p-alerts", 1, 7, 7)) == (True, False, False)
+
+
+async def test_only_the_latest_refused_offsets_are_kept(monkeypatch):
+    sink, _ = refusals()
+    monkeypatch.setattr(Refusals, "KEPT", 2)
+    for offset in (1, 2, 3):
+        await sink.refuse(message(offset=offset), "invalid_record", "x")
+    assert (sink.all_refused("p-alerts", 0, 1, 1), sink.all_refused("p-alerts", 0, 2, 3)) == (
+        False, True)
+
+
 async def test_the_topics_hooks_dead_letter_instead_of_throwing_into_the_agents():
     app = faust.App("checked-test", broker="memory://", store="memory://")
     sink, dead_letters = refusals()

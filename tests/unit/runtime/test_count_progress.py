@@ -46,3 +46,11 @@ def test_a_hole_that_does_not_come_back_is_counted_over_after_the_patience():
 def test_a_new_hole_while_waiting_for_another_is_read_again_from_its_start():
     assert plan_partition([9, 10, 30], counted_through=8, awaiting=9,
                           waited=1.0) == PartitionPlan(2, 10, seek_to=11)
+
+
+def test_offsets_the_reader_refused_are_no_hole():
+    refused = {9, 10}
+    assert plan_partition([11, 12], counted_through=8, refused=lambda first, last: all(
+        offset in refused for offset in range(first, last + 1))) == PartitionPlan(2, 12)
+    assert plan_partition([12], counted_through=8, refused=lambda first, last: all(
+        offset in refused for offset in range(first, last + 1))) == PartitionPlan(0, 8, seek_to=9)

@@ -8,9 +8,10 @@ TP = ("articles", 2)
 OTHER = ("articles", 3)
 
 
-def sought_to(offset: int | None) -> DeliveryOrder:
+def sought_to(offset: int | None, other: int | None = 7) -> DeliveryOrder:
     order = DeliveryOrder()
     order.sought(TP, offset)
+    order.sought(OTHER, other)
     order.fetch_starts()
     return order
 
@@ -84,10 +85,23 @@ def test_forgotten_partitions_wait_for_their_next_seek():
     order = sought_to(10)
     deliver(order, 10, 11)
     order.forget([TP])
-    assert order.verdict(TP, 12, False) is Verdict.STALE
+    assert order.verdict(TP, 12, False) is Verdict.SEEKING
     order.fetch_starts()
-    assert order.next_offset.get(TP) is None
+    # a fetch from wherever the position went (a new owner's, before its seek to the
+    # committed offset): delivering it would count later offsets before earlier ones
+    assert deliver(order, 5, 13) == [Verdict.SEEKING, Verdict.SEEKING]
+    order.sought(TP, 5)
+    order.fetch_starts()
     assert deliver(order, 5) == [Verdict.DELIVER]
+
+
+def test_a_partition_never_sought_waits_for_its_first_seek():
+    order = DeliveryOrder()
+    order.fetch_starts()
+    assert order.verdict(TP, 0, False) is Verdict.SEEKING
+    order.sought(TP, None)  # sought, position unknown: the next record is the one
+    order.fetch_starts()
+    assert deliver(order, 42) == [Verdict.DELIVER]
 
 
 def test_a_suspended_delivery_is_fetched_again():
@@ -124,6 +138,8 @@ def test_a_forgotten_partition_is_not_left_seeking():
     order.forget([TP])  # a rebalance during the seek: the next one decides
     order.fetch_starts()
     assert not order.is_seeking(TP)
+    order.sought(TP, 5)
+    order.fetch_starts()
     assert deliver(order, 5) == [Verdict.DELIVER]
 
 

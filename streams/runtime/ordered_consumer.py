@@ -253,4 +253,3 @@ class OrderedTransport(faust_aiokafka.Transport):
     # A send retried after a leader moved is written once (docs/decisions/idempotent-producer.md),
     # and nothing is committed before its writes left (docs/decisions/draining-producer-buffer.md).
     Producer = WorkerProducer
-

@@ -74,17 +74,27 @@ class OrderedConsumer(faust_aiokafka.Consumer):
             self.app.flow_control.on_dropped = self.release_dropped
 
     def release_dropped(self, items: list) -> None:
-        """Events a rebalance cleared from the streams' queues. A record of a topic two agents
-        read may have reached one of them and been cleared from the other's queue: the first
-        one's ack leaves it one short of acked, and the rebalance waited for it for ever
-        (`wait_empty`). Pinned here, it is never acked, so never committed, and not waited
-        for: the next assignment's seek to the committed offset delivers it again to both."""
+        """Events the flow control cleared from the streams' queues (a rebalance, and every
+        resume of the flow). A record of a topic two agents read may have reached one of them
+        and been cleared from the other's queue: the first one's ack leaves it one short of
+        acked, and the rebalance waited for it for ever (`wait_empty`). Pinned here, it is
+        never acked, so never committed, and not waited for. A partition still assigned (the
+        resume after a rebalance clears what its seek brought meanwhile) is read again from its
+        first record dropped; a revoked one waits for its next assignment's seek."""
+        first_dropped: dict[TP, int] = {}
         for item in items:
             message = getattr(item, "message", None)
             if message is None or message.acked:
                 continue
             message.incref()
             self._unacked_messages.discard(message)
+            first_dropped[message.tp] = min(message.offset, first_dropped.get(message.tp, message.offset))
+        assigned = self.assignment() if first_dropped else set()
+        for tp, offset in first_dropped.items():
+            if tp in assigned and tp in self.order.next_offset and not self.order.is_seeking(tp):
+                self.order.sought(tp, offset)  # now: nothing after it may be delivered first
+                asyncio.ensure_future(self._seek_back(tp, "cleared from the streams' queues",
+                                                      again=True))
 
     # --- every seek tells the delivery order --------------------------------------------
 

@@ -682,3 +682,33 @@ async def test_stock_faust_waits_for_ever_for_a_cleared_copy(consumer):
     message.ack(consumer)
     assert (queue.qsize(), message.refcount, message.acked) == (0, 1, False)
     assert message in consumer._unacked_messages  # wait_empty waits for it
+
+
+async def test_records_cleared_by_the_resume_after_a_seek_are_read_again(streams, thread):
+    # Faust's recovery seeks the stream partitions, then resumes the flow, which clears the
+    # streams' queues: what the seek brought in between would never be processed
+    consumer = build(OrderedConsumer, streams, thread, releasing=True)
+    await sought_to(consumer, thread, tp1=40, tp2=7)
+    queue = consumer.app.FlowControlQueue(maxsize=10, clear_on_resume=True)
+    for offset in (40, 41):
+        consumer.order.delivering(TP1, offset)
+        queue.put_nowait(SimpleNamespace(message=ConsumerMessage(
+            TP1.topic, TP1.partition, offset, None, 0, [], None, b"{}", None)))
+    consumer.app.flow_control.resume()
+    await asyncio.sleep(0)
+    assert thread.sought == [(TP1, 40)]
+    await drain(consumer, thread, Fetch({TP1: [40, 41], TP2: [7]}))
+    assert (streams.offsets(TP1), streams.offsets(TP2)) == ([40, 41], [7])
+
+
+async def test_records_cleared_from_a_revoked_partition_wait_for_its_next_seek(streams, thread):
+    consumer = build(OrderedConsumer, streams, thread, releasing=True)
+    await sought_to(consumer, thread, tp1=40)
+    queue = consumer.app.FlowControlQueue(maxsize=10, clear_on_resume=True)
+    queue.put_nowait(SimpleNamespace(message=ConsumerMessage(
+        TP1.topic, TP1.partition, 40, None, 0, [], None, b"{}", None)))
+    consumer.order.forget({TP1})  # revoked: on_partitions_revoked forgets before Faust clears
+    consumer.app.flow_control.suspend()
+    consumer.app.flow_control.clear()
+    await asyncio.sleep(0)
+    assert thread.sought == []

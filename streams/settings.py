@@ -38,10 +38,9 @@ class Settings:
     # batch_within s) and writes each count once per batch (streams/runtime/count_agents.py).
     count_batch_size: int = 500  # STREAMS_COUNT_BATCH_SIZE
     # Where the extract agent runs the NLP: "process" (a child process of the worker, so the NLP
-    # and the event loop run on two cores) or "thread" (in the worker, sharing its GIL). Thread
-    # stays the default until the cluster's isolated-host count loss, seen in both modes, is
-    # explained (docs/performance.md#the-nlp-in-a-process-of-its-own).
-    extract_in: str = "thread"  # STREAMS_EXTRACT_IN
+    # and the event loop run on two cores) or "thread" (in the worker, sharing its GIL)
+    # (docs/performance.md#the-nlp-in-a-process-of-its-own).
+    extract_in: str = "process"  # STREAMS_EXTRACT_IN
     # A local broker answers at once; Faust's defaults (60 s rebalance) make the first join slow.
     rebalance_timeout: float = 10.0  # STREAMS_REBALANCE_TIMEOUT (seconds)
     session_timeout: float = 10.0  # STREAMS_SESSION_TIMEOUT

@@ -67,6 +67,7 @@ class OrderedConsumer(faust_aiokafka.Consumer):
         self.order = DeliveryOrder()
         self._sought_back: set[TP] = set()  # partitions sought back during the current fetch
         self._fetched: dict[TP, int] = {}  # records per partition getmany must hand out
+        self._seeks_back: set[asyncio.Future] = set()  # started by release_dropped
         super().__init__(*args, **kwargs)
         self._read_offset = _NoReadOffsets()
         self._deliver, self.callback = self.callback, self._deliver_in_order
@@ -93,8 +94,10 @@ class OrderedConsumer(faust_aiokafka.Consumer):
         for tp, offset in first_dropped.items():
             if tp in assigned and tp in self.order.next_offset and not self.order.is_seeking(tp):
                 self.order.sought(tp, offset)  # now: nothing after it may be delivered first
-                asyncio.ensure_future(self._seek_back(tp, "cleared from the streams' queues",
-                                                      again=True))
+                seek = asyncio.ensure_future(self._seek_back(
+                    tp, "cleared from the streams' queues", again=True))
+                self._seeks_back.add(seek)  # held: the loop keeps only a weak reference
+                seek.add_done_callback(self._seeks_back.discard)
 
     # --- every seek tells the delivery order --------------------------------------------
 

@@ -61,7 +61,12 @@ def seed():
 
 
 @pytest.fixture(scope="module")
-def alert_worker(start_worker, tmp_path_factory, seed):
+def alert_worker(alert_process):
+    return alert_process.settings
+
+
+@pytest.fixture(scope="module")
+def alert_process(fresh_settings, new_worker, tmp_path_factory, seed):
     """A worker with small windows: a spike the burst reaches and the baseline does not, a
     threshold the burst's material-conflict events meet exactly, and a watched actor."""
     tmp = tmp_path_factory.mktemp("alert-rules")
@@ -98,7 +103,9 @@ window = {SIZE}
 actors = ["SYRREB"]
 severity = "info"
 ''')
-    return start_worker("alerts", alert_rules=str(rules), alert_tick=0.5)
+    worker = new_worker(fresh_settings("alerts", alert_rules=str(rules), alert_tick=0.5), "alerts")
+    worker.start()
+    return worker
 
 
 def get_json(settings, path: str):
@@ -258,7 +265,7 @@ def test_a_watched_actor_alerts_once_per_window(run):
         assert len(alert["evidence"]["event_ids"]) == 1
 
 
-def test_windowed_top_counts_follow_event_time(run, seed, alert_worker):
+def test_windowed_top_counts_follow_event_time(run, seed, alert_worker, alert_process):
     """The newest 1-hour window holds the copies whose event time falls in it."""
     times = [ingested for _, ingested in run["baseline"]] + [run["starts"][3] + 20] * BURST
     hour = max(math.floor(t / 3600) for t in times)
@@ -269,12 +276,17 @@ def test_windowed_top_counts_follow_event_time(run, seed, alert_worker):
                     if e["location"] and str(e["location"]["geonameid"]) == ALEPPO)
     window = {"start": rfc3339(hour * 3600), "end": rfc3339(hour * 3600 + 3600)}
 
-    def aleppo_row():  # not the top one: the nationality words make Syria's count larger
-        rows = [row for row in get_json(alert_worker, "/locations/top?window=1h&n=1000")
+    def aleppo_rows():  # not the top one: the nationality words make Syria's count larger
+        return [row for row in get_json(alert_worker, "/locations/top?window=1h&n=1000")
                 if str(row["geonameid"]) == ALEPPO]
+
+    def aleppo_row():
+        rows = aleppo_rows()
         return rows if rows and rows[0]["mentions"] == copies * mentions[ALEPPO] else None
 
-    row = wait_for(aleppo_row, "the hourly count of Aleppo")[0]
+    row = wait_for(aleppo_row, f"the hourly count of Aleppo ({copies} copies x "
+                   f"{mentions[ALEPPO]} mentions)",
+                   show=lambda: (aleppo_rows(), alert_process.log_lines("WARNING", "ERROR")))[0]
     assert (row["geonameid"], row["name"], row["articles"], row["window"]) == (
         170063, "Aleppo", copies, window)
     assert row["quad_classes"] == {q: n * copies for q, n in quads.items()}
@@ -286,7 +298,9 @@ def test_windowed_top_counts_follow_event_time(run, seed, alert_worker):
         rows = get_json(alert_worker, "/actors/top?window=1d&n=1")
         return rows if rows and rows[0]["mentions"] == in_day * syrmil else None
 
-    actor = wait_for(top_actor, "the daily count of SYRMIL")[0]
+    actor = wait_for(top_actor, f"the daily count of SYRMIL ({in_day} x {syrmil})", show=lambda: (
+        get_json(alert_worker, "/actors/top?window=1d&n=3"),
+        alert_process.log_lines("WARNING", "ERROR")))[0]
     assert (actor["code"], actor["articles"], actor["window"]["start"]) == (
         "SYRMIL", in_day, rfc3339(day * 86400))
     with pytest.raises(urllib.error.HTTPError) as caught:

@@ -77,6 +77,12 @@ class Worker:
         self.process.kill()
         self.process.wait()
 
+    def log_lines(self, *levels: str, last: int = 20) -> list[str]:
+        """The last lines of its log at these levels (e.g. "WARNING"): for a failure message."""
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return [line for line in text.splitlines()
+                if any(f"[{level}]" in line for level in levels)][-last:]
+
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         return "\n".join(text.splitlines()[-lines:])

@@ -256,7 +256,10 @@ def run_worker(args, settings: Settings) -> int:
 
         heap_trace.start_tracing()
     from streams.runtime.app import app
+    from streams.runtime.own_topics import create_own_topics
     from streams.runtime.resident import freeze, load_and_freeze
+
+    create_own_topics(app, settings)  # changelogs and internal topics, listed before the join
 
     # before joining: rebalances must fit in the session timeout (resident.py); with
     # STREAMS_EXTRACT_IN=process the extractor loads in the extraction process instead

@@ -34,11 +34,10 @@ TOPIC_CONFIGS = {DAILY: {"cleanup.policy": "compact"}}
 # The worker's own topics, named like Faust's changelogs (`{app_id}-{name}`): events re-keyed by
 # actor code / GeoNames id (alert state) and by events.daily record id.
 EVENTS_BY_SUBJECT, EVENTS_BY_RECORD = "events-by-subject", "events-by-record"
-INTERNAL_TOPICS = (EVENTS_BY_SUBJECT, EVENTS_BY_RECORD)
 
 
 def internal_topic(name: str, settings: Settings) -> str:
-    """The full name of internal topic `name` (one of INTERNAL_TOPICS)."""
+    """The full name of internal topic `name` (EVENTS_BY_SUBJECT or EVENTS_BY_RECORD)."""
     return f"{settings.app_id}-{name}"
 
 

@@ -133,14 +133,10 @@ def preflight(settings: Settings, faust_args: list[str], debug: bool = False) ->
 
 
 def ask_broker(settings: Settings, debug: bool = False) -> None:
-    """check_broker, then the internal topics made (streams/tools/admin.py), in a loop of its own,
-    never made current: asyncio.run would leave "no current event loop" behind, and Faust, built
-    next, expects to create the main thread's."""
-    from streams.tools.admin import create_internal_topics
-
+    """check_broker, in a loop of its own, never made current: asyncio.run would leave "no
+    current event loop" behind, and Faust, built next, expects to create the main thread's."""
     loop = asyncio.new_event_loop()
     try:
         loop.run_until_complete(check_broker(settings, show=debug))
-        loop.run_until_complete(create_internal_topics(settings))
     finally:
         loop.close()

@@ -1,5 +1,5 @@
 """Create the contract topics explicitly, and tell which existing ones differ from the settings;
-create the worker's internal topics before it joins its group."""
+create the worker's own topics before it joins its group."""
 
 from __future__ import annotations
 
@@ -16,9 +16,7 @@ from aiokafka.errors import TopicAlreadyExistsError
 
 from streams.contract.topics import (
     CONTRACT_TOPICS,
-    INTERNAL_TOPICS,
     config_for,
-    internal_topic,
     partitions_for,
 )
 from streams.settings import Settings
@@ -80,23 +78,16 @@ async def ensure_topics(settings: Settings) -> TopicsReport:
         return TopicsReport(states, lines)
 
 
-async def create_internal_topics(settings: Settings, timeout: float = LISTED_TIMEOUT) -> list[str]:
-    """Create the worker's internal topics that are missing (shaped as Faust declares them) and
-    wait until the broker's metadata lists their partitions; returns the names created.
-
-    Faust declares them itself just before it subscribes, but a group that forms before the
-    leader's metadata lists a new topic assigns none of its partitions (faust's assignor logs
-    "Ignoring missing topic") and nothing rebalances until that metadata is refreshed, minutes
-    later: the alert agents then sat idle. Made here, they exist before the first join.
-    """
-    names = [internal_topic(name, settings) for name in INTERNAL_TOPICS]
+async def create_listed(settings: Settings, topics: list[NewTopic],
+                        timeout: float = LISTED_TIMEOUT) -> list[str]:
+    """Create those of `topics` that are missing and wait until the broker's metadata lists
+    their partitions; returns the names created. For the worker's own topics, which must exist
+    before it joins its group (streams/runtime/own_topics.py)."""
     async with _admin(settings) as admin:
-        created = await _create_absent(admin, [
-            NewTopic(name, settings.partitions, replication_factor=settings.replication_factor,
-                     topic_configs=settings.topic_config) for name in names])
+        created = await _create_absent(admin, topics)
         if created:
-            await _wait_listed(admin, names, timeout)
-    return [name for name in names if name in created]
+            await _wait_listed(admin, [topic.name for topic in topics], timeout)
+    return [topic.name for topic in topics if topic.name in created]
 
 
 async def _wait_listed(admin: AIOKafkaAdminClient, names: list[str], timeout: float) -> None:
@@ -109,7 +100,7 @@ async def _wait_listed(admin: AIOKafkaAdminClient, names: list[str], timeout: fl
         if not missing:
             return
         if time.monotonic() >= deadline:
-            log.warning("internal topics %s not listed by the broker after %.0f s", missing, timeout)
+            log.warning("topics %s not listed by the broker after %.0f s", missing, timeout)
             return
         await asyncio.sleep(0.2)
 

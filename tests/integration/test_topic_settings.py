@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -110,27 +109,27 @@ def test_the_worker_creates_its_topics_with_min_insync_replicas(start_worker, ka
     internal = [f"{settings.app_id}-{table}-changelog" for table in tables]
     internal += [f"{settings.app_id}-events-by-subject", f"{settings.app_id}-events-by-record"]
 
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # Faust declares them while the worker joins the group
-        missing = set(internal) - set(asyncio.run(list_topics(kafka_bootstrap)))
-        if not missing:
-            break
-        time.sleep(1)
-    assert missing == set()
+    # made before the worker joins its group (streams/runtime/own_topics.py), so there already
+    assert set(internal) - set(asyncio.run(list_topics(kafka_bootstrap))) == set()
     assert asyncio.run(describe(kafka_bootstrap, internal)) == {
         topic: (settings.partitions, 1, "1", TOPIC_LEVEL) for topic in internal}
 
 
-def test_the_internal_topics_exist_and_are_listed_before_the_worker_joins(kafka_bootstrap):
-    """What preflight makes before Faust starts: both internal topics, shaped as Faust would
-    declare them, listed by the broker when the call returns; a second call creates nothing."""
-    from streams.tools.admin import create_internal_topics
+def test_the_own_topics_exist_and_are_listed_when_the_call_returns(kafka_bootstrap):
+    """What the worker makes before Faust starts: every changelog and internal topic of the app,
+    shaped as Faust would declare it, listed by the broker when the call returns; a second call
+    creates nothing."""
+    from streams.runtime.app import create_app
+    from streams.runtime.own_topics import own_topics
+    from streams.tools.admin import create_listed
 
     run = uuid.uuid4().hex[:10]
-    settings = replace(Settings(), bootstrap=kafka_bootstrap, app_id=f"it-{run}")
-    internal = [f"{settings.app_id}-events-by-subject", f"{settings.app_id}-events-by-record"]
+    settings = replace(Settings(), bootstrap=kafka_bootstrap, app_id=f"it-{run}", store="memory://")
+    topics = own_topics(create_app(settings))
+    names = [topic.name for topic in topics]
+    assert len(names) == 17  # 15 changelogs, 2 internal topics
 
-    assert asyncio.run(create_internal_topics(settings)) == internal
-    assert asyncio.run(describe(kafka_bootstrap, internal)) == {
-        topic: (settings.partitions, 1, "1", TOPIC_LEVEL) for topic in internal}
-    assert asyncio.run(create_internal_topics(settings)) == []
+    assert asyncio.run(create_listed(settings, topics)) == names
+    found = asyncio.run(describe(kafka_bootstrap, names))
+    assert found == {name: (settings.partitions, 1, "1", TOPIC_LEVEL) for name in names}
+    assert asyncio.run(create_listed(settings, topics)) == []

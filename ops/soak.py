@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import statistics
 import sys
 import time
@@ -38,6 +39,8 @@ from streams.settings import Settings  # noqa: E402
 from streams.tools.admin import create_topics  # noqa: E402
 from streams.tools.corpus import read_articles  # noqa: E402
 from streams.tools.replay import copies, replay  # noqa: E402
+
+MEMORY = ("memtables", "table_readers", "block_cache")  # the kinds of streams_rocksdb_bytes in RSS
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -109,6 +112,8 @@ async def delete_topics(settings: Settings) -> int:
 
 
 async def soak(args: argparse.Namespace) -> int:
+    # SIGTERM as Ctrl-C: the run stops its worker and deletes its topics (below, `finally`)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     stamp = datetime.now(UTC).strftime("%Y%m%dt%H%M%Sz")
     run = f"soak-{stamp}-{uuid.uuid4().hex[:6]}"
     run_dir = ROOT / args.out / run
@@ -128,12 +133,15 @@ async def soak(args: argparse.Namespace) -> int:
     print(f"soak {run}: {args.rate:g} articles/s for {args.minutes:g} min, corpus "
           f"{args.corpus} ({len(articles)} articles, fresh ids), worker pid {worker.pid}, "
           f"samples every {args.every:g}s, warm-up {args.warmup:g} min, limit {args.limit:g}%")
-    print(f"{'t (s)':>7} {'RSS MB':>8} {'worker':>8} {'processed':>10} {'per s':>7} {'dead':>5} "
-          f"{'dup':>5}")  # RSS: the worker with its extraction process; worker: its own
+    print(f"{'t (s)':>7} {'RSS MB':>8} {'worker':>8} {'rocksdb':>8} {'processed':>10} "
+          f"{'per s':>7} {'dead':>5} {'dup':>5}")
+    # RSS: the worker with its extraction process; worker: its own; rocksdb: the part of it its
+    # tables' RocksDB memory takes (memtables, cache, indexes: bounded, docs/performance.md)
     sender = asyncio.create_task(replay(copies(articles, loop=True, fresh_ids=True), settings,
                                         rate=args.rate, duration=duration))
     started = time.monotonic()
     samples: list[tuple[float, float]] = []
+    own_samples: list[tuple[float, float]] = []  # the worker alone, less its RocksDB memory
     sampler = ProcessSampler({})
     done: list[float] = []  # articles processed at each sample
     last_processed, last_t = 0.0, 0.0
@@ -153,9 +161,11 @@ async def soak(args: argparse.Namespace) -> int:
             processed = m.total(counters, m.ARTICLES_PROCESSED)
             rate = (processed - last_processed) / (t - last_t) if t > last_t else 0.0
             last_processed, last_t = processed, t
+            rocksdb = sum(m.total(counters, m.ROCKSDB_BYTES, kind=kind) for kind in MEMORY) / 2**20
             samples.append((t, rss))
+            own_samples.append((t, own_rss - rocksdb))
             done.append(processed)
-            print(f"{t:7.0f} {rss:8.1f} {own_rss:8.1f} {processed:10.0f} {rate:7.1f} "
+            print(f"{t:7.0f} {rss:8.1f} {own_rss:8.1f} {rocksdb:8.1f} {processed:10.0f} {rate:7.1f} "
                   f"{m.total(counters, m.ARTICLES_DEAD_LETTERED):5.0f} "
                   f"{m.total(counters, m.ARTICLES_DUPLICATE):5.0f}", flush=True)
             if t >= duration:
@@ -180,7 +190,8 @@ async def soak(args: argparse.Namespace) -> int:
           f"{last_processed:.0f} (backlog {backlog:.0f}); RSS after warm-up {baseline:.1f} MB, at "
           f"the end {end:.1f} MB: growth {growth:+.1f}% (limit {args.limit:g}%); peak "
           f"{peak:.1f} MB; first sample {samples[0][1]:.1f} MB; slope after warm-up "
-          f"{slope:+.1f} MB/h, {per_article:+.2f} MB per 1,000 articles (least squares)")
+          f"{slope:+.1f} MB/h, {per_article:+.2f} MB per 1,000 articles (least squares); the "
+          f"worker alone less its RocksDB memory {rss_slope(own_samples, args.warmup * 60):+.1f} MB/h")
     # A backlog of more than two sampling intervals means the worker did not keep up: the
     # memory figures would then measure a queue, not a steady state.
     kept_up = backlog <= 2 * args.rate * args.every
@@ -192,7 +203,11 @@ async def soak(args: argparse.Namespace) -> int:
 
 
 def main(argv=None) -> int:
-    return asyncio.run(soak(parse_args(argv)))
+    try:
+        return asyncio.run(soak(parse_args(argv)))
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        print("stopped before the end: no verdict", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

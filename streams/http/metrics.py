@@ -34,6 +34,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.parser import text_string_to_metric_families
 
 from streams.contract.articles import REASONS
+from streams.runtime.storage import rocksdb_usage, usage_total
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 
@@ -68,6 +69,11 @@ PROCESSING_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 CONSUMER_LAG = "streams_consumer_lag"
 CONSUMER_LAG_HELP = ("Messages of a topic the agents consume not yet committed by this worker, "
                      "per assigned partition (changelogs are not reported).")
+ROCKSDB_BYTES = "streams_rocksdb_bytes"
+ROCKSDB_HELP = ("RocksDB memory and disk of this worker's tables, by kind: memtables, "
+                "table_readers (SST indexes and filters outside the cache), block_cache (shared "
+                "by every table, counted once), sst_files (disk).")
+ROCKSDB_KINDS = ("memtables", "table_readers", "block_cache", "sst_files")
 
 # Label values known in advance are exposed at zero, so a rate over them is defined from the start.
 KNOWN_LABELS = {ARTICLES_DEAD_LETTERED: [{"reason": reason} for reason in REASONS]}
@@ -111,16 +117,19 @@ class Metrics:
         """One article's processing latency, into the histogram."""
         self._latency.observe(max(seconds, 0.0))
 
-    def render(self, lag: dict[tuple[str, int], int] | None = None) -> str:
-        """The text format 0.0.4; `lag` is {(topic, partition): messages behind} for the gauge."""
-        return generate_latest(_WithLag(self.registry, lag or {})).decode("utf-8")
+    def render(self, lag: dict[tuple[str, int], int] | None = None,
+               rocksdb: dict[str, int] | None = None) -> str:
+        """The text format 0.0.4; `lag` is {(topic, partition): messages behind} for the gauge,
+        `rocksdb` the tables' RocksDB bytes by kind (streams.runtime.storage.usage_total)."""
+        return generate_latest(_ScrapeGauges(self.registry, lag or {}, rocksdb or {})).decode("utf-8")
 
 
-class _WithLag:
-    """The registry's families and the lag gauge of one scrape (what `generate_latest` reads)."""
+class _ScrapeGauges:
+    """The registry's families and the gauges read at scrape time (what `generate_latest` reads)."""
 
-    def __init__(self, registry: CollectorRegistry, lag: dict[tuple[str, int], int]):
-        self.registry, self.lag = registry, lag
+    def __init__(self, registry: CollectorRegistry, lag: dict[tuple[str, int], int],
+                 rocksdb: dict[str, int]):
+        self.registry, self.lag, self.rocksdb = registry, lag, rocksdb
 
     def collect(self):
         yield from self.registry.collect()
@@ -128,6 +137,11 @@ class _WithLag:
         for (topic, partition), behind in sorted(self.lag.items()):
             gauge.add_metric((topic, str(partition)), behind)
         yield gauge
+        if self.rocksdb:  # a worker with memory:// tables has none
+            rocksdb = GaugeMetricFamily(ROCKSDB_BYTES, ROCKSDB_HELP, labels=("kind",))
+            for kind in ROCKSDB_KINDS:
+                rocksdb.add_metric((kind,), self.rocksdb.get(kind, 0))
+            yield rocksdb
 
 
 def parse(text: str) -> dict[tuple[str, Labels], float]:
@@ -178,6 +192,6 @@ def _worker_lag(app: faust.App) -> dict[tuple[str, int], int]:
 def register_metrics_view(app: faust.App, metrics: Metrics = METRICS) -> None:
     @app.page("/metrics")
     async def metrics_view(self, request):
-        text = metrics.render(lag=_worker_lag(app))
+        text = metrics.render(lag=_worker_lag(app), rocksdb=usage_total(rocksdb_usage(app)))
         # aiohttp refuses a charset in content_type=, so the full header goes in headers=.
         return self.bytes(text.encode("utf-8"), headers={"Content-Type": CONTENT_TYPE})

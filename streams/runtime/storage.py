@@ -101,22 +101,34 @@ MEMORY_PROPERTIES = {
 }
 
 
+SHARED = ("block_cache",)  # one figure for every database (they share one cache): not summed
+
+
 def rocksdb_usage(app: Any) -> dict[str, dict[str, int]]:
-    """Table name -> MEMORY_PROPERTIES summed over the RocksDB databases this worker has open
-    (one per partition); tables in memory are left out."""
+    """Table name -> MEMORY_PROPERTIES over the RocksDB databases this worker has open (one per
+    partition): summed, but for the shared figures; tables in memory are left out."""
     usage = {}
     for name, table in list(app.tables.items()):
         dbs = list(getattr(table.data, "_dbs", {}).values())  # Faust's RocksDB store
         if dbs:
-            usage[name] = {field: sum(db.property_int_value(prop) or 0 for db in dbs)
-                           for field, prop in MEMORY_PROPERTIES.items()}
+            usage[name] = _combine([{field: db.property_int_value(prop) or 0
+                                     for field, prop in MEMORY_PROPERTIES.items()} for db in dbs])
     return usage
+
+
+def usage_total(usage: dict[str, dict[str, int]]) -> dict[str, int]:
+    """The worker's RocksDB figures over every table (the shared cache counted once)."""
+    return _combine(list(usage.values()))
+
+
+def _combine(figures: list[dict[str, int]]) -> dict[str, int]:
+    return {field: max((f[field] for f in figures), default=0) if field in SHARED
+            else sum(f[field] for f in figures) for field in MEMORY_PROPERTIES}
 
 
 def usage_report(usage: dict[str, dict[str, int]]) -> str:
     """One line per table and a total: keys, then MB on disk and in each kind of memory."""
-    rows = [*usage.items(), ("total", {f: sum(u[f] for u in usage.values())
-                                       for f in MEMORY_PROPERTIES})]
+    rows = [*usage.items(), ("total", usage_total(usage))]
     lines = [f"{'table':<40} {'keys':>9} {'sst MB':>7} {'memtab':>7} {'readers':>7} "
              f"{'cache':>7}"]
     for name, u in rows:

@@ -132,3 +132,14 @@ def test_the_lag_leaves_out_changelogs_and_is_zero_when_caught_up():
                                  _committed_offset={articles: 42}))
     assert m.agent_topics(app) == {"articles"}
     assert m._worker_lag(app) == {("articles", 0): 0}
+
+
+def test_rocksdb_bytes_by_kind_when_the_tables_have_rocksdb():
+    rocksdb = {"memtables": 5_000, "table_readers": 300, "block_cache": 2_000, "sst_files": 9_000,
+               "keys": 77}
+    samples = samples_of(families(m.Metrics().render(rocksdb=rocksdb))[m.ROCKSDB_BYTES])
+    assert samples == {(m.ROCKSDB_BYTES, (("kind", "memtables"),)): 5_000,
+                       (m.ROCKSDB_BYTES, (("kind", "table_readers"),)): 300,
+                       (m.ROCKSDB_BYTES, (("kind", "block_cache"),)): 2_000,
+                       (m.ROCKSDB_BYTES, (("kind", "sst_files"),)): 9_000}
+    assert m.ROCKSDB_BYTES not in families(m.Metrics().render())  # memory:// tables: no gauge

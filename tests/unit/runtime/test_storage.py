@@ -19,6 +19,7 @@ from streams.runtime.storage import (
     share_memory,
     table_options,
     usage_report,
+    usage_total,
 )
 from streams.settings import Settings
 
@@ -100,3 +101,23 @@ def test_usage_is_summed_over_a_tables_databases(tmp_path):
     assert report[0].split() == ["table", "keys", "sst", "MB", "memtab", "readers", "cache"]
     assert report[1].split()[:2] == ["a", "150"]
     assert report[2].split()[:2] == ["total", "150"]
+
+
+def test_the_shared_cache_is_counted_once_and_the_rest_summed():
+    def db(**figures):
+        return SimpleNamespace(property_int_value=lambda prop: figures[
+            {v: k for k, v in storage.MEMORY_PROPERTIES.items()}[prop]])
+
+    def figures(memtables, cache):
+        return {"memtables": memtables, "table_readers": 10, "block_cache": cache,
+                "sst_files": 100, "keys": 5}
+
+    app = SimpleNamespace(tables={
+        "a": SimpleNamespace(data=SimpleNamespace(_dbs={0: db(**figures(1_000, 700)),
+                                                        1: db(**figures(2_000, 700))})),
+        "b": SimpleNamespace(data=SimpleNamespace(_dbs={0: db(**figures(4_000, 700))}))})
+    usage = rocksdb_usage(app)
+    assert usage["a"] == {"memtables": 3_000, "table_readers": 20, "block_cache": 700,
+                          "sst_files": 200, "keys": 10}
+    assert usage_total(usage) == {"memtables": 7_000, "table_readers": 30, "block_cache": 700,
+                                  "sst_files": 300, "keys": 15}

@@ -18,6 +18,7 @@ from aiokafka.admin import NewTopic
 from mode.utils.times import want_seconds
 
 from streams.settings import Settings
+from streams.tools.admin import create_listed
 
 
 def own_topics(app: faust.App) -> list[NewTopic]:
@@ -47,8 +48,6 @@ def create_own_topics(app: faust.App, settings: Settings) -> list[str]:
     """Create the app's own topics that are missing and wait until the broker lists them; the
     names created. In a loop of its own, never made current: Faust, started next, expects to
     create the main thread's."""
-    from streams.tools.admin import create_listed
-
     loop = asyncio.new_event_loop()
     try:
         return loop.run_until_complete(create_listed(settings, own_topics(app)))

@@ -105,7 +105,7 @@ def _decode_error(raw: bytes, exc: orjson.JSONDecodeError) -> InvalidArticle:
     except UnicodeDecodeError as bad:
         return InvalidArticle("invalid_encoding", f"not UTF-8: {bad.reason} at byte {bad.start}")
     text = str(exc)
-    if "depth limit" in text:
+    if "depth" in text:  # orjson: "recursion depth exceeded" before 3.12, "depth limit" since
         return InvalidArticle("too_deep", f"nested deeper than 1024 levels: {text}")
     if "infinity" in text:
         return InvalidArticle("number_out_of_range", f"a number too large for a double: {text}")

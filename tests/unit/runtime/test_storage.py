@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
 from dataclasses import replace
 from types import SimpleNamespace
 
@@ -121,3 +122,22 @@ def test_the_shared_cache_is_counted_once_and_the_rest_summed():
                           "sst_files": 200, "keys": 10}
     assert usage_total(usage) == {"memtables": 7_000, "table_readers": 30, "block_cache": 700,
                                   "sst_files": 300, "keys": 15}
+
+
+def test_a_table_key_kept_in_the_key_index_is_not_a_4_kb_buffer():
+    """Faust's RocksDB store keeps the last 1,000 keys of each table, encoded, in its key index
+    (15 tables). orjson 3.12 and later return each result in a buffer of at least 4 KB that they
+    never shrink: 60 MB held by short keys, what the soak saw grow in the first minutes. The
+    pinned orjson returns about 1 KB; this fails if an upgrade brings the 4 KB back."""
+    app = create_app(replace(Settings(), store="memory://"))
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        keys = [app.serializers.dumps_key(None, f"{n}:{n * 7}:SYRREB", serializer="json")
+                for n in range(1_000)]
+        grown = sum(stat.size_diff for stat in
+                    tracemalloc.take_snapshot().compare_to(before, "filename"))
+    finally:
+        tracemalloc.stop()
+    assert keys[1] == b'"1:7:SYRREB"'
+    assert grown / len(keys) < 1_500

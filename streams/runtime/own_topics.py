@@ -11,12 +11,11 @@ what the app declares, and listed by the broker, they all exist at the first joi
 
 from __future__ import annotations
 
-import asyncio
-
 import faust
 from aiokafka.admin import NewTopic
 from mode.utils.times import want_seconds
 
+from streams.runtime.preflight import run_before_faust
 from streams.settings import Settings
 from streams.tools.admin import create_listed
 
@@ -46,10 +45,5 @@ def _as_new_topic(app: faust.App, topic: faust.TopicT) -> NewTopic:
 
 def create_own_topics(app: faust.App, settings: Settings) -> list[str]:
     """Create the app's own topics that are missing and wait until the broker lists them; the
-    names created. In a loop of its own, never made current: Faust, started next, expects to
-    create the main thread's."""
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(create_listed(settings, own_topics(app)))
-    finally:
-        loop.close()
+    names created."""
+    return run_before_faust(create_listed(settings, own_topics(app)))

@@ -14,7 +14,9 @@ import errno
 import importlib.util
 import os
 import socket
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 from streams.failures import (
     PORT_IN_USE,
@@ -25,6 +27,8 @@ from streams.failures import (
     describe,
 )
 from streams.settings import Settings
+
+T = TypeVar("T")
 
 BROKER_TIMEOUT = 10.0  # seconds for the metadata request; a refused connection fails at once
 SUPPORTED_GUARANTEE = "at_least_once"
@@ -133,10 +137,14 @@ def preflight(settings: Settings, faust_args: list[str], debug: bool = False) ->
 
 
 def ask_broker(settings: Settings, debug: bool = False) -> None:
-    """check_broker, in a loop of its own, never made current: asyncio.run would leave "no
-    current event loop" behind, and Faust, built next, expects to create the main thread's."""
+    run_before_faust(check_broker(settings, show=debug))
+
+
+def run_before_faust(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run `coroutine` in a loop of its own, never made current: asyncio.run would leave "no
+    current event loop" behind, and Faust, started next, expects to create the main thread's."""
     loop = asyncio.new_event_loop()
     try:
-        loop.run_until_complete(check_broker(settings, show=debug))
+        return loop.run_until_complete(coroutine)
     finally:
         loop.close()

@@ -17,6 +17,7 @@ from spacy.attrs import SENT_START
 from spacy.tokens import Span
 
 from streams.extraction.datelines import find_dateline
+from streams.extraction.nlp import text_of
 from streams.extraction.results_lines import split_at_scores, team_of, team_spans
 from streams.extraction.types import Mention, Place
 
@@ -97,14 +98,13 @@ class MentionFinder:
                     mentions.extend(self._classify(part, field, countries, context))
         if teams:
             mentions += self._unnamed_teams(doc, field, teams)
-        text = None  # Doc.text joins every word again each time
         for start, end, code in self.actors.find_generic(doc, context):
-            text = text or doc.text
+            text = text_of(doc)
             generic = Mention(text[start:end], field, start, end, "ORG", kind="actor", code=code,
                               nominal=True)
             mentions = _merge_generic(mentions, generic)
         if field == "body":
-            mentions = self._with_dateline(mentions, field, source or doc.text, countries)
+            mentions = self._with_dateline(mentions, field, source or text_of(doc), countries)
         for mention in mentions:
             mention.sentence_index = sentence_of(mention.start)
         mentions.sort(key=lambda m: (m.start, m.kind))
@@ -241,7 +241,7 @@ class MentionFinder:
 
     def _place_mentions(self, ent, mention: Mention, countries, context) -> list[Mention]:
         place = self.gazetteer.lookup(ent.text, countries)
-        if place is None and ent.doc.text[ent.end_char : ent.end_char + 1] == ".":
+        if place is None and text_of(ent.doc)[ent.end_char : ent.end_char + 1] == ".":
             place = self.gazetteer.lookup(ent.text + ".", countries)  # "W.Va" of "W.Va."
         country = self.gazetteer.country_code(ent.text)
         capital_of = self.actors.capital_country(ent.text)
@@ -299,7 +299,7 @@ def repeat_names(fields: list[tuple], sources: dict[str, str]) -> None:
     for field, doc, mentions, offset in fields:
         sentence_of, source = _sentence_index(doc, offset), sources[field]
         taken = [(m.start, m.end) for m in mentions]
-        for match in pattern.finditer(doc.text):
+        for match in pattern.finditer(text_of(doc)):
             start, end = match.span()
             if any(s < end and start < e for s, e in taken):
                 continue

@@ -19,13 +19,17 @@ from spacy.tokens import Span
 # a score, a count of games or points: small whole numbers (years and amounts are larger)
 _SCORE = re.compile(r"^\d{1,3}$")
 MIN_SCORED_NAMES = 2  # one name before a number can be anything; two in a sentence is a table
-# capitalised words that start dates, not names ("SATURDAY, AUGUST 31")
-CALENDAR_WORDS = {
+# months and weekdays: a capitalised one before a number starts a date ("SATURDAY, AUGUST 31",
+# "Leeds May 20" in a fixture list), so it never ends or continues a team's name
+DATE_WORDS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "week", "day", "round", "game", "match", "division", "group", "league",
+    "saturday", "sunday",
 }
+# capitalised words that start dates or rounds, not names
+CALENDAR_WORDS = DATE_WORDS | {"week", "day", "round", "game", "match", "division", "group",
+                               "league"}
 NAME_JOINERS = {"'s", "of", "&", "."}  # inside a club's name: "Queen 's Park", "St. Johnstone"
 
 
@@ -55,6 +59,8 @@ def _scored_names(doc, start: int, end: int) -> list[tuple[int, int]]:
         while i < end and (_name_word(doc[i]) or (
                 doc[i].lower_ in NAME_JOINERS and i + 1 < end and _name_word(doc[i + 1]))):
             i += 1
+            if i < end and doc[i].lower_ in DATE_WORDS:
+                break  # "Durham May 20": a name, then a date
         if i < end and _SCORE.match(doc[i].text) and doc[first].lower_ not in CALENDAR_WORDS:
             found.append((first, i))
     return found

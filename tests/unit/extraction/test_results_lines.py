@@ -31,6 +31,8 @@ def test_names_followed_by_scores_twice_in_a_sentence_are_teams(nlp):
     "Dover 3 points clear .",  # one name before a number: not a table
     "Talks resume on Tuesday , March 12 and Friday , April 19 .",  # dates
     "Dover grew by 1200 people and Hull by 900 .",  # figures, not scores
+    # a fixture list: each date follows a name, and neither the name nor the month is a team
+    "Fixtures : Sept 4 v Hull Sept 9 v Dover Oct 12 v Harlow Oct 19 v Stevenage",
 ])
 def test_a_sentence_that_is_not_a_results_line_has_no_teams(nlp, text):
     assert names(nlp, text) == []

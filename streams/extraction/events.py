@@ -46,6 +46,7 @@ from streams.extraction.event_rules import (
     negate,
     stopped,
 )
+from streams.extraction.sports_results import results
 from streams.extraction.trigger_objects import acts_on_actor
 from streams.extraction.types import Mention
 from streams.extraction.verb_lexicon import EventLexicon, load_event_lexicon
@@ -93,7 +94,10 @@ class EventCoder:
 
     def _find_triggers(self, sent, actors: ActorIndex) -> list[Trigger]:
         triggers, consumed = [], set()
+        games = {token.i for token in results(sent)}  # "Essex beat Kent": a game, not an assault
         for token in sent:
+            if token.i in games:
+                continue
             trigger, complement = self._trigger_at(token, actors)
             if trigger:
                 triggers.append(trigger)

@@ -19,6 +19,7 @@ from spacy.tokens import Span
 from streams.extraction.datelines import find_dateline
 from streams.extraction.nlp import text_of
 from streams.extraction.results_lines import split_at_scores, team_of, team_spans
+from streams.extraction.sports_results import result_sides
 from streams.extraction.types import Mention, Place
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -85,7 +86,8 @@ class MentionFinder:
         context = countries[0] if countries else None
         sentence_of = _sentence_index(doc, sentence_offset)
         mentions: list[Mention] = []
-        teams = team_spans(doc)  # results lines: "Dover 3 Ashford United 1"
+        # results lines ("Dover 3 Ashford United 1") and results in prose ("Essex beat Kent")
+        teams = team_spans(doc) | result_sides(doc)
         for ent in doc.ents:
             for name in name_spans(ent):
                 for part in split_at_scores(name, teams) if teams else (name,):

@@ -1,0 +1,109 @@
+"""Sports results in prose: "Essex beat Kent by six wickets", "Lazio's 2-1 win over Parma".
+
+A result verb ("beat", "defeated", "drew with", "lost to") or noun ("win", "victory over") in a
+sentence about a game is neither an event (the CAMEO lexicon reads "beat" as an assault and
+"defeat" as a fight) nor does it make its participants places: clubs are named after their
+towns. A sentence is about a game when it has a score ("2-1"), a margin counted in a sport's
+units ("by six wickets", "39 runs") or a sport's own nouns ("match", "final", "innings"), read
+from the parse (lemma and part of speech), so "the final talks" or "the Arab League" do not
+count. The result's subject and objects that are names are teams; `mentions.py` types them as
+it types the teams of results lines (countries stay national teams, people stay people).
+Only parsed sentences are read: a result verb is an event trigger, so its sentence is parsed.
+"""
+
+from __future__ import annotations
+
+import re
+
+RESULT_VERBS = frozenset({
+    "beat", "defeat", "edge", "thrash", "rout", "trounce", "crush", "overcome", "down", "upset",
+    "outplay", "outclass", "whitewash", "hammer", "draw", "tie", "lose", "eliminate", "oust",
+    "knock", "stun", "overpower", "topple", "sink", "win",
+})
+RESULT_NOUNS = frozenset({"win", "victory", "defeat", "loss", "draw", "triumph", "upset"})
+# a result's other side: "drew with", "lost to", "a win over", "victory against"
+RESULT_PREPOSITIONS = frozenset({"with", "to", "over", "against", "by"})
+SPORT_NOUNS = frozenset({
+    "match", "game", "final", "semi-final", "semifinal", "quarter-final", "quarterfinal", "cup",
+    "league", "championship", "tournament", "derby", "innings", "inning", "goal", "touchdown",
+    "wicket", "overtime", "playoff", "play-off", "fixture", "half-time", "halftime",
+    "tie-break", "tiebreak", "shootout", "scrum",
+})
+# a margin: a number before one of these ("by six wickets", "39 runs", "two strokes")
+SPORT_UNITS = frozenset({
+    "run", "wicket", "goal", "stroke", "shot", "length", "frame", "set", "innings", "try",
+    "touchdown",
+})
+_SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")  # "2-1", "6-4", "102-98" as one word ...
+_SCORE_NUMBER = re.compile(r"^\d{1,3}$")  # ... or as three ("2", "-", "0")
+NOMINAL_DEPS = frozenset({"nsubj", "dobj", "pobj"})  # "in the final", tagged ADJ, is a noun
+PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "conj", "appos"})
+
+
+def is_game_sentence(sent) -> bool:
+    """Does the parsed sentence speak of a game: a score, a margin in a sport's units, or a
+    sport's noun?"""
+    for token in sent:
+        if _SCORE.match(token.text) or _is_split_score(token):
+            return True
+        if not (token.pos_ == "NOUN" or (token.pos_ == "ADJ" and token.dep_ in NOMINAL_DEPS)):
+            continue  # a name ("the Arab League") is no game
+        lemma = token.lemma_.lower()
+        if lemma in SPORT_NOUNS:
+            return True
+        if lemma in SPORT_UNITS and any(child.like_num for child in token.children):
+            return True
+    return False
+
+
+def _is_split_score(token) -> bool:
+    """"2-0" as the tokenizer splits it: a number, a hyphen, a number, with no space between."""
+    doc, i = token.doc, token.i
+    return (i + 2 < len(doc) and _SCORE_NUMBER.match(token.text) and doc[i + 1].text == "-"
+            and _SCORE_NUMBER.match(doc[i + 2].text)
+            and not token.whitespace_ and not doc[i + 1].whitespace_)
+
+
+def is_result(token) -> bool:
+    """A result verb or noun (lemma and part of speech), whatever the sentence."""
+    lemma = token.lemma_.lower()
+    return ((token.pos_ == "VERB" and lemma in RESULT_VERBS)
+            or (token.pos_ == "NOUN" and lemma in RESULT_NOUNS))
+
+
+def results(sent) -> list:
+    """The result words of a parsed sentence about a game ([] for any other sentence)."""
+    found = [token for token in sent if is_result(token)]
+    return found if found and is_game_sentence(sent) else []
+
+
+def result_sides(doc) -> set[tuple[int, int]]:
+    """(start, end) token indexes of the named entities that won, lost or drew in the doc's
+    sports results: a result's subject, object or prepositional object, with their conjuncts,
+    and the owner of a result noun ("Lazio's win")."""
+    if not doc.has_annotation("DEP"):
+        return set()
+    entity_of = {i: (ent.start, ent.end) for ent in doc.ents for i in range(ent.start, ent.end)}
+    sides: set[tuple[int, int]] = set()
+    for sent in _parsed_sentences(doc):
+        for result in results(sent):
+            for head in _participants(result):
+                if head.i in entity_of:
+                    sides.add(entity_of[head.i])
+    return sides
+
+
+def _parsed_sentences(doc):
+    """The sentences the second pass parsed (the others have no dependency labels)."""
+    return [sent for sent in doc.sents if any(token.dep for token in sent)]
+
+
+def _participants(result) -> list:
+    heads = []
+    for child in result.children:
+        if child.dep_ in PARTICIPANT_DEPS or child.dep_ == "poss":
+            heads.append(child)
+        elif child.dep_ == "prep" and child.lower_ in RESULT_PREPOSITIONS:
+            heads += [grand for grand in child.children if grand.dep_ == "pobj"]
+    conjuncts = [c for head in heads for c in head.children if c.dep_ == "conj"]
+    return heads + conjuncts

@@ -33,8 +33,11 @@ from faust.stores.rocksdb import RocksDBOptions  # noqa: E402
 WRITE_BUFFER_BYTES = 1 << 20
 WRITE_BUFFERS = 2
 BLOCK_CACHE_BYTES = 4 << 20
-# What every database of the worker shares (SharedMemoryOptions)
-SHARED_CACHE_BYTES = 32 << 20
+# What every database of the worker shares (SharedMemoryOptions). The cache fills with the blocks
+# of each new SST file long after the memtables are full (at 4 articles/s, 32 MB took over half
+# an hour); 8 MB is full within minutes, and a miss reads from the page cache
+# (docs/performance.md#what-grows-and-its-bound).
+SHARED_CACHE_BYTES = 8 << 20
 SHARED_MEMTABLE_BYTES = 32 << 20
 
 

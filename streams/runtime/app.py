@@ -46,6 +46,7 @@ def create_app(settings: Settings) -> faust.App:
         # min.insync.replicas comes with each declaration (settings.topic_config).
         topic_replication_factor=settings.replication_factor,
         producer_acks=PRODUCER_ACKS,
+        producer_linger=settings.producer_linger,
         processing_guarantee=SUPPORTED_GUARANTEE,
         web_bind=settings.web_host,
         web_host=settings.web_host,

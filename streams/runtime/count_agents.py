@@ -2,7 +2,7 @@
 
 One agent reads `entities` once for `actor_counts` / `location_counts` and their 1-hour and
 1-day windows (`actor_counts_1h`, ...). It takes up to STREAMS_COUNT_BATCH_SIZE messages at a
-time (waiting at most STREAMS_BATCH_WITHIN s), and for each count in the batch does one read and
+time (waiting at most STREAMS_COUNT_BATCH_WITHIN s), and for each count in the batch does one read and
 one write, and one ledger write per articles message and key: what to write is decided by
 `streams.runtime.mention_batches.plan`, a pure function. Faust writes a table change to the
 partition of its current event, so each write is made with an event of its key as the current
@@ -142,7 +142,7 @@ def register_counting(app: faust.App, topics: Topics, tables: Tables, settings: 
     async def count_mentions(stream):
         """entities -> actor_counts / location_counts and their windows, a batch at a time."""
         async for events in stream.take_events(settings.count_batch_size,
-                                               within=settings.batch_within):
+                                               within=settings.count_batch_within):
             guard.hold(events)  # committable only once counted (Guard.hold)
             await count_batch(events)
             guard.release(events)

@@ -46,7 +46,7 @@ from streams.extraction.event_rules import (
     negate,
     stopped,
 )
-from streams.extraction.sports_results import results
+from streams.extraction.sports_results import is_game_sentence, is_result
 from streams.extraction.trigger_objects import acts_on_actor
 from streams.extraction.types import Mention
 from streams.extraction.verb_lexicon import EventLexicon, load_event_lexicon
@@ -93,12 +93,13 @@ class EventCoder:
     # -- triggers ---------------------------------------------------------------------------
 
     def _find_triggers(self, sent, actors: ActorIndex) -> list[Trigger]:
-        triggers, consumed = [], set()
-        games = {token.i for token in results(sent)}  # "Essex beat Kent": a game, not an assault
+        triggers, consumed, game = [], set(), None
         for token in sent:
-            if token.i in games:
-                continue
             trigger, complement = self._trigger_at(token, actors)
+            if trigger and is_result(token):  # "Essex beat Kent" in a game is not an assault
+                game = is_game_sentence(sent) if game is None else game
+                if game:
+                    continue
             if trigger:
                 triggers.append(trigger)
                 consumed.add(complement)

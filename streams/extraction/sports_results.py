@@ -15,6 +15,10 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import LEMMA
+from spacy.strings import hash_string
+
 RESULT_VERBS = frozenset({
     "beat", "defeat", "edge", "thrash", "rout", "trounce", "crush", "overcome", "down", "upset",
     "outplay", "outclass", "whitewash", "hammer", "draw", "tie", "lose", "eliminate", "oust",
@@ -38,6 +42,9 @@ _SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")  # "2-1", "6-4", "102-98" as one word 
 _SCORE_NUMBER = re.compile(r"^\d{1,3}$")  # ... or as three ("2", "-", "0")
 NOMINAL_DEPS = frozenset({"nsubj", "dobj", "pobj"})  # "in the final", tagged ADJ, is a noun
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "conj", "appos"})
+# the lemmas above as the LEMMA column holds them (0 where a sentence was not parsed)
+_RESULT_LEMMAS = numpy.array(sorted(hash_string(word) for word in RESULT_VERBS | RESULT_NOUNS),
+                             dtype="uint64")
 
 
 def is_game_sentence(sent) -> bool:
@@ -71,31 +78,24 @@ def is_result(token) -> bool:
             or (token.pos_ == "NOUN" and lemma in RESULT_NOUNS))
 
 
-def results(sent) -> list:
-    """The result words of a parsed sentence about a game ([] for any other sentence)."""
-    found = [token for token in sent if is_result(token)]
-    return found if found and is_game_sentence(sent) else []
-
-
 def result_sides(doc) -> set[tuple[int, int]]:
     """(start, end) token indexes of the named entities that won, lost or drew in the doc's
     sports results: a result's subject, object or prepositional object, with their conjuncts,
-    and the owner of a result noun ("Lazio's win")."""
-    if not doc.has_annotation("DEP"):
+    and the owner of a result noun ("Lazio's win"). The lemma column finds the few candidate
+    words, so a doc without a result makes no Token."""
+    if not len(doc):
+        return set()
+    candidates = numpy.flatnonzero(numpy.isin(doc.to_array(LEMMA), _RESULT_LEMMAS))
+    if not len(candidates):
         return set()
     entity_of = {i: (ent.start, ent.end) for ent in doc.ents for i in range(ent.start, ent.end)}
     sides: set[tuple[int, int]] = set()
-    for sent in _parsed_sentences(doc):
-        for result in results(sent):
-            for head in _participants(result):
-                if head.i in entity_of:
-                    sides.add(entity_of[head.i])
+    for i in candidates:
+        result = doc[int(i)]
+        if is_result(result) and is_game_sentence(result.sent):
+            sides.update(entity_of[head.i] for head in _participants(result)
+                         if head.i in entity_of)
     return sides
-
-
-def _parsed_sentences(doc):
-    """The sentences the second pass parsed (the others have no dependency labels)."""
-    return [sent for sent in doc.sents if any(token.dep for token in sent)]
 
 
 def _participants(result) -> list:

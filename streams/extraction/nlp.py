@@ -90,7 +90,8 @@ class TwoPassNLP:
 
 def text_of(doc) -> str:
     """The Doc's text: the string it was made from when `names` made it, which `Doc.text`
-    rebuilds word by word on every call (a Token per word: 0.3 s over the GeoVirus corpus)."""
+    rebuilds word by word on every call (a Token per word: 0.85 s of the 3.7 s that profiling
+    gave the project's own code over the GeoVirus corpus)."""
     return doc.user_data.get(TEXT) or doc.text
 
 

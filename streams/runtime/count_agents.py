@@ -2,8 +2,8 @@
 
 One agent reads `entities` once for `actor_counts` / `location_counts` and their 1-hour and
 1-day windows (`actor_counts_1h`, ...). It takes up to STREAMS_COUNT_BATCH_SIZE messages at a
-time (waiting at most STREAMS_COUNT_BATCH_WITHIN s), and for each count in the batch does one read and
-one write, and one ledger write per articles message and key: what to write is decided by
+time (waiting at most STREAMS_COUNT_BATCH_WITHIN s), and for each count in the batch does one
+read and one write, and one ledger write per articles message and key: what to write is decided by
 `streams.runtime.mention_batches.plan`, a pure function. Faust writes a table change to the
 partition of its current event, so each write is made with an event of its key as the current
 one (`guard.current`).

@@ -17,7 +17,7 @@ from spacy.attrs import LIKE_NUM
 from spacy.tokens import Span
 
 # a score, a count of games or points: small whole numbers (years and amounts are larger)
-_SCORE = re.compile(r"^\d{1,3}$")
+SCORE = re.compile(r"^\d{1,3}$")
 MIN_SCORED_NAMES = 2  # one name before a number can be anything; two in a sentence is a table
 # months and weekdays: a capitalised one before a number starts a date ("SATURDAY, AUGUST 31",
 # "Leeds May 20" in a fixture list), so it never ends or continues a team's name
@@ -37,7 +37,7 @@ def team_spans(doc) -> set[tuple[int, int]]:
     """(start, end) token indexes of the names followed by a score in the doc's results lines."""
     # most docs have no results line: find the scores after a name from the C arrays first
     numbers = numpy.flatnonzero(doc.to_array(LIKE_NUM)[1:]) + 1 if len(doc) else []
-    scores = [int(i) for i in numbers if _SCORE.match(doc[int(i)].text) and _name_word(doc[int(i) - 1])]
+    scores = [int(i) for i in numbers if SCORE.match(doc[int(i)].text) and _name_word(doc[int(i) - 1])]
     if len(scores) < MIN_SCORED_NAMES:
         return set()
     teams: set[tuple[int, int]] = set()
@@ -61,7 +61,7 @@ def _scored_names(doc, start: int, end: int) -> list[tuple[int, int]]:
             i += 1
             if i < end and doc[i].lower_ in DATE_WORDS:
                 break  # "Durham May 20": a name, then a date
-        if i < end and _SCORE.match(doc[i].text) and doc[first].lower_ not in CALENDAR_WORDS:
+        if i < end and SCORE.match(doc[i].text) and doc[first].lower_ not in CALENDAR_WORDS:
             found.append((first, i))
     return found
 

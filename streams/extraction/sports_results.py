@@ -19,6 +19,8 @@ import numpy
 from spacy.attrs import LEMMA
 from spacy.strings import hash_string
 
+from streams.extraction.results_lines import SCORE
+
 RESULT_VERBS = frozenset({
     "beat", "defeat", "edge", "thrash", "rout", "trounce", "crush", "overcome", "down", "upset",
     "outplay", "outclass", "whitewash", "hammer", "draw", "tie", "lose", "eliminate", "oust",
@@ -38,10 +40,9 @@ SPORT_UNITS = frozenset({
     "run", "wicket", "goal", "stroke", "shot", "length", "frame", "set", "innings", "try",
     "touchdown",
 })
-_SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")  # "2-1", "6-4", "102-98" as one word ...
-_SCORE_NUMBER = re.compile(r"^\d{1,3}$")  # ... or as three ("2", "-", "0")
+_JOINED_SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")  # "2-1", "6-4", "102-98" as one word, or as three
 NOMINAL_DEPS = frozenset({"nsubj", "dobj", "pobj"})  # "in the final", tagged ADJ, is a noun
-PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "conj", "appos"})
+PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "conj", "appos", "poss"})
 # the lemmas above as the LEMMA column holds them (0 where a sentence was not parsed)
 _RESULT_LEMMAS = numpy.array(sorted(hash_string(word) for word in RESULT_VERBS | RESULT_NOUNS),
                              dtype="uint64")
@@ -51,7 +52,7 @@ def is_game_sentence(sent) -> bool:
     """Does the parsed sentence speak of a game: a score, a margin in a sport's units, or a
     sport's noun?"""
     for token in sent:
-        if _SCORE.match(token.text) or _is_split_score(token):
+        if _JOINED_SCORE.match(token.text) or _is_split_score(token):
             return True
         if not (token.pos_ == "NOUN" or (token.pos_ == "ADJ" and token.dep_ in NOMINAL_DEPS)):
             continue  # a name ("the Arab League") is no game
@@ -66,8 +67,8 @@ def is_game_sentence(sent) -> bool:
 def _is_split_score(token) -> bool:
     """"2-0" as the tokenizer splits it: a number, a hyphen, a number, with no space between."""
     doc, i = token.doc, token.i
-    return (i + 2 < len(doc) and _SCORE_NUMBER.match(token.text) and doc[i + 1].text == "-"
-            and _SCORE_NUMBER.match(doc[i + 2].text)
+    return (i + 2 < len(doc) and SCORE.match(token.text) and doc[i + 1].text == "-"
+            and SCORE.match(doc[i + 2].text)
             and not token.whitespace_ and not doc[i + 1].whitespace_)
 
 
@@ -101,7 +102,7 @@ def result_sides(doc) -> set[tuple[int, int]]:
 def _participants(result) -> list:
     heads = []
     for child in result.children:
-        if child.dep_ in PARTICIPANT_DEPS or child.dep_ == "poss":
+        if child.dep_ in PARTICIPANT_DEPS:
             heads.append(child)
         elif child.dep_ == "prep" and child.lower_ in RESULT_PREPOSITIONS:
             heads += [grand for grand in child.children if grand.dep_ == "pobj"]

@@ -62,14 +62,12 @@ def newest_generations(batch: Iterable[Any], stored_generation: Callable[[Any], 
 class GenerationTable(faust.Table):
     """A `faust.Table` whose dict values are stamped with the writer's generation (see module).
 
-    With `stamp_values=False` (the dedupe ledgers: entries that name a message, which any owner
-    writes alike) values are stored as given, but the persisted offsets are still distrusted after
-    a missed generation: a ledger recovered without the new owner's entries would let a mention
-    re-emitted later be counted twice."""
+    The dedupe ledgers too: a mention ledger entry holds every mention of an article and key
+    counted so far, so a late entry of the cut-off worker may lack one the new owner recorded,
+    and a copy of it re-emitted later would be counted twice."""
 
-    def __init__(self, *args: Any, stamp_values: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.stamp_values = stamp_values
         self._last_generation: int | None = None
         # partitions whose RocksDB offset may have been advanced past another owner's records
         self._untrusted_partitions: set[int] = set()
@@ -79,17 +77,14 @@ class GenerationTable(faust.Table):
         return share_memory(super()._new_store_by_url(url))
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        if self.stamp_values and isinstance(value, dict):
+        if isinstance(value, dict):
             value = {**value, GENERATION: self.app.consumer_generation_id}
         super().__setitem__(key, value)
 
     def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
         batch = list(batch)
-        if self.stamp_values:  # unstamped values have no generation to compare
-            super().apply_changelog_batch(
-                newest_generations(batch, self._stored_generation, self._to_key))
-        else:
-            super().apply_changelog_batch(batch)
+        super().apply_changelog_batch(
+            newest_generations(batch, self._stored_generation, self._to_key))
         # read from a trusted point on (see persisted_offset): the store's offset holds again
         self._untrusted_partitions -= {event.message.partition for event in batch}
 

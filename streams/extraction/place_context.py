@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from streams.extraction.place_index import normalise
 from streams.extraction.types import Mention, Place
@@ -41,6 +41,9 @@ class PlaceContext:
     admin1: str = ""
     anchors: tuple[tuple[str, float, float], ...] = ()
     shared: bool = False  # admin1 is only the division several doubtful names could share
+    # the candidates of the doubtful names, as (name key, lat, lon): "Oxford and Lafayette
+    # County" are the Oxford inside the Lafayette County, whichever state that is
+    candidates: tuple[tuple[str, float, float], ...] = ()
 
     def bonus(self, place: Place, key: str) -> float:
         """What the context adds to a candidate's score for the name `key`."""
@@ -48,7 +51,17 @@ class PlaceContext:
         if any(name != key and haversine_km(lat, lon, place.lat, place.lon) <= NEAR_KM
                for name, lat, lon in self.anchors):
             bonus += NEAR_BONUS
-        return bonus
+        return bonus + NEAR_BONUS * self._closeness(place, key)
+
+    def _closeness(self, place: Place, key: str) -> float:
+        """How near the place lies to a candidate of each other doubtful name: per name, 1 at
+        the same point down to 0 at NEAR_KM, summed."""
+        nearest: dict[str, float] = {}
+        for name, lat, lon in self.candidates:
+            if name != key:
+                distance = haversine_km(lat, lon, place.lat, place.lon)
+                nearest[name] = min(distance, nearest.get(name, NEAR_KM))
+        return sum(1.0 - distance / NEAR_KM for distance in nearest.values())
 
 
 def resolve_in_context(gazetteer, mentions: Sequence[Mention], sources: dict[str, str],
@@ -71,17 +84,21 @@ def resolve_in_context(gazetteer, mentions: Sequence[Mention], sources: dict[str
         within = next((containers[id(m)] for m in group if id(m) in containers), None)
         readings[name] = _first_reading(gazetteer, name, countries, within, group[0].place)
     context = article_context(readings, {name: len(group) for name, group in by_name.items()})
+    doubtful = [name for name, (_, sure) in readings.items() if not sure]
     if not context.admin1:
-        doubtful = [_plausible(gazetteer, name, countries) for name, (_, sure) in readings.items()
-                    if not sure]
-        context = PlaceContext(shared_division(doubtful), context.anchors, shared=True)
+        context = PlaceContext(shared_division([_plausible(gazetteer, name, countries)
+                                                for name in doubtful]),
+                               context.anchors, shared=True)
+    context = replace(context, candidates=tuple(
+        (normalise(name), place.lat, place.lon) for name in doubtful
+        for place in _plausible_places(gazetteer, name, countries)))
     for name, group in by_name.items():
         place, confident = readings[name]
         if context.shared and place.feature_code == "ADM1":
             confident = True  # a guess from doubtful names never turns a division into a town
         if place.feature_code.startswith("PCL") and context.admin1 and not context.shared:
             place = _division_named(gazetteer, name, context.admin1) or place  # "Georgia"
-        if not confident and (context.admin1 or context.anchors):
+        if not confident and (context.admin1 or context.anchors or context.candidates):
             within = next((containers[id(m)] for m in group if id(m) in containers), None)
             place = gazetteer.lookup(_lookup_name(gazetteer, name), countries, context, within) or place
         for mention in group:
@@ -118,15 +135,20 @@ def shared_division(plausible: Sequence[set[str]]) -> str:
 def _plausible(gazetteer, name: str, countries: Sequence[str]) -> set[str]:
     """The divisions of the candidates that the context could still make the name's reading:
     inside the article's first country, when it has one."""
+    home = countries[0] if countries else None
+    return {p.admin1 for p in _plausible_places(gazetteer, name, countries)
+            if p.admin1 and (home is None or p.country == home)}
+
+
+def _plausible_places(gazetteer, name: str, countries: Sequence[str]) -> list[Place]:
+    """The candidates that the context could still make the name's reading."""
     ranked = gazetteer.ranked(_lookup_name(gazetteer, name), countries)
     if not ranked:
-        return set()
+        return []
     top, best = ranked[0]
-    home = countries[0] if countries else None
-    return {p.admin1 for s, p in ranked
-            if p.admin1 and (home is None or p.country == home)
-            and s + (gazetteer.country_bonus if p.country != best.country else 0.0)
-            > top - CONFIDENT_MARGIN}
+    return [p for s, p in ranked
+            if s + (gazetteer.country_bonus if p.country != best.country else 0.0)
+            > top - CONFIDENT_MARGIN]
 
 
 def _first_reading(gazetteer, name: str, countries: Sequence[str], within: Place | None,

@@ -132,3 +132,22 @@ def test_a_country_named_like_the_articles_main_division_is_the_division(gaz):
     resolve_in_context(gaz, mentions, {"body": text}, ())
     assert [(m.text, m.place.feature_code, m.place.admin1) for m in mentions] == [
         ("Macon", "PPL", "USA.GA"), ("Ga.", "ADM1", "USA.GA"), ("Georgia", "ADM1", "USA.GA")]
+
+
+def test_doubtful_names_that_lie_together_are_read_together(gaz):
+    # each alone is elsewhere: the largest Georgetown is in Texas, Scott County in Iowa
+    assert (gaz.lookup("Georgetown", ("USA",)).admin1,
+            gaz.lookup("Scott County", ("USA",)).admin1) == ("USA.TX", "USA.IA")
+    text = "Georgetown police and Scott County deputies searched the creek."
+    assert [admin1 for _, admin1, _ in resolved(gaz, text, ["Georgetown", "Scott County"])] == [
+        "USA.KY", "USA.KY"]
+
+
+def test_closeness_to_another_doubtful_names_candidates_adds_up_to_the_near_bonus():
+    context = PlaceContext(candidates=(("lee county", 32.6, -85.4), ("lee county", 26.6, -81.8),
+                                       ("auburn", 32.6, -85.48)))
+    at_the_county = place("USA.AL", 32.6, -85.4)
+    assert context.bonus(at_the_county, "auburn") == pytest.approx(NEAR_BONUS)
+    assert context.bonus(at_the_county, "lee county") == pytest.approx(
+        NEAR_BONUS * (1 - 7.4 / 100), abs=0.02)  # its own candidates do not count
+    assert context.bonus(place("USA.WA", 47.3, -122.2), "auburn") == 0.0

@@ -166,3 +166,10 @@ def test_article_countries_skip_ambiguous_names(gaz):
     countries = gaz.article_countries(["Atlanta", "Georgia", "Georgia", "Texas"])
     assert countries[0] == "USA"
     assert "GEO" not in countries
+
+
+def test_small_us_counties_are_places_with_or_without_county_spelled_out(gaz):
+    # Hinsdale County, Colorado: under 1,000 people, named in local news all the same
+    county = gaz.lookup("Hinsdale County", ("USA",))
+    assert (county.feature_code, county.admin1) == ("ADM2", "USA.CO")
+    assert gaz.lookup("Hinsdale Co.", ("USA",)) == county

@@ -251,6 +251,9 @@ def run_worker(args, settings: Settings) -> int:
     extra = [a for a in args.faust_args if a != "--"]
     # guarantee, state folder, port, model, broker: one line each, before the app is built
     preflight(settings, extra, args.debug)
+    from streams.runtime.c_heap import map_large_allocations
+
+    map_large_allocations(settings.mmap_threshold)  # before the tables' buffers come and go
     if settings.heap_trace:  # before the app is built, so its allocations are traced too
         from streams.runtime import heap_trace
 

@@ -48,6 +48,8 @@ class Settings:
     # How long the producer waits to fill a batch before it sends. Faust's default, 0, sends a
     # request per few messages: a fifth of the worker's samples were socket writes at half load.
     producer_linger: float = 0.02  # STREAMS_PRODUCER_LINGER (seconds)
+    # C allocations this large or larger get their own mapping (streams/runtime/c_heap.py)
+    mmap_threshold: int = 65536  # STREAMS_MMAP_THRESHOLD (bytes; 0: glibc's own rule)
     # A local broker answers at once; Faust's defaults (60 s rebalance) make the first join slow.
     rebalance_timeout: float = 10.0  # STREAMS_REBALANCE_TIMEOUT (seconds)
     session_timeout: float = 10.0  # STREAMS_SESSION_TIMEOUT
@@ -150,6 +152,7 @@ ENV_VARS = {
     "count_batch_within": "STREAMS_COUNT_BATCH_WITHIN",
     "extract_in": "STREAMS_EXTRACT_IN",
     "producer_linger": "STREAMS_PRODUCER_LINGER",
+    "mmap_threshold": "STREAMS_MMAP_THRESHOLD",
     "rebalance_timeout": "STREAMS_REBALANCE_TIMEOUT",
     "session_timeout": "STREAMS_SESSION_TIMEOUT",
     "heartbeat_interval": "STREAMS_HEARTBEAT_INTERVAL",

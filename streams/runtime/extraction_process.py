@@ -71,11 +71,14 @@ def start_child(parent: int) -> None:
     threading.Thread(target=exit_when_orphaned, args=(parent,), daemon=True,
                      name="parent-watch").start()
     from streams.logs.setup import configure_command
+    from streams.runtime.c_heap import map_large_allocations
     from streams.runtime.resident import load_and_freeze
     from streams.settings import Settings
 
+    settings = Settings.from_env()
+    map_large_allocations(settings.mmap_threshold)  # as the worker (c_heap.py)
     # what it logs (a batch that failed) in the worker's format, on the worker's stderr
-    configure_command(Settings.from_env().log_format, logging.WARNING)
+    configure_command(settings.log_format, logging.WARNING)
 
     load_and_freeze()
 

@@ -84,14 +84,15 @@ def resolve_in_context(gazetteer, mentions: Sequence[Mention], sources: dict[str
         within = next((containers[id(m)] for m in group if id(m) in containers), None)
         readings[name] = _first_reading(gazetteer, name, countries, within, group[0].place)
     context = article_context(readings, {name: len(group) for name, group in by_name.items()})
-    doubtful = [name for name, (_, sure) in readings.items() if not sure]
+    plausible = {name: _plausible_places(gazetteer, name, countries)
+                 for name, (_, sure) in readings.items() if not sure}
     if not context.admin1:
-        context = PlaceContext(shared_division([_plausible(gazetteer, name, countries)
-                                                for name in doubtful]),
+        context = PlaceContext(shared_division([_divisions(places, countries)
+                                                for places in plausible.values()]),
                                context.anchors, shared=True)
     context = replace(context, candidates=tuple(
-        (normalise(name), place.lat, place.lon) for name in doubtful
-        for place in _plausible_places(gazetteer, name, countries)))
+        (normalise(name), place.lat, place.lon) for name, places in plausible.items()
+        for place in places))
     for name, group in by_name.items():
         place, confident = readings[name]
         if context.shared and place.feature_code == "ADM1":
@@ -132,12 +133,11 @@ def shared_division(plausible: Sequence[set[str]]) -> str:
     return ""
 
 
-def _plausible(gazetteer, name: str, countries: Sequence[str]) -> set[str]:
-    """The divisions of the candidates that the context could still make the name's reading:
-    inside the article's first country, when it has one."""
+def _divisions(places: Sequence[Place], countries: Sequence[str]) -> set[str]:
+    """The divisions of a name's plausible candidates: inside the article's first country, when
+    it has one."""
     home = countries[0] if countries else None
-    return {p.admin1 for p in _plausible_places(gazetteer, name, countries)
-            if p.admin1 and (home is None or p.country == home)}
+    return {p.admin1 for p in places if p.admin1 and (home is None or p.country == home)}
 
 
 def _plausible_places(gazetteer, name: str, countries: Sequence[str]) -> list[Place]:

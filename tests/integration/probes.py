@@ -63,6 +63,12 @@ def served_counts(settings: Settings, window: str = "overall"
             for key, row in rows.items()}
 
 
+def differences(expected: dict, served: dict) -> dict:
+    """Each key whose counts differ: (expected, served), None where one side has none."""
+    return {key: (expected.get(key), served.get(key)) for key in expected.keys() | served.keys()
+            if expected.get(key) != served.get(key)}
+
+
 def metrics(settings: Settings) -> dict:
     """The worker's /metrics, parsed: {(name, labels): value}."""
     with urllib.request.urlopen(web_request(settings, "/metrics"), timeout=5) as response:

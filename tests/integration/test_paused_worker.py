@@ -20,6 +20,7 @@ import pytest
 from probes import (
     SHORT_BODY,
     count_trace,
+    differences,
     expected_counts,
     group_of,
     metrics,
@@ -92,10 +93,9 @@ def test_both_workers_serve_the_exact_counts(run):
                        "the exact counts", timeout=60, interval=0.5)
         except AssertionError:
             pass  # the comparison below shows what differs
-        served = served_counts(worker.settings)
-        for key in sorted(key for key in run["expected"] if served.get(key) != run["expected"][key]):
+        differ = differences(run["expected"], served_counts(worker.settings))
+        for key, (expected, served) in sorted(differ.items()):
             trace = worker.log_path.parent / f"trace-{key[0]}-{key[1]}.txt"
             count_trace(worker.settings, *key, trace)
-            print(f"{key}: expected {run['expected'][key]}, served {served.get(key)}; traced in "
-                  f"{trace}")
-        assert served == run["expected"]
+            print(f"{key}: expected {expected}, served {served}; traced in {trace}")
+        assert differ == {}

@@ -20,6 +20,7 @@ from failure_figures import report
 from probes import (
     articles_without_mentions,
     count_trace,
+    differences,
     expected_counts,
     group_of,
     mentions_on_topic,
@@ -81,12 +82,6 @@ class Replay:
         sent_at = time.monotonic()
         settled(self.deployment.settings, timeout=300)
         return time.monotonic() - sent_at
-
-
-def differences(expected: dict, served: dict) -> dict:
-    """Each key whose counts differ: (expected, served), None where one side has none."""
-    return {key: (expected.get(key), served.get(key)) for key in expected.keys() | served.keys()
-            if expected.get(key) != served.get(key)}
 
 
 @pytest.fixture

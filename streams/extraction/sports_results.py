@@ -40,7 +40,7 @@ SPORT_UNITS = frozenset({
     "run", "wicket", "goal", "stroke", "shot", "length", "frame", "set", "innings", "try",
     "touchdown",
 })
-_JOINED_SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")  # "2-1", "6-4", "102-98" as one word, or as three
+_JOINED_SCORE = re.compile(r"^\d{1,3}-\d{1,3}$")  # "2-1", "102-98" as one word (three: _is_split_score)
 NOMINAL_DEPS = frozenset({"nsubj", "dobj", "pobj"})  # "in the final", tagged ADJ, is a noun
 PARTICIPANT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "conj", "appos", "poss"})
 # the lemmas above as the LEMMA column holds them (0 where a sentence was not parsed)

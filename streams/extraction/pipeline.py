@@ -37,8 +37,10 @@ class Extractor:
 
     def extract_many(self, articles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         """Extract a batch: each spaCy pass runs over every field of every article at once."""
-        texts = [article.get(name) or "" for article in articles for name in FIELDS]
-        docs = self.nlp.names(recase_headlines(text) for text in texts)
+        # a field's caps words take the case the article writes them in, in any of its fields
+        docs = self.nlp.names(
+            recase_headlines(article.get(name) or "", _other_fields(article, name))
+            for article in articles for name in FIELDS)
         by_article = [docs[i : i + len(FIELDS)] for i in range(0, len(docs), len(FIELDS))]
         selected = [self.parse_filter.selected(fields) for fields in by_article]
         self.nlp.parse([pair for fields, chosen in zip(by_article, selected, strict=True)
@@ -178,3 +180,7 @@ def extract(article: dict[str, Any]) -> dict[str, Any]:
 
 def extract_many(articles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return default_extractor().extract_many(articles)
+
+
+def _other_fields(article: dict[str, Any], name: str) -> str:
+    return "\n".join(article.get(other) or "" for other in FIELDS if other != name)

@@ -1,11 +1,36 @@
 from streams.extraction.casing import recase_headlines
 
 
-def test_headline_runs_become_title_case_with_the_same_length():
-    text = "RUGBY - DEVON SIDE CLIMB TO THIRD PLACE . Welsh fly-half"
+def test_headline_words_take_the_case_the_text_gives_them_and_keep_the_length():
+    text = "COUNCIL BACKS NEW BRIDGE PLAN . The council backs a new plan for a bridge"
     recased = recase_headlines(text)
-    assert recased == "Rugby - Devon Side Climb To Third Place . Welsh fly-half"
+    assert recased == "council backs new bridge plan . The council backs a new plan for a bridge"
     assert len(recased) == len(text)
+
+
+def test_a_word_the_text_capitalises_within_a_sentence_is_a_name():
+    text = "RUGBY - DEVON SIDE CLIMB . The side from Devon climbed"
+    assert recase_headlines(text) == "Rugby - Devon side Climb . The side from Devon climbed"
+
+
+def test_a_word_capitalised_only_at_a_sentence_start_is_no_evidence_of_a_name():
+    # "Plan" opens the second sentence; "plan" is lower case inside the third
+    text = "NEW PLAN ADOPTED . Plan approved. They adopted the plan"
+    assert recase_headlines(text).startswith("New plan ")
+
+
+def test_an_acronym_the_text_uses_alone_stays_in_capitals():
+    text = "NATO TROOPS LAND . NATO said its troops land"
+    assert recase_headlines(text) == "NATO troops land . NATO said its troops land"
+
+
+def test_without_evidence_function_words_are_lower_case_and_others_title_case():
+    assert recase_headlines("SHEARER NAMED AS CAPTAIN") == "Shearer Named as Captain"
+
+
+def test_the_title_takes_its_evidence_from_the_context():
+    title = "MAYOR BACKS PLAN"
+    assert recase_headlines(title, "The mayor backs the plan.") == "mayor backs plan"
 
 
 def test_a_dateline_word_is_recased_but_a_lone_acronym_is_not():

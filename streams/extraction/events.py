@@ -60,6 +60,7 @@ STOPPED_DEPS = frozenset({"dobj", "xcomp", "nsubjpass"})  # "halted the talks", 
 FORCE_CODE = "190"  # an unspecified use of force, sharpened by the weapon named with it
 # Roots whose verb addresses the actor of the clause it governs ("demanded that Y withdraw").
 ADDRESSED_ROOTS = frozenset({"02", "10", "11", "12", "13"})
+LOCATING_PREPS = frozenset({"in", "of"})  # "Albanians in Serbia", "the Kurds of Syria"
 
 
 @dataclass(slots=True)
@@ -158,6 +159,7 @@ class EventCoder:
         roles = _with_framed_target(trigger, _roles(trigger, actors), actors)
         roles = _with_place_target(trigger, _with_addressee(trigger, roles, actors), actors)
         source, target = _resolve_source(trigger, roles, actors), roles.target
+        source = _located_people(trigger.token.doc, source, actors)
         code = blocking_by(self._final_code(trigger), source.actor and source.actor.code)
         code = code_in_mood(code, mood)
         if code is None:
@@ -323,6 +325,27 @@ def _resolve_source(trigger: Trigger, roles: Roles, actors: ActorIndex) -> Argum
             earlier = actors.before(trigger.token, exclude=roles.target)
         if earlier is not None:
             return Argument(earlier, earlier.text)
+    return source
+
+
+def _located_people(doc, source: Argument, actors: ActorIndex) -> Argument:
+    """A people named by nationality or ethnicity and placed in another country ("Hungarians
+    in northern Serbia", "the Kurds of Syria") acts from where it lives: coded as that country,
+    as news event data codes a population by its location. A role ("Hungarian troops in
+    Serbia", coded HUNMIL) keeps its nationality's code."""
+    people = source.actor
+    if (people is None or people.type != "NORP" or len(people.code or "ABC") != 3
+            or actors.places is None):
+        return source
+    span = doc.char_span(people.start, people.end, alignment_mode="expand")
+    if span is None:
+        return source
+    for prep in span.root.children:
+        if prep.dep_ == "prep" and prep.lower_ in LOCATING_PREPS:
+            place = actors.places.in_subtree(prep)
+            if place is not None and place.code != people.code:
+                return Argument(dataclasses.replace(people, code=place.code), source.text,
+                                source.token)
     return source
 
 

@@ -172,3 +172,31 @@ def test_the_withdrawal_of_own_troops_targets_the_place_left(nlp):
 def test_a_place_with_no_source_named_makes_no_event(nlp):
     text = "Three people were killed in Kabul."
     assert code(nlp, text, place(text, "Kabul", "AFG")) == []
+
+
+def people(text: str, phrase: str, code: str | None) -> Mention:
+    start = text.index(phrase)
+    return Mention(phrase, "body", start, start + len(phrase), "NORP", kind="actor", code=code)
+
+
+@pytest.mark.parametrize(("text", "group", "group_code", "where", "country", "expected"), [
+    # a people placed in another country acts from there, named by nationality or ethnicity
+    ("Hungarians in northern Serbia demanded more autonomy.", "Hungarians", "HUN",
+     "Serbia", "SRB", "SRB"),
+    ("The Kurds of Syria accused the government.", "Kurds", None, "Syria", "SYR", "SYR"),
+    # in its own country, or not placed, it keeps its code
+    ("Hungarians in Budapest demanded more autonomy.", "Hungarians", "HUN",
+     "Budapest", "HUN", "HUN"),
+    ("Hungarians demanded more autonomy in Serbia.", "Hungarians", "HUN", "Serbia", "SRB", "HUN"),
+])
+def test_a_people_placed_in_a_country_is_coded_by_it(nlp, text, group, group_code, where,
+                                                     country, expected):
+    events = code(nlp, text, people(text, group, group_code), place(text, where, country))
+    assert [source for _, _, source, _ in events] == [expected]
+
+
+def test_a_role_placed_abroad_keeps_its_nationality(nlp):
+    text = "Greek troops in Cyprus fired on the patrol."
+    troops = Mention("Greek troops", "body", 0, 12, "NORP", kind="actor", code="GRCMIL")
+    events = code(nlp, text, troops, place(text, "Cyprus", "CYP"))
+    assert [source for _, _, source, _ in events] == ["GRCMIL"]

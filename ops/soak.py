@@ -133,10 +133,11 @@ async def soak(args: argparse.Namespace) -> int:
     print(f"soak {run}: {args.rate:g} articles/s for {args.minutes:g} min, corpus "
           f"{args.corpus} ({len(articles)} articles, fresh ids), worker pid {worker.pid}, "
           f"samples every {args.every:g}s, warm-up {args.warmup:g} min, limit {args.limit:g}%")
-    print(f"{'t (s)':>7} {'RSS MB':>8} {'worker':>8} {'rocksdb':>8} {'processed':>10} "
+    print(f"{'t (s)':>7} {'RSS MB':>8} {'worker':>8} {'rocksdb':>8} {'memtab':>7} {'processed':>10} "
           f"{'per s':>7} {'dead':>5} {'dup':>5}")
     # RSS: the worker with its extraction process; worker: its own; rocksdb: the part of it its
-    # tables' RocksDB memory takes (memtables, cache, indexes: bounded, docs/performance.md)
+    # tables' RocksDB memory takes (memtables, cache, indexes: bounded, docs/performance.md),
+    # memtab the memtables among it (the part that fills slowly)
     sender = asyncio.create_task(replay(copies(articles, loop=True, fresh_ids=True), settings,
                                         rate=args.rate, duration=duration))
     started = time.monotonic()
@@ -162,10 +163,12 @@ async def soak(args: argparse.Namespace) -> int:
             rate = (processed - last_processed) / (t - last_t) if t > last_t else 0.0
             last_processed, last_t = processed, t
             rocksdb = sum(m.total(counters, m.ROCKSDB_BYTES, kind=kind) for kind in MEMORY) / 2**20
+            memtables = m.total(counters, m.ROCKSDB_BYTES, kind="memtables") / 2**20
             samples.append((t, rss))
             own_samples.append((t, own_rss - rocksdb))
             done.append(processed)
-            print(f"{t:7.0f} {rss:8.1f} {own_rss:8.1f} {rocksdb:8.1f} {processed:10.0f} {rate:7.1f} "
+            print(f"{t:7.0f} {rss:8.1f} {own_rss:8.1f} {rocksdb:8.1f} {memtables:7.1f} "
+                  f"{processed:10.0f} {rate:7.1f} "
                   f"{m.total(counters, m.ARTICLES_DEAD_LETTERED):5.0f} "
                   f"{m.total(counters, m.ARTICLES_DUPLICATE):5.0f}", flush=True)
             if t >= duration:

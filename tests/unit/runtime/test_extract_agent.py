@@ -113,3 +113,45 @@ async def test_a_publisher_that_failed_raises_its_error_in_the_agent():
             await asyncio.wait_for(agents.hand_over(queue, n, task), timeout=2)
             handed.append(n)
     assert len(handed) <= 2
+
+
+async def test_with_the_extraction_process_the_next_batch_is_handed_over_before_one_is_done(
+        monkeypatch):
+    """The process is never idle waiting for the event loop: batch 2 is queued to it while batch
+    1 is extracted, and the results are still published in order."""
+    started, finish_first = [], asyncio.Event()
+
+    async def extract_all(articles):
+        started.append(articles[0]["id"])
+        if articles[0]["id"] == "p1":
+            await finish_first.wait()
+        return [{"entities": [], "events": []} for _ in articles]
+
+    async def fake_start(settings):
+        return extract_all
+
+    monkeypatch.setattr(agents, "default_extractor", lambda: None)
+    monkeypatch.setattr(faust.topics.Topic, "send", AsyncMock())
+    monkeypatch.setattr(agents, "start_extraction", fake_start)
+    app = create_app(replace(Settings(), app_id="unit-extract-process", store="memory://",
+                             batch_size=1, extract_in="process"))
+    app.finalize()
+    extract = app.agents["extract"]
+    extract.channel.send = AsyncMock()
+    before = m.METRICS.value(m.ARTICLES_PROCESSED)
+    async with extract.test_context() as agent:
+        for n in (1, 2):
+            await agent.put(orjson.dumps({"id": f"p{n}", "body": "Aleppo"}), key=f"p{n}".encode())
+        for _ in range(100):
+            if started == ["p1", "p2"]:
+                break
+            await asyncio.sleep(0.02)
+        published_early = m.METRICS.value(m.ARTICLES_PROCESSED) - before
+        finish_first.set()  # before asserting: the agent must be able to stop
+        assert started == ["p1", "p2"]  # p2 handed over while p1 is still being extracted
+        assert published_early == 0  # nothing published out of order
+        for _ in range(100):
+            if m.METRICS.value(m.ARTICLES_PROCESSED) == before + 2:
+                break
+            await asyncio.sleep(0.02)
+    assert m.METRICS.value(m.ARTICLES_PROCESSED) == before + 2

@@ -91,11 +91,7 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
         """
         extract_all = await start_extraction(settings)  # the model loads now, not on the first article
         # A batch's messages are sent while the next batch is extracted: with the extraction
-        # process the two run on two cores. With it, the next batches are also handed to the
-        # process while one is extracted (up to two more: one queued here, one waiting to be),
-        # so the process never waits for the event loop between batches; the thread extracts
-        # one batch at a time.
-        overlap = settings.extract_in == "process"
+        # process the two run on two cores. At most one extracted batch waits to be sent.
         extracted: asyncio.Queue = asyncio.Queue(maxsize=1)
         publisher = asyncio.ensure_future(publish_in_order(extracted))
         try:
@@ -105,14 +101,10 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
                 if not parsed:
                     guard.release(events)
                     continue
-                results = asyncio.ensure_future(extract_all([article for _, article in parsed]))
-                if not overlap:
-                    await asyncio.wait({results})
+                results = await extract_all([article for _, article in parsed])
                 await hand_over(extracted, (events, parsed, results), publisher)
         finally:
             publisher.cancel()  # what it had not sent stays uncommitted: read again
-            while not extracted.empty():
-                extracted.get_nowait()[2].cancel()
 
     async def admitted(events) -> list:
         """(event, article) for each article of the batch to extract; the rest are dead-lettered,
@@ -142,7 +134,7 @@ def register_agents(app: faust.App, topics: Topics, tables: Tables, settings: Se
     async def publish_in_order(extracted: asyncio.Queue) -> None:
         while True:
             events, parsed, results = await extracted.get()
-            await publish(parsed, await results)
+            await publish(parsed, results)
             guard.release(events)
 
     async def publish(parsed: list, results: list) -> None:

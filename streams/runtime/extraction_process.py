@@ -8,11 +8,7 @@ The child loads the extractor once (and freezes it out of the garbage collector)
 and returns each article's result or the exception it raised, as `extract_batch` does in a
 thread. A child that dies (killed, out of memory, a crash in native code) is replaced; the batch
 it held is extracted again one article at a time, so only an article that kills the child itself
-fails, with `ExtractionProcessDied`. The extract agent may have several batches in flight (one
-extracted, the next ones queued): a death breaks them all, the first to see it starts the new
-child, and their articles are retried one at a time while no other batch is handed to the child.
-An article may share its first retry with a batch handed over before that: it fails only if it
-also kills the child on a second retry, alone. A child whose worker is gone (kill -9) exits by itself.
+fails, with `ExtractionProcessDied`. A child whose worker is gone (kill -9) exits by itself.
 """
 
 from __future__ import annotations
@@ -105,7 +101,6 @@ class ProcessExtractor:
         self.initializer = initializer
         self.pool: ProcessPoolExecutor | None = None
         self.child_pid: int | None = None
-        self.recovering = asyncio.Lock()  # held while a broken batch is retried article by article
 
     @property
     def loaded(self) -> bool:
@@ -122,34 +117,17 @@ class ProcessExtractor:
 
     async def extract(self, articles: Sequence[dict[str, Any]]) -> list[Any]:
         """Each article's result or exception, in order."""
-        if self.recovering.locked():  # the child runs one article at a time meanwhile
-            async with self.recovering:
-                pass
-        pool = self.pool  # submitted below before any other task runs
+        loop = asyncio.get_running_loop()
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, self.run, articles)
+            return await loop.run_in_executor(self.pool, self.run, articles)
         except BrokenProcessPool:
-            pass
-        async with self.recovering:
-            if self.pool is pool:  # the first batch to see the death starts another child
-                log.error("the extraction process %s died with a batch of %d articles; "
-                          "starting another", self.child_pid, len(articles))
-                await self.restart()
-            return [await self._alone(article) for article in articles]
-
-    async def _alone(self, article: dict[str, Any]) -> Any:
-        """The article's result in a child that runs nothing else: the first try may share the
-        child with a batch handed over before the recovery began, the second cannot."""
-        for _ in range(2):
-            pool = self.pool
-            try:
-                (result,) = await asyncio.get_running_loop().run_in_executor(
-                    pool, self.run, [article])
-                return result
-            except BrokenProcessPool:
-                if self.pool is pool:
-                    await self.restart()
-        return ExtractionProcessDied("the extraction process died while extracting this article")
+            log.error("the extraction process %s died with a batch of %d articles; starting "
+                      "another", self.child_pid, len(articles))
+            await self.restart()
+        if len(articles) == 1:
+            return [ExtractionProcessDied("the extraction process died while extracting this "
+                                          "article")]
+        return [(await self.extract([article]))[0] for article in articles]
 
     async def restart(self) -> None:
         self.stop()

@@ -67,40 +67,6 @@ def test_a_child_that_dies_is_replaced_and_only_the_article_that_killed_it_fails
     assert last != first and after[0]["pid"] == last
 
 
-def test_two_batches_in_flight_when_the_child_dies_lose_only_the_article_that_killed_it():
-    """The extract agent queues the next batch while one is extracted: the death breaks both,
-    one new child is started for them, and every other article of both batches comes back."""
-    async def go():
-        process = extractor()
-        await process.start()
-        first = process.child_pid
-        restarts = 0
-        restart = process.restart
-
-        async def counted_restart():
-            nonlocal restarts
-            restarts += 1
-            await restart()
-
-        process.restart = counted_restart
-        try:
-            both = await asyncio.gather(
-                process.extract([{"id": "a"}, {"id": "poison"}, {"id": "b"}]),
-                process.extract([{"id": "c"}, {"id": "d"}]))
-            after = await process.extract([{"id": "e"}])
-            return first, process.child_pid, restarts, both, after
-        finally:
-            process.stop()
-
-    first, last, restarts, (one, two), after = asyncio.run(go())
-    assert [r["article_id"] for r in (one[0], one[2], *two)] == ["a", "b", "c", "d"]
-    assert isinstance(one[1], ExtractionProcessDied)
-    # the batches' death starts one child, not two; the poison article kills a child on each
-    # of its two retries (the first may share the child with a batch handed over before)
-    assert restarts == 3
-    assert last != first and after[0]["pid"] == last
-
-
 def test_an_orphaned_child_exits_and_one_with_its_parent_keeps_running():
     parents = iter([41, 41, 1])
     exits = []

@@ -16,6 +16,7 @@ import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Span
 
+from streams.extraction.acronyms import long_form
 from streams.extraction.datelines import find_dateline
 from streams.extraction.nlp import text_of
 from streams.extraction.results_lines import split_at_scores, team_of, team_spans
@@ -120,7 +121,8 @@ class MentionFinder:
         mention = Mention(text, field, ent.start_char, ent.end_char, label)
         if label in PLACE_LABELS:
             return self._place_mentions(ent, mention, countries, context)
-        code = self.actors.code(text, label, context) or self._titled_code(ent, context)
+        code = (self.actors.code(text, label, context) or self._long_form_code(ent, context)
+                or self._titled_code(ent, context))
         if code:
             return [_as_actor(mention, code), *self._places_in_name(ent, field, countries)]
         if label in ACTOR_LABELS:
@@ -131,6 +133,11 @@ class MentionFinder:
             # uncoded: reported, but not counted
             return [_as_actor(mention, None), *self._places_in_name(ent, field, countries)]
         return []
+
+    def _long_form_code(self, ent, context: str | None) -> str | None:
+        """An acronym the article defines is coded as its long form ("COBRA")."""
+        text = long_form(ent.doc, ent.text)
+        return self.actors.code(text, ent.label_, context) if text else None
 
     def _is_team(self, name) -> bool:
         """A name before a score in a results line is a team, unless the NER took it for a

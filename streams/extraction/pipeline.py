@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from streams.alerts.windows import parse_timestamp
+from streams.extraction.acronyms import label_defined_acronyms
 from streams.extraction.casing import recase_headlines
 from streams.extraction.mentions import MentionFinder, repeat_names
 from streams.extraction.place_context import resolve_in_context
@@ -42,6 +43,8 @@ class Extractor:
             recase_headlines(article.get(name) or "", _other_fields(article, name))
             for article in articles for name in FIELDS)
         by_article = [docs[i : i + len(FIELDS)] for i in range(0, len(docs), len(FIELDS))]
+        for fields in by_article:
+            label_defined_acronyms(fields)
         selected = [self.parse_filter.selected(fields) for fields in by_article]
         self.nlp.parse([pair for fields, chosen in zip(by_article, selected, strict=True)
                         for pair in zip(fields, chosen, strict=True)])

@@ -32,6 +32,7 @@ ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "iobj", "agent", "dative"}
 ARGUMENT_PREPS = {"with", "against", "by", "to", "from", "on"}
 TITLE_DEPS = {"compound", "amod", "nmod", "poss", "case"}  # "Kyrgyz Prime Minister", "Chile's"
 AREA_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "ADM1", "CONT", "RGN"}
+COUNTRY_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR"}
 # OntoNotes spans often start with "the" and end with a possessive; names do not.
 LEADING_WORDS = {"the"}
 TRAILING_WORDS = {"'s", "'", "’s", "’"}
@@ -320,15 +321,30 @@ def repeat_names(fields: list[tuple], sources: dict[str, str]) -> None:
 
 def _agree_on_persons(fields: list[tuple], readings: dict[str, Mention]) -> None:
     """A name read as a person anywhere in the article is a person everywhere: "Lebed" tagged
-    ORG, or "Duran" taken for a town after "Roberto Duran" was named."""
+    ORG, or "Duran" taken for a town after "Roberto Duran" was named. Not a country that other
+    places or nationality words of the article lie in: a headline's "Rethinking Egypt" read as
+    a person does not make the Egypt beside "Cairo" and "Egyptian" its surname."""
+    located = [m for _, _, mentions, _ in fields for m in mentions
+               if m.kind == "location" and m.place is not None]
     for _, _, mentions, _ in fields:
         for mention in mentions:
             seen = readings.get(mention.text)
             if mention.nominal or not seen or seen.type != "PERSON" or mention.type == "PERSON":
                 continue
+            if mention.kind == "location" and _country_named_around(mention, located):
+                continue
             if mention.type == "ORG" or (mention.kind == "location" and seen.text != mention.text):
                 mention.type, mention.kind = "PERSON", "actor"
                 mention.code, mention.place = seen.code, None
+
+
+def _country_named_around(mention: Mention, located: list[Mention]) -> bool:
+    """Is the mention a country that another name of the article (a place in it, its
+    nationality word) places the article in?"""
+    place = mention.place
+    return (place is not None and place.feature_code in COUNTRY_CODES and any(
+        other.text != mention.text and other.place.country == place.country
+        for other in located))
 
 
 def _repeatable(mention: Mention) -> bool:

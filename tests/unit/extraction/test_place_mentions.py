@@ -50,3 +50,15 @@ def test_ner_scoring_counts_only_the_outer_span():
     nested = {"field": "body", "start": 0, "end": 11, "type": "GPE", "nominal": False,
               "nested": True}
     assert predicted_spans([outer, nested]) == {(0, 20, "ORG")}
+
+
+def test_a_surname_that_is_a_country_the_article_is_placed_in_stays_the_country():
+    # without other names in Jordan, "Jordan" after "Michael Jordan" is the person
+    assert places("Michael Jordan scored 30 points on Friday. Later, Jordan said the team "
+                  "played well.") == [("Michael Jordan", 0, 14, "actor", None),
+                                      ("Jordan", 50, 56, "actor", None)]
+    # with a town and a nationality word of the country, it is the country
+    found = places("Michael Jordan visited Amman on Friday. Jordan is a small country, and "
+                   "Jordanian officials welcomed him.")
+    assert ("Jordan", 40, 46, "location", 248816) in found
+    assert ("Jordan", 40, 46, "actor", None) not in found

@@ -33,6 +33,19 @@ ARGUMENT_PREPS = {"with", "against", "by", "to", "from", "on"}
 TITLE_DEPS = {"compound", "amod", "nmod", "poss", "case"}  # "Kyrgyz Prime Minister", "Chile's"
 AREA_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "ADM1", "CONT", "RGN"}
 COUNTRY_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR"}
+# words after a name that make it a street's, not a town's ("Harrison Street"); not "court" (a
+# county's court names the county) nor "bridge"; "st" is also "Paris St Germain"
+STREET_WORDS = ("street", "road", "rd", "avenue", "ave", "drive", "boulevard", "blvd",
+                "lane", "ln", "highway", "hwy", "route", "turnpike", "parkway", "pkwy", "pike",
+                "trail", "expressway", "freeway", "circle")
+PLURAL_STREET_WORDS = ("streets", "roads", "avenues", "drives", "boulevards", "lanes")
+# a capitalised street word names a street ("Harrison Street"); a lower-case one after a town is
+# the town's ("a Dallas street", "on Moscow streets") unless "and" joins two names before it
+_STREET_AFTER = re.compile(
+    rf"\s+and(?:\s+[A-Z][\w.'-]*){{1,3}}\s+(?i:{'|'.join(PLURAL_STREET_WORDS)})\b"
+    rf"|\s+(?:{'|'.join(w.capitalize() for w in STREET_WORDS + PLURAL_STREET_WORDS)})\b")
+_PLURAL_STREET_AFTER = re.compile(rf"\s+(?i:{'|'.join(PLURAL_STREET_WORDS)})\b")
+_NAME_AND_BEFORE = re.compile(r"[A-Z][\w.'-]*\s+and\s+$")
 # OntoNotes spans often start with "the" and end with a possessive; names do not.
 LEADING_WORDS = {"the"}
 TRAILING_WORDS = {"'s", "'", "’s", "’"}
@@ -119,6 +132,9 @@ class MentionFinder:
         if label == "ORG" and self.gazetteer.country_code(text):
             ent = Span(ent.doc, ent.start, ent.end, label="GPE")  # "Moldova" tagged ORG
             label = "GPE"
+        if (_names_a_street(text_of(ent.doc), ent.start_char, ent.end_char)
+                and not self._names_an_area(text, countries)):
+            return []  # "Harrison Street", "Lakeview and Harrison streets": no town, no person
         mention = Mention(text, field, ent.start_char, ent.end_char, label)
         if label in PLACE_LABELS:
             return self._place_mentions(ent, mention, countries, context)
@@ -268,6 +284,11 @@ class MentionFinder:
             found.append(_as_actor(mention, code) if code else _as_location(mention, None))
         return found
 
+    def _names_an_area(self, text: str, countries: list[str]) -> bool:
+        """A country, division or region by name ("Ohio" of "Ohio Turnpike")."""
+        place = self.gazetteer.lookup(text, countries) if self.gazetteer.contains(text) else None
+        return place is not None and _is_area(place)
+
     def _local_place(self, text: str, countries: list[str]) -> Place | None:
         """A place the NER mislabelled: a country or region by name, or a town of the article's
         countries. A person named like a far-away town ("Obama", Japan) is left a person."""
@@ -279,6 +300,21 @@ class MentionFinder:
         if place.feature_code in AREA_CODES or place.feature_class == "L":
             return place
         return place if place.country in countries else None
+
+
+def _is_area(place: Place) -> bool:
+    """A country, a division or a region: "Ohio Turnpike" and "Florida Highway Patrol" name it."""
+    return place.feature_code in AREA_CODES or place.feature_class in ("A", "L")
+
+
+def _names_a_street(text: str, start: int, end: int) -> bool:
+    """Is the name at text[start:end] a street's: followed by a street word ("Harrison Street",
+    "Edwardsville Road"), or one of two names joined by "and" before a plural one ("Lakeview
+    and Harrison streets")?"""
+    if _STREET_AFTER.match(text, end):
+        return True
+    return (_PLURAL_STREET_AFTER.match(text, end) is not None
+            and _NAME_AND_BEFORE.search(text, max(0, start - 40), start) is not None)
 
 
 def repeat_names(fields: list[tuple], sources: dict[str, str]) -> None:
@@ -314,6 +350,8 @@ def repeat_names(fields: list[tuple], sources: dict[str, str]) -> None:
             if any(s < end and start < e for s, e in taken):
                 continue
             seen = readings[match.group()]
+            if seen.kind == "location" and _names_a_street(text_of(doc), start, end):
+                continue  # the town's name as a street's ("Harrison Street")
             mentions.append(Mention(source[start:end], field, start, end, seen.type,
                                     sentence_of(start), seen.kind, seen.code, seen.place))
         mentions.sort(key=lambda m: (m.start, m.kind))

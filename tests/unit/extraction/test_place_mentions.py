@@ -62,3 +62,10 @@ def test_a_surname_that_is_a_country_the_article_is_placed_in_stays_the_country(
                    "Jordanian officials welcomed him.")
     assert ("Jordan", 40, 46, "location", 248816) in found
     assert ("Jordan", 40, 46, "actor", None) not in found
+
+
+def test_a_town_or_person_named_by_a_street_is_neither_but_a_state_is_kept():
+    found = places("A water main broke at Lakeview and Harrison streets in Columbus, Ohio.")
+    assert [text for text, *_ in found] == ["Columbus", "Ohio"]
+    found = places("A car rolled over on the Ohio Turnpike near Toledo.")
+    assert ("Ohio", 25, 29, "location", 5165418) in found

@@ -1,13 +1,13 @@
-"""Acronyms an article defines: after "the Kurdistan Democratic Party (KDP)", every "KDP" of the
+"""Acronyms an article defines: after "the Coastal Liberation Front (CLF)", every "CLF" of the
 article is the same kind of name.
 
 spaCy's small model misses most acronyms it did not see in training, or takes them for people.
 A name followed by its initials in brackets defines them (the initials of its capitalised words,
-function words skipped: "State Law and Order Restoration Council (SLORC)"). The long form's
+function words skipped: "Office of Water and Land Planning (OWLP)"). The long form's
 label, or an organisation's when the NER did not tag it, goes to the long form and to every
 occurrence of the acronym in the article's fields that the NER left untagged or tagged alone with
 another label, and each doc keeps the long forms (`long_forms`) so that the acronym is coded as
-its long form is ("COBRA" as "Cabinet Office Briefing Room A"). Runs on the first pass's Docs,
+its long form is ("MFA" as "the Ministry of Foreign Affairs"). Runs on the first pass's Docs,
 before mentions are read and sentences chosen for the parse.
 """
 
@@ -26,7 +26,7 @@ FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "&", "in", "on", "de", "d
 NAME_LABELS = frozenset({"ORG", "GPE", "LOC", "FAC", "NORP"})  # a long form's label kept as it is
 DEFAULT_LABEL = "ORG"  # an untagged or person-tagged long form: most defined acronyms are bodies
 LONG_FORMS = "acronym_long_forms"  # Doc.user_data key: {acronym: the long form's text}
-_DEFINED = re.compile(r"\( ?([A-Z][A-Z&]{1,7}) ?\)")  # "(KDP)", tokenised "( KDP )": 2 to 8 capitals
+_DEFINED = re.compile(r"\( ?([A-Z][A-Z&]{1,7}) ?\)")  # "(CLF)", tokenised "( CLF )": 2 to 8 capitals
 
 
 def long_form(doc, text: str) -> str | None:
@@ -94,7 +94,7 @@ def _tag(doc, spans: list[tuple[int, int, str]]) -> None:
                 ents[ents.index(overlapping[0])] = Span(doc, start, end, label=label)
                 changed = True
         elif all(start <= ent.start and ent.end <= end for ent in overlapping):
-            # a long form the NER cut in pieces ("Moro" and "National Liberation Front")
+            # a long form the NER cut in pieces ("Coastal" and "Liberation Front")
             ents = [ent for ent in ents if ent not in overlapping]
             ents.append(Span(doc, start, end, label=label))
             changed = True

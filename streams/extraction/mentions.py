@@ -33,14 +33,14 @@ ARGUMENT_PREPS = {"with", "against", "by", "to", "from", "on"}
 TITLE_DEPS = {"compound", "amod", "nmod", "poss", "case"}  # "Kyrgyz Prime Minister", "Chile's"
 AREA_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "ADM1", "CONT", "RGN"}
 COUNTRY_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR"}
-# words after a name that make it a street's, not a town's ("Harrison Street"); not "court" (a
+# words after a name that make it a street's, not a town's ("Brantley Street"); not "court" (a
 # county's court names the county) nor "bridge"; "st" is also "Paris St Germain"
 STREET_WORDS = ("street", "road", "rd", "avenue", "ave", "drive", "boulevard", "blvd",
                 "lane", "ln", "highway", "hwy", "route", "turnpike", "parkway", "pkwy", "pike",
                 "trail", "expressway", "freeway", "circle")
 PLURAL_STREET_WORDS = ("streets", "roads", "avenues", "drives", "boulevards", "lanes")
-# a capitalised street word names a street ("Harrison Street"); a lower-case one after a town is
-# the town's ("a Dallas street", "on Moscow streets") unless "and" joins two names before it
+# a capitalised street word names a street ("Brantley Street"); a lower-case one after a town is
+# the town's ("a Denver street", "on Lisbon's streets") unless "and" joins two names before it
 _STREET_AFTER = re.compile(
     rf"\s+and(?:\s+[A-Z][\w.'-]*){{1,3}}\s+(?i:{'|'.join(PLURAL_STREET_WORDS)})\b"
     rf"|\s+(?:{'|'.join(w.capitalize() for w in STREET_WORDS + PLURAL_STREET_WORDS)})\b")
@@ -134,7 +134,7 @@ class MentionFinder:
             label = "GPE"
         if (_names_a_street(text_of(ent.doc), ent.start_char, ent.end_char)
                 and not self._names_an_area(text, countries)):
-            return []  # "Harrison Street", "Lakeview and Harrison streets": no town, no person
+            return []  # "Brantley Street", "Elmwood and Carver streets": no town, no person
         mention = Mention(text, field, ent.start_char, ent.end_char, label)
         if label in PLACE_LABELS:
             return self._place_mentions(ent, mention, countries, context)
@@ -152,7 +152,8 @@ class MentionFinder:
         return []
 
     def _long_form_code(self, ent, context: str | None) -> str | None:
-        """An acronym the article defines is coded as its long form ("COBRA")."""
+        """An acronym the article defines is coded as its long form ("the Ministry of Foreign Affairs
+        (MFA)")."""
         text = long_form(ent.doc, ent.text)
         return self.actors.code(text, ent.label_, context) if text else None
 
@@ -285,7 +286,7 @@ class MentionFinder:
         return found
 
     def _names_an_area(self, text: str, countries: list[str]) -> bool:
-        """A country, division or region by name ("Ohio" of "Ohio Turnpike")."""
+        """A country, division or region by name ("Nebraska" of "Nebraska Turnpike")."""
         place = self.gazetteer.lookup(text, countries) if self.gazetteer.contains(text) else None
         return place is not None and _is_area(place)
 
@@ -303,14 +304,14 @@ class MentionFinder:
 
 
 def _is_area(place: Place) -> bool:
-    """A country, a division or a region: "Ohio Turnpike" and "Florida Highway Patrol" name it."""
+    """A country, a division or a region: "Nebraska Turnpike" and "Idaho Highway Patrol" name it."""
     return place.feature_code in AREA_CODES or place.feature_class in ("A", "L")
 
 
 def _names_a_street(text: str, start: int, end: int) -> bool:
-    """Is the name at text[start:end] a street's: followed by a street word ("Harrison Street",
-    "Edwardsville Road"), or one of two names joined by "and" before a plural one ("Lakeview
-    and Harrison streets")?"""
+    """Is the name at text[start:end] a street's: followed by a street word ("Brantley Street",
+    "Elmwood Road"), or one of two names joined by "and" before a plural one ("Elmwood
+    and Carver streets")?"""
     if _STREET_AFTER.match(text, end):
         return True
     return (_PLURAL_STREET_AFTER.match(text, end) is not None
@@ -332,7 +333,7 @@ def repeat_names(fields: list[tuple], sources: dict[str, str]) -> None:
     for mention in (m for _, _, mentions, _ in fields for m in mentions if _repeatable(m)):
         names = [mention.text]
         if mention.type == "PERSON" and len(mention.text.split()[-1]) > 2:
-            names.append(mention.text.split()[-1])  # "Phil Simmons" ... later "Simmons"
+            names.append(mention.text.split()[-1])  # "Dana Whitcombe" ... later "Whitcombe"
         for name in names:
             seen = readings.get(name)
             if seen is None or (mention.type == "PERSON" and seen.type != "PERSON"):
@@ -351,17 +352,17 @@ def repeat_names(fields: list[tuple], sources: dict[str, str]) -> None:
                 continue
             seen = readings[match.group()]
             if seen.kind == "location" and _names_a_street(text_of(doc), start, end):
-                continue  # the town's name as a street's ("Harrison Street")
+                continue  # the town's name as a street's ("Brantley Street")
             mentions.append(Mention(source[start:end], field, start, end, seen.type,
                                     sentence_of(start), seen.kind, seen.code, seen.place))
         mentions.sort(key=lambda m: (m.start, m.kind))
 
 
 def _agree_on_persons(fields: list[tuple], readings: dict[str, Mention]) -> None:
-    """A name read as a person anywhere in the article is a person everywhere: "Lebed" tagged
-    ORG, or "Duran" taken for a town after "Roberto Duran" was named. Not a country that other
-    places or nationality words of the article lie in: a headline's "Rethinking Egypt" read as
-    a person does not make the Egypt beside "Cairo" and "Egyptian" its surname."""
+    """A name read as a person anywhere in the article is a person everywhere: "Whitcombe" tagged
+    ORG, or "Duran" taken for a town after "Elena Duran" was named. Not a country that other
+    places or nationality words of the article lie in: a headline's "Visiting Jordan" read as a
+    person does not make the Jordan beside "Amman" and "Jordanian" its surname."""
     located = [m for _, _, mentions, _ in fields for m in mentions
                if m.kind == "location" and m.place is not None]
     for _, _, mentions, _ in fields:
@@ -396,7 +397,7 @@ def _repeatable(mention: Mention) -> bool:
 def name_spans(ent) -> list:
     """The names inside an entity span.
 
-    The small model runs neighbouring names together ("Romania - Cosmin Contra", "Oval, London")
+    The small model runs neighbouring names together ("Portugal - Rui Alves", "Oval, London")
     and takes in determiners, possessives and scores ("the State Department's", "Durham 114").
     Split at free-standing separators and trim, keeping the label for the correction steps.
     """

@@ -26,29 +26,29 @@ def ents(made) -> list[tuple[str, str]]:
 
 
 def test_a_defined_acronym_takes_its_long_forms_label_in_every_field():
-    body = doc("The Kurdistan Democratic Party (KDP) said the KDP would talk. KDP men left.",
-               ("Kurdistan Democratic Party", "ORG"), ("KDP men", "PERSON"))
-    title = doc("KDP TO TALK")
+    body = doc("The Coastal Liberation Front (CLF) said the CLF would talk. CLF men left.",
+               ("Coastal Liberation Front", "ORG"), ("CLF men", "PERSON"))
+    title = doc("CLF TO TALK")
     label_defined_acronyms([title, body])
-    assert ents(title) == [("KDP", "ORG")]
+    assert ents(title) == [("CLF", "ORG")]
     # the acronym inside a longer name the NER found is left to that name
-    assert ents(body) == [("Kurdistan Democratic Party", "ORG"), ("KDP", "ORG"), ("KDP", "ORG"),
-                          ("KDP men", "PERSON")]
+    assert ents(body) == [("Coastal Liberation Front", "ORG"), ("CLF", "ORG"), ("CLF", "ORG"),
+                          ("CLF men", "PERSON")]
 
 
 def test_function_words_are_skipped_and_an_untagged_long_form_is_an_organisation():
-    made = doc("Leaders of the State Law and Order Restoration Council (SLORC) met. SLORC said no.")
+    made = doc("Staff of the Office of Water and Land Planning (OWLP) met. OWLP said no.")
     label_defined_acronyms([made])
-    assert ents(made) == [("State Law and Order Restoration Council", "ORG"), ("SLORC", "ORG"),
-                          ("SLORC", "ORG")]
+    assert ents(made) == [("Office of Water and Land Planning", "ORG"), ("OWLP", "ORG"),
+                          ("OWLP", "ORG")]
 
 
 def test_an_acronym_tagged_with_another_label_is_relabelled_and_a_cut_long_form_joined():
-    made = doc("The Moro National Liberation Front (MNLF) signed. The MNLF leader spoke.",
-               ("Moro", "PERSON"), ("National Liberation Front", "ORG"), ("MNLF", "PERSON"))
+    made = doc("The Tarsan National Unity Front (TNUF) signed. The TNUF leader spoke.",
+               ("Tarsan", "PERSON"), ("National Unity Front", "ORG"), ("TNUF", "PERSON"))
     label_defined_acronyms([made])
-    assert ents(made) == [("Moro National Liberation Front", "ORG"), ("MNLF", "ORG"),
-                          ("MNLF", "ORG")]
+    assert ents(made) == [("Tarsan National Unity Front", "ORG"), ("TNUF", "ORG"),
+                          ("TNUF", "ORG")]
 
 
 def test_a_place_defined_by_its_initials_stays_a_place():

@@ -60,22 +60,31 @@ class WordUsage:
 def recase_headlines(text: str, context: str = "") -> str:
     """Re-case runs of >= 2 consecutive ALL-CAPS words, and a caps word before a date, as the
     text (and `context`, e.g. the article's body for its title) writes those words elsewhere."""
-    words = list(_CAPS_WORD.finditer(text))
-    if not words:
-        return text
-    runs = [run for run in _runs(text, words)
-            if len(run) >= MIN_RUN or _DATE.match(text, run[-1].end())]
+    runs = _headline_runs(text)
     if not runs:
         return text
     usage = WordUsage()
-    usage.read(text, {match.start() for run in runs for match in run})
-    if context:
-        usage.read(context, set())
+    usage.read(text, _starts(runs))
+    if context:  # its own headlines are no evidence either ("LONDON" of a dateline)
+        usage.read(context, _starts(_headline_runs(context)))
     chars = list(text)
     for run in runs:
         for match in run:
             _recase(chars, match, usage)
     return "".join(chars)
+
+
+def _headline_runs(text: str) -> list[list[re.Match]]:
+    """Runs of >= MIN_RUN caps words, and a caps word before a date."""
+    words = list(_CAPS_WORD.finditer(text))
+    if not words:
+        return []
+    return [run for run in _runs(text, words)
+            if len(run) >= MIN_RUN or _DATE.match(text, run[-1].end())]
+
+
+def _starts(runs: list[list[re.Match]]) -> set[int]:
+    return {match.start() for run in runs for match in run}
 
 
 def _runs(text: str, words: list[re.Match]) -> list[list[re.Match]]:

@@ -334,8 +334,9 @@ def _located_people(doc, source: Argument, actors: ActorIndex) -> Argument:
     as news event data codes a population by its location. A role ("Hungarian troops in
     Serbia", coded HUNMIL) keeps its nationality's code."""
     people = source.actor
-    if (people is None or people.type != "NORP" or len(people.code or "ABC") != 3
-            or actors.places is None):
+    if people is None or people.type != "NORP" or actors.places is None:
+        return source
+    if people.code is not None and len(people.code) != 3:  # a role: HUNMIL
         return source
     span = doc.char_span(people.start, people.end, alignment_mode="expand")
     if span is None:

@@ -44,3 +44,9 @@ def test_abbreviations_with_dots_are_kept():
 def test_ordinary_text_is_untouched():
     text = "Syrian government forces advanced on Sunday south of Aleppo."
     assert recase_headlines(text) is text
+
+
+def test_the_contexts_own_headlines_are_no_evidence():
+    # the body's dateline "PARIS" is no acronym that keeps the title's "PARIS" in capitals
+    assert recase_headlines("STRIKE IN PARIS", "PARIS 2009-05-14 A strike began.") == \
+        "strike in Paris"

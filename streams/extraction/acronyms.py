@@ -59,7 +59,7 @@ def label_defined_acronyms(docs: Sequence) -> None:
 
 def _definition(doc, match: re.Match) -> tuple[int, int, str] | None:
     """(start, end, label) of the long form before "(ACRONYM)", if its initials spell it."""
-    acronym = match.group(1)
+    acronym = match.group(1).replace("&", "")  # "R&D": the initials of two words
     opening = doc.char_span(match.start(), match.start() + 1)
     if opening is None or opening.start == 0:
         return None
@@ -71,7 +71,7 @@ def _definition(doc, match: re.Match) -> tuple[int, int, str] | None:
         elif word not in FUNCTION_WORDS or not capitalised:
             break
         i -= 1
-    if "".join(doc[k].text[0] for k in reversed(capitalised)) != acronym.replace("&", ""):
+    if "".join(doc[k].text[0] for k in reversed(capitalised)) != acronym:
         return None
     start, end = capitalised[-1], opening.start
     tagged = [ent for ent in doc.ents if ent.start <= end - 1 < ent.end]

@@ -51,6 +51,12 @@ def test_an_acronym_tagged_with_another_label_is_relabelled_and_a_cut_long_form_
                           ("TNUF", "ORG")]
 
 
+def test_an_ampersand_in_the_acronym_stands_for_no_word():
+    made = doc("The Harbor & Dock Authority (H&DA) met. H&DA said no.")
+    label_defined_acronyms([made])
+    assert [text for text, _ in ents(made)][-1] == "H&DA"
+
+
 def test_a_place_defined_by_its_initials_stays_a_place():
     made = doc("The United Arab Emirates (UAE) agreed. The UAE said so.",
                ("The United Arab Emirates", "GPE"))

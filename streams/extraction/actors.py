@@ -61,6 +61,8 @@ WORD_ATTRS = (ORTH, IS_PUNCT, IS_SPACE)  # what a word's lookup word depends on
 NOT_OWNER_PREFIXES = frozenset({"pro", "anti", "ethnic"})
 # "Vietnamese-led forces" are the Vietnamese forces; "U.S.-backed rebels" are not American.
 PASS_THROUGH_WORDS = frozenset({"led"})
+OWNER_PREPOSITIONS = frozenset({"from", "of"})  # "doctors from X", "soldiers of X"
+ARTICLES = frozenset({"a", "an", "the"})
 SPONSOR_WORDS = frozenset(
     {"backed", "supported", "sponsored", "funded", "armed", "trained", "allied", "aligned", "loyal"}
 )
@@ -282,6 +284,8 @@ class ActorCoder:
                 continue
             role = chain_role(run)
             modifier, start_position = self._left_modifier(doc, compact, positions, run[0].start)
+            if modifier is None:  # "doctors from a French charity", "soldiers of the Syrian army"
+                modifier = self._owner_after(doc, compact, positions, run[-1].end)
             code = (
                 self._with_role(modifier, role)
                 if modifier
@@ -311,6 +315,32 @@ class ActorCoder:
                 break
             end -= 1
         return None, start
+
+    def _owner_after(self, doc, compact, positions, end: int) -> str | None:
+        """The named actor a role word belongs to when "from" or "of" follows it ("doctors from
+        two French charities"): its code, skipping an article or a number; None if none."""
+        if end >= len(compact) or compact[end] not in OWNER_PREPOSITIONS:
+            return None
+        start = end + 1
+        while (start < len(compact) and start - end <= MAX_SKIPPED_MODIFIERS
+               and compact[start] is not None
+               and (compact[start] in ARTICLES or doc[positions[start]].like_num)):
+            start += 1
+        named = self._named_starting_at(doc, compact, positions, start)
+        return named[0] if named else None
+
+    def _named_starting_at(self, doc, compact, positions, start: int) -> tuple[str, int] | None:
+        """Longest capitalised table entry that starts at compact index `start`: (code, end)."""
+        longest = max(self._tables.max_words[name] for name in ("countries", "orgs", "people"))
+        for n in range(min(longest, len(compact) - start), 0, -1):
+            window = compact[start : start + n]
+            if None in window or not doc[positions[start]].text[:1].isupper():
+                continue
+            key = " ".join(window)  # type: ignore[arg-type]
+            for table in self._named_tables:
+                if key in table:
+                    return self._as_modifier(table, key), start + n
+        return None
 
     def _named_ending_at(self, doc, compact, positions, end: int) -> tuple[str, int] | None:
         """Longest capitalised table entry that ends right before compact index `end`."""

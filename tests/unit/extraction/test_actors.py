@@ -189,6 +189,18 @@ def test_find_generic_government_forces_and_rebels(coder, nlp):
     ]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # the owner named after "from" or "of", past an article or a number, not the context
+    ("Doctors from a French charity treated the wounded.", [("Doctors", "FRAHLH")]),
+    ("Refugees from Syria crossed the border.", [("Refugees", "SYRREF")]),
+    ("Soldiers of two Kenyan units guarded the camp.", [("Soldiers", "KENMIL")]),
+    # no named owner: the context country
+    ("Officials from both sides met.", [("Officials", "TCDGOV")]),
+])
+def test_find_generic_takes_an_owner_named_after_the_role(coder, nlp, text, expected):
+    assert generic(coder, nlp, text, "TCD")[:1] == expected
+
+
 def test_find_generic_offsets_index_doc_text(coder, nlp):
     doc = nlp("Syrian government forces advanced south of Aleppo as rebels retreated.")
     (start, end, _), _ = coder.find_generic(doc, "SYR")

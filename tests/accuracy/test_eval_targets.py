@@ -13,13 +13,13 @@ from streams.evaluation.report import evaluate
 pytestmark = pytest.mark.accuracy
 
 TARGETS = {
-    ("ner", "micro", "f1"): 0.77,
-    ("ner", "ORG", "f1"): 0.62,  # sports results lines: streams/extraction/results_lines.py
+    ("ner", "micro", "f1"): 0.78,  # headlines in their own case, defined acronyms
+    ("ner", "ORG", "f1"): 0.65,  # sports results lines: streams/extraction/results_lines.py
     ("geo", "f1@161"): 0.75,
     ("geo", "toponyms_only", "f1@161"): 0.75,  # GeoVirus annotates no nationality words
-    ("geo_lgl", "f1@161"): 0.69,  # all US counties; doubtful names read together
+    ("geo_lgl", "f1@161"): 0.70,  # all US counties; doubtful names read together
     ("events", "plover_type_accuracy"): 0.80,
-    ("events", "source_country_accuracy"): 0.74,
+    ("events", "source_country_accuracy"): 0.76,  # located peoples, owners after roles
     ("events", "target_country_accuracy"): 0.66,
 }
 

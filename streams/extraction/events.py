@@ -60,7 +60,7 @@ STOPPED_DEPS = frozenset({"dobj", "xcomp", "nsubjpass"})  # "halted the talks", 
 FORCE_CODE = "190"  # an unspecified use of force, sharpened by the weapon named with it
 # Roots whose verb addresses the actor of the clause it governs ("demanded that Y withdraw").
 ADDRESSED_ROOTS = frozenset({"02", "10", "11", "12", "13"})
-LOCATING_PREPS = frozenset({"in", "of"})  # "Albanians in Serbia", "the Kurds of Syria"
+LOCATING_PREPS = frozenset({"in", "of"})  # "Hungarians in Serbia", "the Kurds of Syria"
 
 
 @dataclass(slots=True)

@@ -326,37 +326,36 @@ class ActorCoder:
                and compact[start] is not None
                and (compact[start] in ARTICLES or doc[positions[start]].like_num)):
             start += 1
-        named = self._named_starting_at(doc, compact, positions, start)
-        return named[0] if named else None
+        return self._named_starting_at(doc, compact, positions, start)
 
-    def _named_starting_at(self, doc, compact, positions, start: int) -> tuple[str, int] | None:
-        """Longest capitalised table entry that starts at compact index `start`: (code, end)."""
-        longest = max(self._tables.max_words[name] for name in ("countries", "orgs", "people"))
-        for n in range(min(longest, len(compact) - start), 0, -1):
-            window = compact[start : start + n]
-            if None in window or not doc[positions[start]].text[:1].isupper():
-                continue
-            key = " ".join(window)  # type: ignore[arg-type]
-            for table in self._named_tables:
-                if key in table:
-                    return self._as_modifier(table, key), start + n
+    def _named_starting_at(self, doc, compact, positions, start: int) -> str | None:
+        """The code of the longest capitalised table entry that starts at compact index `start`."""
+        for n in range(min(self._longest_entry(), len(compact) - start), 0, -1):
+            found = self._entry(doc, compact, positions, start, n)
+            if found:
+                return self._as_modifier(*found)
         return None
 
     def _named_ending_at(self, doc, compact, positions, end: int) -> tuple[str, int] | None:
         """Longest capitalised table entry that ends right before compact index `end`."""
-        longest = max(self._tables.max_words[name] for name in ("countries", "orgs", "people"))
-        for n in range(min(longest, end), 0, -1):
-            window = compact[end - n : end]
-            first_token = doc[positions[end - n]]
-            if None in window or not first_token.text[:1].isupper():
-                continue
-            key = " ".join(window)  # type: ignore[arg-type]
-            for table in self._named_tables:
-                if key in table:
-                    if end - n > 0 and compact[end - n - 1] in NOT_OWNER_PREFIXES:
-                        return None
-                    return self._as_modifier(table, key), end - n
+        for n in range(min(self._longest_entry(), end), 0, -1):
+            found = self._entry(doc, compact, positions, end - n, n)
+            if found:
+                if end - n > 0 and compact[end - n - 1] in NOT_OWNER_PREFIXES:
+                    return None
+                return self._as_modifier(*found), end - n
         return None
+
+    def _longest_entry(self) -> int:
+        return max(self._tables.max_words[name] for name in ("countries", "orgs", "people"))
+
+    def _entry(self, doc, compact, positions, first: int, n: int) -> tuple[Mapping, str] | None:
+        """(table, key) of the n compact words from `first`, if capitalised and a named entry."""
+        window = compact[first : first + n]
+        if None in window or not doc[positions[first]].text[:1].isupper():
+            return None
+        key = " ".join(window)  # type: ignore[arg-type]
+        return next(((table, key) for table in self._named_tables if key in table), None)
 
     def _as_modifier(self, table: Mapping[str, str], key: str) -> str:
         """Countries and capitals give a country; people give their country ('Assad forces' -> SYR

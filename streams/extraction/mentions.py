@@ -31,8 +31,8 @@ OWNER_TYPES = {"NORP", "GPE"}
 ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "iobj", "agent", "dative"}
 ARGUMENT_PREPS = {"with", "against", "by", "to", "from", "on"}
 TITLE_DEPS = {"compound", "amod", "nmod", "poss", "case"}  # "Kyrgyz Prime Minister", "Chile's"
-AREA_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "ADM1", "CONT", "RGN"}
 COUNTRY_CODES = {"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR"}
+AREA_CODES = COUNTRY_CODES | {"ADM1", "CONT", "RGN"}
 # words after a name that make it a street's, not a town's ("Brantley Street"); not "court" (a
 # county's court names the county) nor "bridge"; "st" is also "Paris St Germain"
 STREET_WORDS = ("street", "road", "rd", "avenue", "ave", "drive", "boulevard", "blvd",

@@ -36,29 +36,27 @@ def long_form(doc, text: str) -> str | None:
 
 def label_defined_acronyms(docs: Sequence) -> None:
     """Tag the acronyms the docs (an article's fields) define, in place, in every doc."""
-    defined: dict[str, str] = {}
-    texts: dict[str, str] = {}
+    defined: dict[str, Span] = {}  # acronym -> its first long form (label and text)
     long_forms: dict[int, list[tuple[int, int, str]]] = {}
     for number, doc in enumerate(docs):
         for match in _DEFINED.finditer(text_of(doc)) if len(doc) else ():
             found = _definition(doc, match)
             if found is not None:
-                start, end, label = found
-                defined.setdefault(match.group(1), label)
-                texts.setdefault(match.group(1), doc[start:end].text)
-                long_forms.setdefault(number, []).append((start, end, label))
+                defined.setdefault(match.group(1), found)
+                long_forms.setdefault(number, []).append((found.start, found.end, found.label_))
     if not defined:
         return
+    texts = {acronym: span.text for acronym, span in defined.items()}
     for number, doc in enumerate(docs):
         doc.user_data[LONG_FORMS] = texts
         spans = long_forms.get(number, [])
-        spans += [(token.i, token.i + 1, defined[token.text]) for token in doc
+        spans += [(token.i, token.i + 1, defined[token.text].label_) for token in doc
                   if token.text in defined]
         _tag(doc, spans)
 
 
-def _definition(doc, match: re.Match) -> tuple[int, int, str] | None:
-    """(start, end, label) of the long form before "(ACRONYM)", if its initials spell it."""
+def _definition(doc, match: re.Match) -> Span | None:
+    """The long form before "(ACRONYM)", labelled, if its initials spell the acronym."""
     acronym = match.group(1).replace("&", "")  # "R&D": the initials of two words
     opening = doc.char_span(match.start(), match.start() + 1)
     if opening is None or opening.start == 0:
@@ -76,7 +74,7 @@ def _definition(doc, match: re.Match) -> tuple[int, int, str] | None:
     start, end = capitalised[-1], opening.start
     tagged = [ent for ent in doc.ents if ent.start <= end - 1 < ent.end]
     label = tagged[0].label_ if tagged and tagged[0].label_ in NAME_LABELS else DEFAULT_LABEL
-    return start, end, label
+    return Span(doc, start, end, label=label)
 
 
 def _tag(doc, spans: list[tuple[int, int, str]]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -57,16 +58,16 @@ class WordUsage:
         return word.capitalize()
 
 
-def recase_headlines(text: str, context: str = "") -> str:
+def recase_headlines(text: str, context: Iterable[str] = ()) -> str:
     """Re-case runs of >= 2 consecutive ALL-CAPS words, and a caps word before a date, as the
-    text (and `context`, e.g. the article's body for its title) writes those words elsewhere."""
+    text (and the `context` texts, e.g. the article's body for its title) writes them elsewhere."""
     runs = _headline_runs(text)
     if not runs:
         return text
     usage = WordUsage()
     usage.read(text, _starts(runs))
-    if context:  # its own headlines are no evidence either ("LONDON" of a dateline)
-        usage.read(context, _starts(_headline_runs(context)))
+    for other in context:  # its own headlines are no evidence either ("LONDON" of a dateline)
+        usage.read(other, _starts(_headline_runs(other)))
     chars = list(text)
     for run in runs:
         for match in run:

@@ -185,5 +185,5 @@ def extract_many(articles: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return default_extractor().extract_many(articles)
 
 
-def _other_fields(article: dict[str, Any], name: str) -> str:
-    return "\n".join(article.get(other) or "" for other in FIELDS if other != name)
+def _other_fields(article: dict[str, Any], name: str) -> list[str]:
+    return [article.get(other) or "" for other in FIELDS if other != name]

@@ -30,7 +30,7 @@ def test_without_evidence_function_words_are_lower_case_and_others_title_case():
 
 def test_the_title_takes_its_evidence_from_the_context():
     title = "MAYOR BACKS PLAN"
-    assert recase_headlines(title, "The mayor backs the plan.") == "mayor backs plan"
+    assert recase_headlines(title, ["The mayor backs the plan."]) == "mayor backs plan"
 
 
 def test_a_dateline_word_is_recased_but_a_lone_acronym_is_not():
@@ -48,5 +48,5 @@ def test_ordinary_text_is_untouched():
 
 def test_the_contexts_own_headlines_are_no_evidence():
     # the body's dateline "PARIS" is no acronym that keeps the title's "PARIS" in capitals
-    assert recase_headlines("STRIKE IN PARIS", "PARIS 2009-05-14 A strike began.") == \
+    assert recase_headlines("STRIKE IN PARIS", ["PARIS 2009-05-14 A strike began."]) == \
         "strike in Paris"

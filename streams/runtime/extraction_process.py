@@ -76,7 +76,7 @@ def start_child(parent: int) -> None:
     from streams.settings import Settings
 
     settings = Settings.from_env()
-    map_large_allocations(settings.mmap_threshold)  # as the worker (c_heap.py)
+    map_large_allocations(settings.extract_mmap_threshold)  # c_heap.py; above the NLP's arrays
     # what it logs (a batch that failed) in the worker's format, on the worker's stderr
     configure_command(settings.log_format, logging.WARNING)
 

@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import threading
 
+import streams.logs.setup
+import streams.runtime.c_heap
+import streams.runtime.resident
 from streams.runtime.extraction_process import (
     ExtractionProcessDied,
     ProcessExtractor,
     exit_when_orphaned,
+    start_child,
 )
 
 
@@ -73,3 +79,19 @@ def test_an_orphaned_child_exits_and_one_with_its_parent_keeps_running():
     exit_when_orphaned(41, interval=0, parent_of=lambda: next(parents), exit_now=exits.append)
     assert exits == [0]
     assert next(parents, "used up") == "used up"  # it asked until the parent changed
+
+
+def test_the_child_maps_apart_only_allocations_above_the_nlp_s_arrays(monkeypatch):
+    """At the worker's 64 KB each of a batch's 1 to 4 MB arrays would be faulted in afresh."""
+    thresholds = []
+    monkeypatch.setenv("STREAMS_MMAP_THRESHOLD", "65536")
+    monkeypatch.delenv("STREAMS_EXTRACT_MMAP_THRESHOLD", raising=False)
+    monkeypatch.setattr(streams.runtime.c_heap, "map_large_allocations", thresholds.append)
+    monkeypatch.setattr(streams.runtime.resident, "load_and_freeze", lambda: None)
+    monkeypatch.setattr(streams.logs.setup, "configure_command", lambda *args: None)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    monkeypatch.setattr(threading, "Thread", lambda **kwargs: type("T", (), {"start": lambda self: None})())
+    start_child(os.getppid())
+    monkeypatch.setenv("STREAMS_EXTRACT_MMAP_THRESHOLD", "0")
+    start_child(os.getppid())
+    assert thresholds == [4 * 2**20, 0]

@@ -59,9 +59,9 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "eval" / "articles_geovirus.jsonl"
 TRANSPORT_MESSAGES = 5000
 # A real corpus is sent in enough copies for the pipeline runs to last: over the 229 GeoVirus
-# articles alone b lasts about 12 s, and the pipeline's fill and drain (the first batch
-# extracted before any article completes, the last one sent after the others) and its warm-up
-# took about 15 % off b; over 4 copies (about 45 s) b is the sustained rate that a measures.
+# articles alone b lasts about 12 s, and the pipeline's fill (the first batch extracted before
+# any article completes), its drain (the last batch's messages) and its warm-up took about 15 %
+# off b; over 4 copies (about 45 s) b is the sustained rate that a measures.
 MIN_ARTICLES = 900
 
 

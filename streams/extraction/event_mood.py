@@ -97,6 +97,16 @@ def mood_of(token) -> Mood:
     return next((mood for mood in MOOD_STRENGTH if mood in found), Mood.FACT)
 
 
+def _obligation_clause(verb):
+    """The clause whose "must" a trigger shares: in "Y said X must be ready to mediate" the
+    trigger "mediate" borrows X from "be", whose subject is the one obliged, not the speaker."""
+    for _ in range(MAX_CLIMB):
+        if has_obligation_modal(verb) or not _shares_mood_with_head(verb):
+            return verb
+        verb = clause_verb(verb.head)
+    return verb
+
+
 def has_obligation_modal(token) -> bool:
     return bool(_modal_words(token) & OBLIGATION_MODALS)
 
@@ -117,7 +127,7 @@ def code_in_mood(code: str, mood: Mood) -> str | None:
 
 def speaker_of(token):
     """The clause that reports an obligation: "Y said X must go" -> the verb "said"."""
-    verb = clause_verb(token)
+    verb = _obligation_clause(clause_verb(token))
     for _ in range(MAX_CLIMB):
         if verb.head.i == verb.i:
             return None

@@ -9,7 +9,7 @@ their own borrow one: "X pushed to encircle Y" (xcomp), "X attacked and captured
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from streams.extraction.types import Mention
 
@@ -85,12 +85,28 @@ class ActorIndex:
             return None
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t) for t in tokens)
-        found = [m for m in self.actors if m.start < end and start < m.end and m is not exclude]
+        found = [m for m in self.actors if m.start < end and start < m.end and not _same_span(m, exclude)]
         if head is not None:
             for mention in found:
                 if mention.start < head.idx + len(head) and head.idx < mention.end:
-                    return _coded_cover(mention, found)
-        return _coded_cover(found[0], found) if found else None
+                    return self._with_apposition_code(_coded_cover(mention, found), head)
+        if not found:
+            return None
+        # none is the head's: the first with a code ("the pro-Syrian Hezbollah group": the
+        # uncoded "pro-Syrian" only describes it)
+        first = _coded_cover(found[0], found)
+        return first if first.code else next((m for m in found if m.code), first)
+
+    def _with_apposition_code(self, mention: Mention, head) -> Mention:
+        """An unknown name takes the code of the actor its apposition names: "X, Ghana's
+        leading rights activist, ..." is Ghanaian whoever X is."""
+        if mention.code:
+            return mention
+        for child in _children(head, ("appos",)):
+            described = self.in_tokens(phrase_tokens(child), head=child, exclude=mention)
+            if described is not None and described.code:
+                return replace(mention, code=described.code)
+        return mention
 
     def in_subtree(self, token, exclude: Mention | None = None):
         return self.in_tokens(token.subtree, head=token, exclude=exclude)
@@ -101,20 +117,25 @@ class ActorIndex:
 
     def before(self, token, exclude: Mention | None = None):
         """The nearest actor that ends before `token` (a crude stand-in for coreference)."""
-        earlier = [m for m in self.actors if m.end <= token.idx and m is not exclude]
+        earlier = [m for m in self.actors if m.end <= token.idx and not _same_span(m, exclude)]
         return earlier[-1] if earlier else None
 
     def antecedent(self, pronoun, exclude: Mention | None = None):
         """What a subject pronoun stands for: for "they", "he", ... the nearest earlier actor
         that is itself the subject of an action, else (and for "which", "who", the noun the
         clause hangs on) the nearest earlier actor."""
-        earlier = [m for m in self.actors if m.end <= pronoun.idx and m is not exclude]
+        earlier = [m for m in self.actors if m.end <= pronoun.idx and not _same_span(m, exclude)]
         personal = pronoun.lower_ not in RELATIVE_PRONOUNS
         for mention in reversed(earlier if personal else ()):
             span = pronoun.doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is not None and _acts(span.root):
                 return mention
         return earlier[-1] if earlier else None
+
+
+def _same_span(mention: Mention, other: Mention | None) -> bool:
+    """Identity by place in the text: an actor coded by its apposition is a copy."""
+    return other is not None and (mention.start, mention.end) == (other.start, other.end)
 
 
 def _coded_cover(mention: Mention, found: Sequence[Mention]) -> Mention:

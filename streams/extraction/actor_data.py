@@ -165,6 +165,9 @@ class ActorTables:
     orgs: dict[str, str]  # named organisations -> actor code
     people: dict[str, str | PersonCode]  # people -> actor code, maybe by date (`code_on`)
     roles: dict[str, Role]  # generic nouns -> role
+    # names the dictionaries give with their article, whose bare words are a role or a country:
+    # "THE SECURITY COUNCIL" (IGO) against any state's "security council" (GOV)
+    with_article: dict[str, str]
     max_words: dict[str, int]  # table name -> longest key in words
     first_words: dict[str, frozenset[str]]  # table name -> the words its keys start with
     country_codes: frozenset[str]  # every country code of `countries`
@@ -226,6 +229,17 @@ def load_orgs(reserved: frozenset[str] = frozenset()) -> dict[str, str]:
             if key not in reserved:
                 orgs.setdefault(key, codes)
     return orgs
+
+
+def load_names_with_article(shadowed: frozenset[str]) -> dict[str, str]:
+    """The organisations dictionary's "THE X" entries whose X is in `shadowed`, keyed by X: the
+    article is what tells the named body from the generic one."""
+    named = {}
+    for codes, names in data_rows(ORGS_DICTIONARY):
+        for name in split_values(names):
+            if name.upper().startswith("THE ") and (key := normalize(name)) in shadowed:
+                named.setdefault(key, codes)
+    return named
 
 
 def load_people(reserved: frozenset[str] = frozenset()) -> dict[str, str | PersonCode]:
@@ -295,6 +309,7 @@ def load_actor_tables() -> ActorTables:
         "people": load_people(reserved),
         "roles": roles,
     }
-    return ActorTables(**tables, max_words={name: longest_key(t) for name, t in tables.items()},
+    return ActorTables(**tables, with_article=load_names_with_article(reserved),
+                       max_words={name: longest_key(t) for name, t in tables.items()},
                        first_words={name: first_words(t) for name, t in tables.items()},
                        country_codes=frozenset(countries.values()))

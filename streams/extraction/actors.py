@@ -180,6 +180,11 @@ class ActorCoder:
         """Country names and nationality words: 'Syrians', 'U.S.', 'British' -> alpha-3."""
         return self._tables.countries.get(normalize(text))
 
+    def named_with_article(self, text: str) -> str | None:
+        """The code of "the X" where the dictionaries name a body so ("the Security Council",
+        IGO) and the bare X is a role or a country; None elsewhere."""
+        return self._tables.with_article.get(normalize(text))
+
     def capital_country(self, text: str) -> str | None:
         """'Moscow' -> 'RUS', 'Washington' -> 'USA'."""
         return self._tables.capitals.get(normalize(text))

@@ -132,14 +132,17 @@ class MentionFinder:
         if label == "ORG" and self.gazetteer.country_code(text):
             ent = Span(ent.doc, ent.start, ent.end, label="GPE")  # "Moldova" tagged ORG
             label = "GPE"
+        elif label == "PERSON" and len(ent) == 1 and self._is_demonym(text):
+            ent = Span(ent.doc, ent.start, ent.end, label="NORP")  # "Ugandan" tagged PERSON
+            label = "NORP"
         if (_names_a_street(text_of(ent.doc), ent.start_char, ent.end_char)
                 and not self._names_an_area(text, countries)):
             return []  # "Brantley Street", "Elmwood and Carver streets": no town, no person
         mention = Mention(text, field, ent.start_char, ent.end_char, label)
         if label in PLACE_LABELS:
             return self._place_mentions(ent, mention, countries, context)
-        code = (self.actors.code(text, label, context) or self._long_form_code(ent, context)
-                or self._titled_code(ent, context))
+        code = (self._code_with_article(ent) or self.actors.code(text, label, context)
+                or self._long_form_code(ent, context) or self._titled_code(ent, context))
         if code:
             return [_as_actor(mention, code), *self._places_in_name(ent, field, countries)]
         if label in ACTOR_LABELS:
@@ -150,6 +153,21 @@ class MentionFinder:
             # uncoded: reported, but not counted
             return [_as_actor(mention, None), *self._places_in_name(ent, field, countries)]
         return []
+
+    def _is_demonym(self, text: str) -> bool:
+        """A nationality word ("Ugandan", "Kurds"), not a country's name ("Jordan")."""
+        return self.actors.country_of(text) is not None and not self.gazetteer.country_code(text)
+
+    def _code_with_article(self, ent) -> str | None:
+        """"the Security Council" is the UN's (IGO), a "security council" any state's; so is
+        "a Security Council resolution", where the article is the next noun's."""
+        doc = ent.doc
+        before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        modifies = ent.end < len(doc) and doc[ent.end].is_lower and doc[ent.end].is_alpha
+        after_the = (ent[0].lower_ == "the" or before == "the"
+                     or (before in ("a", "an") and modifies))
+        named = all(word.is_title or word.is_upper for word in ent if word.lower_ != "the")
+        return self.actors.named_with_article(ent.text) if after_the and named else None
 
     def _long_form_code(self, ent, context: str | None) -> str | None:
         """An acronym the article defines is coded as its long form ("the Ministry of Foreign Affairs

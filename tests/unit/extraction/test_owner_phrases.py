@@ -21,3 +21,11 @@ def test_the_source_is_the_coded_phrase_around_an_uncoded_nationality_word():
     result = extracted("A member of the Kenyan parliament began a hunger strike on Monday.")
     assert [e["source"] for e in result["events"]] == [
         {"code": "KENLEG", "text": "Kenyan parliament"}]
+
+
+def test_a_nationality_word_the_ner_takes_for_a_person_is_the_nation():
+    # the model tags "Ugandan" here as a PERSON; no person is named by a nationality word
+    result = extracted("President Paul Kagame has banned Ugandan opposition candidates.")
+    assert ("Ugandan", "NORP", "UGA") in [
+        (e["text"], e["type"], e["code"]) for e in result["entities"] if e["kind"] == "actor"]
+    assert [e["target"]["code"] for e in result["events"]] == ["UGA"]

@@ -144,6 +144,7 @@ class MentionFinder:
         code = (self._code_with_article(ent) or self.actors.code(text, label, context)
                 or self._long_form_code(ent, context) or self._titled_code(ent, context))
         if code:
+            code = _ethnic_group_code(ent, code, context)
             return [_as_actor(mention, code), *self._places_in_name(ent, field, countries)]
         if label in ACTOR_LABELS:
             place = self._local_place(text, countries)
@@ -468,6 +469,15 @@ def _merge_generic(mentions: list[Mention], generic: Mention) -> list[Mention]:
 def _team(span, field: str) -> Mention:
     """A sports team: an organisation, reported but never coded or geocoded."""
     return Mention(span.text, field, span.start_char, span.end_char, "ORG", kind="actor")
+
+
+def _ethnic_group_code(ent, code: str, context: str | None) -> str:
+    """"ethnic Albanians" are a people where the article is, coded as that country (CAMEO codes
+    a minority by the state it lives in), not as the state their name recalls."""
+    after_ethnic = ent.start > 0 and ent.doc[ent.start - 1].lower_ == "ethnic"
+    if after_ethnic and ent.label_ == "NORP" and context and len(code) == 3:
+        return context
+    return code
 
 
 def _as_actor(mention: Mention, code: str | None) -> Mention:

@@ -83,6 +83,7 @@ def resolve_in_context(gazetteer, mentions: Sequence[Mention], sources: dict[str
     for name, group in by_name.items():
         within = next((containers[id(m)] for m in group if id(m) in containers), None)
         readings[name] = _first_reading(gazetteer, name, countries, within, group[0].place)
+    _read_country_names_as_divisions(gazetteer, readings)
     context = article_context(readings, {name: len(group) for name, group in by_name.items()})
     plausible = {name: _plausible_places(gazetteer, name, countries)
                  for name, (_, sure) in readings.items() if not sure}
@@ -170,6 +171,30 @@ def _first_reading(gazetteer, name: str, countries: Sequence[str], within: Place
               for s, p in ranked[1:] if (p.admin1 or p.country) != (best.admin1 or best.country))
     confident = all(score <= top - CONFIDENT_MARGIN for score in rivals)
     return current, confident and current == best
+
+
+def _read_country_names_as_divisions(gazetteer, readings: dict[str, tuple[Place, bool]]) -> None:
+    """A country's name that is also a division's ("Georgia") names the division when more of
+    the article's other names lie in that division (at their likeliest reading: "Atlanta") than
+    in the country; `readings` is changed in place."""
+    homonyms = {name: divisions for name, (place, _) in readings.items()
+                if place.feature_code.startswith("PCL")
+                and (divisions := [p for _, p in gazetteer.ranked(_lookup_name(gazetteer, name))
+                                   if p.feature_code == "ADM1"])}
+    if not homonyms:
+        return
+    likeliest = {}
+    for name in readings:
+        ranked = gazetteer.ranked(_lookup_name(gazetteer, name))
+        if ranked:
+            likeliest[name] = ranked[0][1]
+    for name, divisions in homonyms.items():
+        others = [p for other, p in likeliest.items() if other != name]
+        in_country = sum(p.country == readings[name][0].country for p in others)
+        for division in divisions:
+            if sum(p.admin1 == division.admin1 for p in others) > in_country:
+                readings[name] = (division, True)
+                break
 
 
 def _division_named(gazetteer, name: str, admin1: str) -> Place | None:

@@ -134,6 +134,37 @@ def test_a_country_named_like_the_articles_main_division_is_the_division(gaz):
         ("Macon", "PPL", "USA.GA"), ("Ga.", "ADM1", "USA.GA"), ("Georgia", "ADM1", "USA.GA")]
 
 
+def test_a_country_name_is_the_division_where_the_other_places_lie_in_it(gaz):
+    # Texas alone would make the main division Texas and Atlanta the one in Texas
+    text = "ATLANTA - Georgia voters and Georgia schools gained; Texas did not."
+    names = ["ATLANTA", "Georgia", "Georgia", "Texas"]
+    mentions = [Mention(name, "body", start, start + len(name), "GPE", kind="location",
+                        place=gaz.lookup(name.title(), ("USA", "GEO")))
+                for name, start in zip(names, _starts(text, names), strict=True)]
+    resolve_in_context(gaz, mentions, {"body": text}, ("USA", "GEO"))
+    assert [(m.text, m.place.feature_code, m.place.admin1) for m in mentions] == [
+        ("ATLANTA", "PPL", "USA.GA"), ("Georgia", "ADM1", "USA.GA"),
+        ("Georgia", "ADM1", "USA.GA"), ("Texas", "ADM1", "USA.TX")]
+
+
+def test_a_country_name_among_the_country_s_places_stays_the_country(gaz):
+    text = "Georgia said Tbilisi and Batumi were calm; Atlanta was too."
+    names = ["Georgia", "Tbilisi", "Batumi", "Atlanta"]
+    mentions = [Mention(name, "body", start, start + len(name), "GPE", kind="location",
+                        place=gaz.lookup(name, ("GEO",)))
+                for name, start in zip(names, _starts(text, names), strict=True)]
+    resolve_in_context(gaz, mentions, {"body": text}, ("GEO",))
+    assert (mentions[0].place.feature_code, mentions[0].place.country) == ("PCLI", "GEO")
+
+
+def _starts(text: str, names: list[str]) -> list[int]:
+    starts, position = [], 0
+    for name in names:
+        starts.append(text.index(name, position))
+        position = starts[-1] + len(name)
+    return starts
+
+
 def test_doubtful_names_that_lie_together_are_read_together(gaz):
     # each alone is elsewhere: the largest Georgetown is in Texas, Scott County in Iowa
     assert (gaz.lookup("Georgetown", ("USA",)).admin1,

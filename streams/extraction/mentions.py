@@ -51,6 +51,11 @@ LEADING_WORDS = {"the"}
 TRAILING_WORDS = {"'s", "'", "’s", "’"}
 # a town named inside an organisation's name must be this large ("King Nut" is not King, NC)
 NESTED_TOWN_POPULATION = 15000
+# words before a place's name that narrow it to a part ("South Philadelphia", "downtown Decatur")
+AREA_QUALIFIERS = frozenset({
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "n", "s", "e", "w", "ne", "nw", "se", "sw", "central", "historic", "downtown", "greater",
+    "upper", "lower", "rural", "suburban", "northern", "southern", "eastern", "western"})
 # names whose nationality words are located too; a PERSON's ("Dutch Schultz") are not
 DEMONYM_HOSTS = {"ORG", "NORP"}
 PUBLICATION_WORDS = {"times", "post", "daily", "news", "journal", "herald", "tribune", "gazette",
@@ -301,8 +306,38 @@ class MentionFinder:
             found.append(_as_actor(actor, self.actors.code(ent.text, "GPE", context) or country))
         if not found:
             code = self.actors.code(ent.text, ent.label_, context)
-            found.append(_as_actor(mention, code) if code else _as_location(mention, None))
+            if code:
+                return [_as_actor(mention, code)]
+            # "South Arlington", "the Henry County Courthouse": the place named inside
+            found = [_as_location(mention, None), *self._place_inside(ent, mention.field, countries)]
         return found
+
+    def _place_inside(self, ent, field: str, countries: list[str]) -> list[Mention]:
+        """The place inside a place-like name the gazetteer does not know: after a word of
+        direction ("South Arlington", "S.E. Paris"), or a county or state leading a building,
+        office or body ("Henderson County Jail", "West Virginia Democratic Party")."""
+        doc, start = ent.doc, ent.start
+        while start < ent.end - 1 and doc[start].lower_.replace(".", "") in AREA_QUALIFIERS:
+            start += 1
+        if start > ent.start:
+            spans = [(start, ent.end)]
+        elif ent.label_ != "FAC":  # a street or a building is named after anything
+            spans = [(ent.start, last) for last in range(ent.end - 1, ent.start, -1)]
+        else:
+            spans = []
+        for first, last in spans:
+            span = doc[first:last]
+            if not all(word.is_title or word.is_upper for word in span) or span[-1].lower_ == "of":
+                continue
+            place = self._local_place(span.text, countries)
+            if place is None and self.gazetteer.contains(span.text):
+                place = self.gazetteer.lookup(span.text, countries)
+                place = place if place and place.population >= NESTED_TOWN_POPULATION else None
+            if place is not None and (first > ent.start or _is_area(place)) \
+                    and not _part_of_name(span.text, place):
+                return [Mention(span.text, field, span.start_char, span.end_char, ent.label_,
+                                kind="location", place=place, nested=True)]
+        return []
 
     def _names_an_area(self, text: str, countries: list[str]) -> bool:
         """A country, division or region by name ("Nebraska" of "Nebraska Turnpike")."""
@@ -320,6 +355,13 @@ class MentionFinder:
         if place.feature_code in AREA_CODES or place.feature_class == "L":
             return place
         return place if place.country in countries else None
+
+
+def _part_of_name(text: str, place: Place) -> bool:
+    """"Mountain" of "Mountain Province", "Hall" of "Schwäbisch Hall": a word of a longer name
+    found by the gazetteer's partial matching, too weak inside another name."""
+    words, name = text.casefold(), place.name.casefold()
+    return words != name and words in name
 
 
 def _is_area(place: Place) -> bool:

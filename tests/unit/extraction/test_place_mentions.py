@@ -69,3 +69,20 @@ def test_a_town_or_person_named_by_a_street_is_neither_but_a_state_is_kept():
     assert [text for text, *_ in found] == ["Columbus", "Ohio"]
     found = places("A bus broke down on the Kansas Turnpike near Topeka.")
     assert ("Kansas", 24, 30, "location", 4273857) in found
+
+
+def test_a_part_of_a_town_named_by_its_direction_is_the_town_nested():
+    assert places("A nonprofit in South Philadelphia lost its grant on Monday.") == [
+        ("South Philadelphia", 15, 33, "location", None),
+        ("Philadelphia", 21, 33, "location", 4560349)]
+
+
+def test_a_county_leading_a_building_s_name_is_the_county_nested():
+    assert places("He was booked into the Titus County Jail on Friday.") == [
+        ("Titus County Jail", 23, 40, "location", None),
+        ("Titus County", 23, 35, "location", 91003934)]
+
+
+def test_a_street_named_after_a_town_names_no_place():
+    assert places("The store on Wichita Drive closed on Monday.") == [
+        ("Wichita Drive", 13, 26, "location", None)]

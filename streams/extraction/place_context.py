@@ -31,6 +31,7 @@ _MIN_VOTES = 1.0
 _QUALIFIERS = {"ADM1", "PCLI"}
 _SEPARATORS = {",", ", "}
 _FIXED = ("PCL", "CONT")  # countries and continents keep their first reading
+MAX_NAMESAKES = 30  # the likeliest namesakes a town read by its size is compared with
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +81,17 @@ def resolve_in_context(gazetteer, mentions: Sequence[Mention], sources: dict[str
         by_name[mention.text].append(mention)
     containers = _qualifiers(located, sources)
     readings: dict[str, tuple[Place, bool]] = {}
+    qualified = set()
     for name, group in by_name.items():
         within = next((containers[id(m)] for m in group if id(m) in containers), None)
         readings[name] = _first_reading(gazetteer, name, countries, within, group[0].place)
+        if within is not None:
+            qualified.add(name)
     _read_country_names_as_divisions(gazetteer, readings)
-    context = article_context(readings, {name: len(group) for name, group in by_name.items()})
     plausible = {name: _plausible_places(gazetteer, name, countries)
                  for name, (_, sure) in readings.items() if not sure}
+    _read_lone_towns_where_others_lie(gazetteer, readings, plausible, qualified, countries)
+    context = article_context(readings, {name: len(group) for name, group in by_name.items()})
     if not context.admin1:
         context = PlaceContext(shared_division([_divisions(places, countries)
                                                 for places in plausible.values()]),
@@ -195,6 +200,39 @@ def _read_country_names_as_divisions(gazetteer, readings: dict[str, tuple[Place,
             if sum(p.admin1 == division.admin1 for p in others) > in_country:
                 readings[name] = (division, True)
                 break
+
+
+def _read_lone_towns_where_others_lie(gazetteer, readings: dict[str, tuple[Place, bool]],
+                                      plausible: dict[str, list[Place]], qualified: set[str],
+                                      countries: Sequence[str]) -> None:
+    """A town read by its size ("Paris", France) in a country where none of the article's other
+    places may be, while a namesake lies in a county the article names ("Paris" with "Bourbon
+    County", Kentucky), is that namesake; `readings` is changed in place. Only counties vouch:
+    the namesakes of doubtful towns lie near too many places by chance."""
+    candidates = {name: plausible[name] if name in plausible else [place]
+                  for name, (place, _) in readings.items()}
+    counties = {name: [(p.lat, p.lon) for p in places if p.feature_code == "ADM2"]
+                for name, places in candidates.items()}
+    for name, (place, _) in list(readings.items()):
+        if name in qualified or place.feature_class != "P":
+            continue
+        if any(p.country == place.country for other, places in candidates.items()
+               if other != name for p in places):
+            continue  # another place of the article is in the same country
+        around = [near for other, near in counties.items() if other != name and near]
+        best = None
+        for _, namesake in gazetteer.ranked(_lookup_name(gazetteer, name), countries)[:MAX_NAMESAKES]:
+            support = _support(namesake, around) if namesake.feature_class == "P" else 0
+            if support and (best is None or support > best[0]):
+                best = (support, namesake)
+        if best is not None:
+            readings[name] = (best[1], True)
+
+
+def _support(place: Place, others: Sequence[Sequence[tuple[float, float]]]) -> int:
+    """How many other names have a candidate within NEAR_KM of the place."""
+    return sum(any(haversine_km(lat, lon, place.lat, place.lon) <= NEAR_KM for lat, lon in near)
+               for near in others)
 
 
 def _division_named(gazetteer, name: str, admin1: str) -> Place | None:

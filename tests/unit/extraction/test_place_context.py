@@ -138,9 +138,7 @@ def test_a_country_name_is_the_division_where_the_other_places_lie_in_it(gaz):
     # Texas alone would make the main division Texas and Atlanta the one in Texas
     text = "ATLANTA - Georgia voters and Georgia schools gained; Texas did not."
     names = ["ATLANTA", "Georgia", "Georgia", "Texas"]
-    mentions = [Mention(name, "body", start, start + len(name), "GPE", kind="location",
-                        place=gaz.lookup(name.title(), ("USA", "GEO")))
-                for name, start in zip(names, _starts(text, names), strict=True)]
+    mentions = first_readings(gaz, text, names, ("USA", "GEO"))
     resolve_in_context(gaz, mentions, {"body": text}, ("USA", "GEO"))
     assert [(m.text, m.place.feature_code, m.place.admin1) for m in mentions] == [
         ("ATLANTA", "PPL", "USA.GA"), ("Georgia", "ADM1", "USA.GA"),
@@ -150,19 +148,22 @@ def test_a_country_name_is_the_division_where_the_other_places_lie_in_it(gaz):
 def test_a_country_name_among_the_country_s_places_stays_the_country(gaz):
     text = "Georgia said Tbilisi and Batumi were calm; Atlanta was too."
     names = ["Georgia", "Tbilisi", "Batumi", "Atlanta"]
-    mentions = [Mention(name, "body", start, start + len(name), "GPE", kind="location",
-                        place=gaz.lookup(name, ("GEO",)))
-                for name, start in zip(names, _starts(text, names), strict=True)]
+    mentions = first_readings(gaz, text, names, ("GEO",))
     resolve_in_context(gaz, mentions, {"body": text}, ("GEO",))
     assert (mentions[0].place.feature_code, mentions[0].place.country) == ("PCLI", "GEO")
 
 
-def _starts(text: str, names: list[str]) -> list[int]:
-    starts, position = [], 0
+def first_readings(gaz, text: str, names: list[str], countries=()) -> list[Mention]:
+    """Each name's next occurrence as a location read with `countries` only (an all-caps
+    dateline in title case)."""
+    mentions, position = [], 0
     for name in names:
-        starts.append(text.index(name, position))
-        position = starts[-1] + len(name)
-    return starts
+        start = text.index(name, position)
+        position = start + len(name)
+        mentions.append(Mention(name, "body", start, position, "GPE", kind="location",
+                                place=gaz.lookup(name.title() if name.isupper() else name,
+                                                 countries)))
+    return mentions
 
 
 def test_doubtful_names_that_lie_together_are_read_together(gaz):
@@ -182,3 +183,21 @@ def test_closeness_to_another_doubtful_names_candidates_adds_up_to_the_near_bonu
     assert context.bonus(at_the_county, "lee county") == pytest.approx(
         NEAR_BONUS * (1 - 7.4 / 100), abs=0.02)  # its own candidates do not count
     assert context.bonus(place("USA.WA", 47.3, -122.2), "auburn") == 0.0
+
+
+def test_a_town_read_by_its_size_is_the_namesake_in_a_county_the_article_names(gaz):
+    text = "A Paris man was arrested by Bourbon County deputies on Monday."
+    names = ["Paris", "Bourbon County"]
+    mentions = first_readings(gaz, text, names)
+    assert mentions[0].place.country == "FRA"  # no context in the first reading
+    resolve_in_context(gaz, mentions, {"body": text}, ())
+    assert [(m.text, m.place.admin1) for m in mentions] == [
+        ("Paris", "USA.KY"), ("Bourbon County", "USA.KY")]
+
+
+def test_a_town_near_the_article_s_other_places_keeps_its_reading(gaz):
+    text = "Flights from Paris to Lyon resumed while Bourbon County deputies watched."
+    names = ["Paris", "Lyon", "Bourbon County"]
+    mentions = first_readings(gaz, text, names)
+    resolve_in_context(gaz, mentions, {"body": text}, ())
+    assert mentions[0].place.country == "FRA"

@@ -296,11 +296,13 @@ class MentionFinder:
             place = self.gazetteer.lookup(ent.text + ".", countries)  # "W.Va" of "W.Va."
         country = self.gazetteer.country_code(ent.text)
         capital_of = self.actors.capital_country(ent.text)
-        if capital_of and _is_argument(ent):  # "Moscow backtracked": the government, not the city
-            return [_as_actor(mention, f"{capital_of}GOV")]
         found = []
         if place:
             found.append(_as_location(mention, place))
+        if capital_of and _is_argument(ent):  # "Moscow backtracked": the government acts too
+            mention.metonym = True
+            actor = Mention(mention.text, mention.field, mention.start, mention.end, mention.type)
+            return [*found, _as_actor(actor, f"{capital_of}GOV")]
         if country and _is_argument(ent):  # "a deal with Russia": the state acts too
             actor = Mention(mention.text, mention.field, mention.start, mention.end, mention.type)
             found.append(_as_actor(actor, self.actors.code(ent.text, "GPE", context) or country))

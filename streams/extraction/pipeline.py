@@ -109,18 +109,23 @@ def published_day(article: dict[str, Any]) -> dt.date | None:
 
 def sentence_location(mentions: Iterable[Mention]) -> Place | None:
     """The event's place: the most specific place named in its sentence."""
-    places = [m.place for m in mentions if m.kind == "location" and m.place
-              and not is_nationality(m)]
+    places = [m.place for m in mentions if _locates_events(m)]
     return max(places, key=_specificity, default=None)
 
 
 def main_location(mentions: Sequence[Mention]) -> Place | None:
     """The article's main place: its most-mentioned place, cities before countries."""
-    counts = Counter(m.place for m in mentions if m.kind == "location" and m.place
-                     and not is_nationality(m))
+    counts = Counter(m.place for m in mentions if _locates_events(m))
     if not counts:
         return None
     return max(counts, key=lambda place: (_specificity(place), counts[place]))
+
+
+def _locates_events(mention: Mention) -> bool:
+    """A place an event can happen in: not a nationality word nor a capital that stands for its
+    government ("Moscow condemned the strike in Aleppo" happened in Aleppo)."""
+    return (mention.kind == "location" and mention.place is not None
+            and not is_nationality(mention) and not mention.metonym)
 
 
 def is_nationality(mention: Mention) -> bool:

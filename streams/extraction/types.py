@@ -48,3 +48,6 @@ class Mention:
     place: Place | None = None
     nominal: bool = False  # a common-noun actor ("government forces"), not a named entity
     nested: bool = False  # a place named inside an organisation's name ("Springfield Police")
+    # a capital standing for its government ("Moscow said"): a place named, not where events
+    # happen (not published)
+    metonym: bool = False

@@ -86,3 +86,11 @@ def test_a_county_leading_a_building_s_name_is_the_county_nested():
 def test_a_street_named_after_a_town_names_no_place():
     assert places("The store on Wichita Drive closed on Monday.") == [
         ("Wichita Drive", 13, 26, "location", None)]
+
+
+def test_a_capital_standing_for_its_government_is_a_place_named_but_not_the_event_s_place():
+    result = extract({"id": "t", "title": "", "body": "Moscow condemned the air strike on "
+                      "a hospital in Aleppo on Monday."})
+    assert [(e["text"], e["kind"]) for e in result["entities"]][:2] == [
+        ("Moscow", "actor"), ("Moscow", "location")]
+    assert {e["location"]["name"] for e in result["events"]} == {"Aleppo"}

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy
 from spacy.attrs import SENT_START
@@ -51,6 +52,11 @@ LEADING_WORDS = {"the"}
 TRAILING_WORDS = {"'s", "'", "’s", "’"}
 # a town named inside an organisation's name must be this large ("King Nut" is not King, NC)
 NESTED_TOWN_POPULATION = 15000
+# offices held in an organisation, not in a person's name ("Ericsson chairman"); not
+# "spokesman": a president's spokesman is named after the president
+OFFICES = ("chairman", "chairwoman", "ceo", "chief executive", "general manager",
+           "shareholders", "board", "executives")
+_WORD_BEFORE_OFFICE = re.compile(rf"(?<![\w.&'-])([\w.&'-]+)\s+(?i:{'|'.join(OFFICES)})\b")
 # words before a place's name that narrow it to a part ("South Philadelphia", "downtown Decatur")
 AREA_QUALIFIERS = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
@@ -403,7 +409,13 @@ def repeat_names(fields: list[tuple], sources: dict[str, str]) -> None:
                 readings[name] = mention
     if not readings:
         return
+    offices = _office_holders(fields, readings)
+    readings.update(offices)
     _agree_on_persons(fields, readings)
+    for _, _, mentions, _ in fields:  # the NER's "Ericsson said" is the company too
+        for mention in mentions:
+            if mention.type == "PERSON" and (office := offices.get(mention.text)):
+                mention.type, mention.kind, mention.code = "ORG", "actor", office.code
     names = "|".join(map(re.escape, sorted(readings, key=len, reverse=True)))
     pattern = re.compile(rf"\b(?:{names})\b")
     for field, doc, mentions, offset in fields:
@@ -419,6 +431,22 @@ def repeat_names(fields: list[tuple], sources: dict[str, str]) -> None:
             mentions.append(Mention(source[start:end], field, start, end, seen.type,
                                     sentence_of(start), seen.kind, seen.code, seen.place))
         mentions.sort(key=lambda m: (m.start, m.kind))
+
+
+def _office_holders(fields: list[tuple], readings: dict[str, Mention]) -> dict[str, Mention]:
+    """One-word names read as persons or organisations that the article writes before an office
+    only an organisation has, anywhere ("Ericsson chairman"): name -> its reading as an ORG."""
+    before_offices = {match.group(1) for _, doc, _, _ in fields
+                      for match in _WORD_BEFORE_OFFICE.finditer(text_of(doc))}
+    found = {}
+    for name in before_offices & readings.keys():
+        seen = readings[name]
+        if seen.text != name or (seen.type == "PERSON" and seen.code):
+            continue  # a surname of a full name, a known person ("Putin"): a person's office
+        if seen.type in ("PERSON", "ORG"):
+            found[name] = replace(seen, type="ORG", kind="actor",
+                                  code=seen.code if seen.type == "ORG" else None)
+    return found
 
 
 def _agree_on_persons(fields: list[tuple], readings: dict[str, Mention]) -> None:

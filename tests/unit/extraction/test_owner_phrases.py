@@ -29,3 +29,4 @@ def test_a_nationality_word_the_ner_takes_for_a_person_is_the_nation():
     assert ("Ugandan", "NORP", "UGA") in [
         (e["text"], e["type"], e["code"]) for e in result["entities"] if e["kind"] == "actor"]
     assert [e["target"]["code"] for e in result["events"]] == ["UGA"]
+

@@ -3,6 +3,8 @@
 spaCy's small model mislabels places it has rarely seen (a city tagged NORP, a suburb tagged
 PERSON). A span whose label disagrees with the gazetteers is re-labelled when the gazetteer place
 lies in one of the article's countries, so a person called like a far-away town stays a person.
+A place inside a name is a nested location beside the name's own mention ("Springfield" of the
+"Springfield Police Department", "Philadelphia" of "South Philadelphia").
 """
 
 from __future__ import annotations

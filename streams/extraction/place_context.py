@@ -4,7 +4,10 @@ After every field's mentions are found (each place read with the article's count
 article is read as a whole: a name followed by a comma and a division or country ("Oxford,
 Mississippi", "SALEM, Ore.") is a place inside that container; the first-level division most of
 its places lie in, and the places read without doubt, then favour the same-named candidates in
-that division and near those places, before population decides.
+that division and near those places, before population decides. Two readings come first: a
+country's name that is also a division's ("Georgia") is the division where the article's other
+places lie in it, and a town read by its size in a country none of the article's other places
+may be in is the namesake inside a county the article names.
 """
 
 from __future__ import annotations

@@ -98,8 +98,8 @@ def mood_of(token) -> Mood:
 
 
 def _obligation_clause(verb):
-    """The clause whose "must" a trigger shares: in "Y said X must be ready to mediate" the
-    trigger "mediate" borrows X from "be", whose subject is the one obliged, not the speaker."""
+    """The clause whose "must" a trigger shares: in "Y said X must be ready to negotiate" the
+    trigger "negotiate" borrows X from "be", whose subject is the one obliged, not the speaker."""
     for _ in range(MAX_CLIMB):
         if has_obligation_modal(verb) or not _shares_mood_with_head(verb):
             return verb

@@ -92,14 +92,14 @@ class ActorIndex:
                     return self._with_apposition_code(_coded_cover(mention, found), head)
         if not found:
             return None
-        # none is the head's: the first with a code ("the pro-Syrian Hezbollah group": the
-        # uncoded "pro-Syrian" only describes it)
+        # none is the head's: the first with a code ("the pro-Western Amal movement": the
+        # uncoded "pro-Western" only describes it)
         first = _coded_cover(found[0], found)
         return first if first.code else next((m for m in found if m.code), first)
 
     def _with_apposition_code(self, mention: Mention, head) -> Mention:
-        """An unknown name takes the code of the actor its apposition names: "X, Ghana's
-        leading rights activist, ..." is Ghanaian whoever X is."""
+        """An unknown name takes the code of the actor its apposition names: "X, the head of
+        a Ghanaian farmers' union, ..." is Ghanaian whoever X is."""
         if mention.code:
             return mention
         for child in _children(head, ("appos",)):

@@ -4,7 +4,7 @@ spaCy's small model mislabels places it has rarely seen (a city tagged NORP, a s
 PERSON). A span whose label disagrees with the gazetteers is re-labelled when the gazetteer place
 lies in one of the article's countries, so a person called like a far-away town stays a person.
 A place inside a name is a nested location beside the name's own mention ("Springfield" of the
-"Springfield Police Department", "Philadelphia" of "South Philadelphia").
+"Springfield Police Department", "Tulsa" of "West Tulsa").
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ NESTED_TOWN_POPULATION = 15000
 OFFICES = ("chairman", "chairwoman", "ceo", "chief executive", "general manager",
            "shareholders", "board", "executives")
 _WORD_BEFORE_OFFICE = re.compile(rf"(?<![\w.&'-])([\w.&'-]+)\s+(?i:{'|'.join(OFFICES)})\b")
-# words before a place's name that narrow it to a part ("South Philadelphia", "downtown Decatur")
+# words before a place's name that narrow it to a part ("West Tulsa", "downtown Omaha")
 AREA_QUALIFIERS = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "n", "s", "e", "w", "ne", "nw", "se", "sw", "central", "historic", "downtown", "greater",
@@ -146,7 +146,7 @@ class MentionFinder:
             ent = Span(ent.doc, ent.start, ent.end, label="GPE")  # "Moldova" tagged ORG
             label = "GPE"
         elif label == "PERSON" and len(ent) == 1 and self._is_demonym(text):
-            ent = Span(ent.doc, ent.start, ent.end, label="NORP")  # "Ugandan" tagged PERSON
+            ent = Span(ent.doc, ent.start, ent.end, label="NORP")  # "Kenyan" tagged PERSON
             label = "NORP"
         if (_names_a_street(text_of(ent.doc), ent.start_char, ent.end_char)
                 and not self._names_an_area(text, countries)):
@@ -169,12 +169,12 @@ class MentionFinder:
         return []
 
     def _is_demonym(self, text: str) -> bool:
-        """A nationality word ("Ugandan", "Kurds"), not a country's name ("Jordan")."""
+        """A nationality word ("Kenyan", "Kurds"), not a country's name ("Jordan")."""
         return self.actors.country_of(text) is not None and not self.gazetteer.country_code(text)
 
     def _code_with_article(self, ent) -> str | None:
         """"the Security Council" is the UN's (IGO), a "security council" any state's; so is
-        "a Security Council resolution", where the article is the next noun's."""
+        "a Security Council statement", where the article is the next noun's."""
         doc = ent.doc
         before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
         modifies = ent.end < len(doc) and doc[ent.end].is_lower and doc[ent.end].is_alpha
@@ -318,14 +318,14 @@ class MentionFinder:
             code = self.actors.code(ent.text, ent.label_, context)
             if code:
                 return [_as_actor(mention, code)]
-            # "South Arlington", "the Henry County Courthouse": the place named inside
+            # "West Tulsa", "the Pike County Courthouse": the place named inside
             found = [_as_location(mention, None), *self._place_inside(ent, mention.field, countries)]
         return found
 
     def _place_inside(self, ent, field: str, countries: list[str]) -> list[Mention]:
         """The place inside a place-like name the gazetteer does not know: after a word of
-        direction ("South Arlington", "S.E. Paris"), or a county or state leading a building,
-        office or body ("Henderson County Jail", "West Virginia Democratic Party")."""
+        direction ("West Tulsa", "N.E. Omaha"), or a county or state leading a building,
+        office or body ("Pike County Jail", "Ohio Democratic Party")."""
         doc, start = ent.doc, ent.start
         while start < ent.end - 1 and doc[start].lower_.replace(".", "") in AREA_QUALIFIERS:
             start += 1
@@ -368,7 +368,7 @@ class MentionFinder:
 
 
 def _part_of_name(text: str, place: Place) -> bool:
-    """"Mountain" of "Mountain Province", "Hall" of "Schwäbisch Hall": a word of a longer name
+    """"Rock" of "Little Rock", "Springs" of "Hot Springs": a word of a longer name
     found by the gazetteer's partial matching, too weak inside another name."""
     words, name = text.casefold(), place.name.casefold()
     return words != name and words in name
@@ -546,7 +546,7 @@ def _team(span, field: str) -> Mention:
 
 
 def _ethnic_group_code(ent, code: str, context: str | None) -> str:
-    """"ethnic Albanians" are a people where the article is, coded as that country (CAMEO codes
+    """"ethnic Russians" are a people where the article is, coded as that country (CAMEO codes
     a minority by the state it lives in), not as the state their name recalls."""
     after_ethnic = ent.start > 0 and ent.doc[ent.start - 1].lower_ == "ethnic"
     if after_ethnic and ent.label_ == "NORP" and context and len(code) == 3:

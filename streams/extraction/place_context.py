@@ -183,7 +183,7 @@ def _first_reading(gazetteer, name: str, countries: Sequence[str], within: Place
 
 def _read_country_names_as_divisions(gazetteer, readings: dict[str, tuple[Place, bool]]) -> None:
     """A country's name that is also a division's ("Georgia") names the division when more of
-    the article's other names lie in that division (at their likeliest reading: "Atlanta") than
+    the article's other names lie in that division (at their likeliest reading: "Savannah") than
     in the country; `readings` is changed in place."""
     homonyms = {name: divisions for name, (place, _) in readings.items()
                 if place.feature_code.startswith("PCL")

@@ -127,23 +127,23 @@ def test_reported_must_is_a_demand_by_the_speaker(nlp):
 def test_a_demand_that_the_obliged_be_ready_to_act_is_the_speaker_s(nlp):
     # the trigger sits two clauses below the "must"; the clause with "must" has a subject of
     # its own, which is the one obliged, not the one who speaks
-    text = "The Kenyan president said on Friday that Britain must be ready to mediate."
+    text = "The Kenyan president said on Friday that Britain must be ready to negotiate."
     events = code_events(nlp, text, ("Kenyan president", "KENGOV"), ("Britain", "GBR"))
     event = only(events, "10")
     assert (event["source"]["code"], event["target"]["code"]) == ("KENGOV", "GBR")
 
 
 def test_an_unknown_name_takes_the_code_of_its_apposition(nlp):
-    text = "Peter Obuya, Ghana's leading rights activist, staged a hunger strike on Sunday."
+    text = "Peter Obuya, the head of a Ghanaian farmers' union, accused the police of torture."
     events = code_events(nlp, text, ("Peter Obuya", None),
-                         ("Ghana's leading rights activist", "GHANGO"))
-    event = only(events, "14")
-    assert (event["source"]["text"], event["source"]["code"]) == ("Peter Obuya", "GHANGO")
+                         ("Ghanaian farmers' union", "GHALAB"), ("police", "GHACOP"))
+    event = only(events, "11")
+    assert (event["source"]["text"], event["source"]["code"]) == ("Peter Obuya", "GHALAB")
 
 
 def test_an_uncoded_modifier_does_not_hide_the_coded_name_it_describes(nlp):
-    text = "The pro-Syrian Hezbollah group declared a ceasefire on Monday."
-    events = code_events(nlp, text, ("pro-Syrian", None), ("Hezbollah", "LBNREB"))
+    text = "The pro-Western Amal movement shelled the village on Monday."
+    events = code_events(nlp, text, ("pro-Western", None), ("Amal", "LBNREB"))
     assert [event["source"]["code"] for event in events] == ["LBNREB"]
 
 

@@ -18,7 +18,7 @@ def test_the_security_council_is_the_un_s():
 
 def test_an_article_before_a_modified_noun_is_the_noun_s_and_still_names_the_body():
     assert ("Security Council", "IGO") in actor_codes(
-        "The United States vetoed a Security Council resolution on Monday.")
+        "China blocked a Security Council statement on Tuesday.")
 
 
 def test_without_the_article_the_words_are_a_state_s_role():

@@ -3,7 +3,9 @@ Kenyan parliament") acts as the phrase, and its country word stays what it is (i
 
 from __future__ import annotations
 
-from streams.extraction.pipeline import extract
+from spacy.tokens import Span
+
+from streams.extraction.pipeline import default_extractor, extract
 
 
 def extracted(body: str) -> dict:
@@ -23,10 +25,11 @@ def test_the_source_is_the_coded_phrase_around_an_uncoded_nationality_word():
         {"code": "KENLEG", "text": "Kenyan parliament"}]
 
 
-def test_a_nationality_word_the_ner_takes_for_a_person_is_the_nation():
-    # the model tags "Ugandan" here as a PERSON; no person is named by a nationality word
-    result = extracted("President Paul Kagame has banned Ugandan opposition candidates.")
-    assert ("Ugandan", "NORP", "UGA") in [
-        (e["text"], e["type"], e["code"]) for e in result["entities"] if e["kind"] == "actor"]
-    assert [e["target"]["code"] for e in result["events"]] == ["UGA"]
 
+def test_a_nationality_word_the_ner_takes_for_a_person_is_the_nation():
+    extractor = default_extractor()
+    (doc,) = extractor.nlp.names(["The minister fined Ugandan traders on Monday."])
+    doc.ents = [Span(doc, 3, 4, label="PERSON")]  # as the model tags it in some sentences
+    mentions = extractor.finder.find(doc, "body", [], 0)
+    assert [(m.text, m.type, m.kind, m.code) for m in mentions if m.kind == "actor"][0] == (
+        "Ugandan", "NORP", "actor", "UGA")

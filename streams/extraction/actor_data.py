@@ -217,29 +217,23 @@ def load_countries() -> tuple[dict[str, str], dict[str, str]]:
     return countries, capitals
 
 
-def load_orgs(reserved: frozenset[str] = frozenset()) -> dict[str, str]:
-    """Hand-written organisations, then the dictionaries' (not overriding them, nor `reserved`)."""
+def load_orgs(reserved: frozenset[str] = frozenset()) -> tuple[dict[str, str], dict[str, str]]:
+    """Hand-written organisations, then the dictionaries' (not overriding them, nor `reserved`);
+    and, keyed by X, the dictionaries' "THE X" entries whose X is reserved: the article is what
+    tells the named body from the generic one."""
     orgs: dict[str, str] = {}
     for code, names, *_ in data_rows("actors_orgs.tsv"):
         for name in split_values(names):
             add_unique(orgs, name, code.strip(), "actors_orgs.tsv")
+    with_article: dict[str, str] = {}
     for codes, names in data_rows(ORGS_DICTIONARY):
         for name in split_values(names):
             key = normalize(name)
             if key not in reserved:
                 orgs.setdefault(key, codes)
-    return orgs
-
-
-def load_names_with_article(shadowed: frozenset[str]) -> dict[str, str]:
-    """The organisations dictionary's "THE X" entries whose X is in `shadowed`, keyed by X: the
-    article is what tells the named body from the generic one."""
-    named = {}
-    for codes, names in data_rows(ORGS_DICTIONARY):
-        for name in split_values(names):
-            if name.upper().startswith("THE ") and (key := normalize(name)) in shadowed:
-                named.setdefault(key, codes)
-    return named
+            elif name.upper().startswith("THE "):
+                with_article.setdefault(key, codes)
+    return orgs, with_article
 
 
 def load_people(reserved: frozenset[str] = frozenset()) -> dict[str, str | PersonCode]:
@@ -302,14 +296,15 @@ def load_actor_tables() -> ActorTables:
     countries, capitals = load_countries()
     roles = load_roles(frozenset(countries) | frozenset(capitals))
     reserved = frozenset(countries) | frozenset(capitals) | frozenset(roles)
+    orgs, with_article = load_orgs(reserved)
     tables = {
         "countries": countries,
         "capitals": capitals,
-        "orgs": load_orgs(reserved),
+        "orgs": orgs,
         "people": load_people(reserved),
         "roles": roles,
     }
-    return ActorTables(**tables, with_article=load_names_with_article(reserved),
+    return ActorTables(**tables, with_article=with_article,
                        max_words={name: longest_key(t) for name, t in tables.items()},
                        first_words={name: first_words(t) for name, t in tables.items()},
                        country_codes=frozenset(countries.values()))

@@ -309,11 +309,9 @@ class MentionFinder:
             found.append(_as_location(mention, place))
         if capital_of and _is_argument(ent):  # "Moscow backtracked": the government acts too
             mention.metonym = True
-            actor = Mention(mention.text, mention.field, mention.start, mention.end, mention.type)
-            return [*found, _as_actor(actor, f"{capital_of}GOV")]
+            return [*found, _actor_beside(mention, f"{capital_of}GOV")]
         if country and _is_argument(ent):  # "a deal with Russia": the state acts too
-            actor = Mention(mention.text, mention.field, mention.start, mention.end, mention.type)
-            found.append(_as_actor(actor, self.actors.code(ent.text, "GPE", context) or country))
+            found.append(_actor_beside(mention, self.actors.code(ent.text, "GPE", context) or country))
         if not found:
             code = self.actors.code(ent.text, ent.label_, context)
             if code:
@@ -552,6 +550,13 @@ def _ethnic_group_code(ent, code: str, context: str | None) -> str:
     if after_ethnic and ent.label_ == "NORP" and context and len(code) == 3:
         return context
     return code
+
+
+def _actor_beside(mention: Mention, code: str) -> Mention:
+    """An actor mention over the same words as a place mention: the state or government that
+    the place's name stands for."""
+    return _as_actor(Mention(mention.text, mention.field, mention.start, mention.end, mention.type),
+                     code)
 
 
 def _as_actor(mention: Mention, code: str | None) -> Mention:

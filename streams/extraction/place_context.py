@@ -185,17 +185,15 @@ def _read_country_names_as_divisions(gazetteer, readings: dict[str, tuple[Place,
     """A country's name that is also a division's ("Georgia") names the division when more of
     the article's other names lie in that division (at their likeliest reading: "Savannah") than
     in the country; `readings` is changed in place."""
-    homonyms = {name: divisions for name, (place, _) in readings.items()
-                if place.feature_code.startswith("PCL")
-                and (divisions := [p for _, p in gazetteer.ranked(_lookup_name(gazetteer, name))
-                                   if p.feature_code == "ADM1"])}
+    ranked = {name: gazetteer.ranked(_lookup_name(gazetteer, name))
+              for name, (place, _) in readings.items() if place.feature_code.startswith("PCL")}
+    homonyms = {name: divisions for name, candidates in ranked.items()
+                if (divisions := [p for _, p in candidates if p.feature_code == "ADM1"])}
     if not homonyms:
         return
-    likeliest = {}
-    for name in readings:
-        ranked = gazetteer.ranked(_lookup_name(gazetteer, name))
-        if ranked:
-            likeliest[name] = ranked[0][1]
+    for name in readings.keys() - ranked.keys():  # the other names, only where needed
+        ranked[name] = gazetteer.ranked(_lookup_name(gazetteer, name))
+    likeliest = {name: candidates[0][1] for name, candidates in ranked.items() if candidates}
     for name, divisions in homonyms.items():
         others = [p for other, p in likeliest.items() if other != name]
         in_country = sum(p.country == readings[name][0].country for p in others)

@@ -20,6 +20,7 @@ from streams.contract.topics import Topics
 from streams.http.access import bearer_headers
 from streams.labels import with_actor_labels, with_event_labels, with_place_labels
 from streams.runtime.tables import (
+    COUNT_WINDOWS,
     OwnershipMoving,
     Tables,
     in_window,
@@ -47,8 +48,7 @@ def register_views(app: faust.App, topics: Topics, tables: Tables, web_token: st
 
     @app.page("/actors/top")
     async def actors_top(self, request):
-        return await _cluster_top(app, self, request, peers, tables.actor_counts, "code",
-                                  tables.actor_windows)
+        return await _cluster_top(app, self, request, peers, tables.actor_counts, "code")
 
     @app.page("/events/daily")
     async def events_daily(self, request):
@@ -57,7 +57,7 @@ def register_views(app: faust.App, topics: Topics, tables: Tables, web_token: st
     @app.page("/locations/top")
     async def locations_top(self, request):
         return await _cluster_top(app, self, request, peers, tables.location_counts, "geonameid",
-                                  tables.location_windows, tables.location_quads)
+                                  tables.location_quads)
 
     # Routed to the worker that owns the key's partition of `entities`, where the count agent
     # keeps it. Not `table_route`: it hashes the table's JSON-serialised key ('"SYRMIL"'), while
@@ -74,18 +74,18 @@ def register_views(app: faust.App, topics: Topics, tables: Tables, web_token: st
 
 
 async def _cluster_top(app: faust.App, view, request, peers: dict, table, key_name: str,
-                       windows: dict, quads: dict | None = None):
+                       quads: dict | None = None):
     """Top n of the cluster: this worker's rows and every other worker's, ranked together."""
     try:
         n = _top_n(request.query)
     except ValueError as exc:
         return view.error(400, str(exc))
     window = request.query.get("window", OVERALL)
-    if window != OVERALL and window not in windows:
-        return view.error(400, f"window must be one of {', '.join([OVERALL, *windows])}")
+    if window != OVERALL and window not in COUNT_WINDOWS:
+        return view.error(400, f"window must be one of {', '.join([OVERALL, *COUNT_WINDOWS])}")
     if app.rebalancing or app.in_recovery:  # its tables may hold partitions it is losing
         return view.error(503, REASSIGNING)
-    mine = _local_top(table, n, key_name, windows, quads, window)
+    mine = _local_top(table, n, key_name, quads, window)
     query = {"n": str(n), "window": window, "scope": LOCAL}
     return await _cluster_answer(app, view, request, peers, mine, query,
                                  lambda answers: merge_tops(answers, n, key_name))
@@ -160,15 +160,15 @@ async def _rows_of(session: aiohttp.ClientSession, url: str, query: dict) -> lis
         return await response.json()
 
 
-def _local_top(table, n: int, key_name: str, windows: dict, quads: dict | None, window: str):
+def _local_top(table, n: int, key_name: str, quads: dict | None, window: str):
     """This worker's top n overall, or in its newest window (?window=1h|1d) with the bounds on
     every row and, for places, the window's events by quad class; each row labelled."""
     labelled = LABELS[key_name]
     if window == OVERALL:
         return [labelled({key_name: key, **public(value)}) for key, value in top(table, n)]
     rows = []
-    for key, value, window_range in top_in_window(windows[window].table, n):
-        row = {key_name: key, **public(value), "window": window_bounds(window_range)}
+    for key, value, window_range in top_in_window(table, window, n):
+        row = {key_name: key, **value, "window": window_bounds(window_range)}
         if quads is not None:
             row["quad_classes"] = in_window(quads[window].table, key, window_range)
         rows.append(labelled(row))

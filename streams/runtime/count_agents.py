@@ -1,19 +1,19 @@
 """The count agent: `entities` in batches -> the overall and windowed counts per actor / place.
 
-One agent reads `entities` once for `actor_counts` / `location_counts` and their 1-hour and
-1-day windows (`actor_counts_1h`, ...). It takes up to STREAMS_COUNT_BATCH_SIZE messages at a
-time (waiting at most STREAMS_COUNT_BATCH_WITHIN s), and for each count in the batch does one
-read and one write, and one ledger write per articles message and key: what to write is decided by
-`streams.runtime.mention_batches.plan`, a pure function. Faust writes a table change to the
-partition of its current event, so each write is made with an event of its key as the current
-one (`guard.current`).
+One agent reads `entities` for `actor_counts` / `location_counts`, whose values hold each key's
+overall counts and its newest 1-hour and 1-day windows. It takes up to STREAMS_COUNT_BATCH_SIZE
+messages at a time (waiting at most STREAMS_COUNT_BATCH_WITHIN s), and for each key in the batch
+does one read and one write, and one ledger write per articles message and key: what to write is
+decided by `streams.runtime.mention_batches.plan`, a pure function. Faust writes a table change
+to the partition of its current event, so each write is made with an event of its key as the
+current one (`guard.current`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import faust
@@ -25,48 +25,37 @@ from streams.runtime.count_progress import PATIENCE, PartitionPlan, plan_partiti
 from streams.runtime.dedupe import parse_origin
 from streams.runtime.guard import Guard, current
 from streams.runtime.mention_batches import Mention, apply, mention_ledger_key, plan
-from streams.runtime.tables import Tables, generation_table, mention_details, mention_time
+from streams.runtime.tables import (
+    Tables,
+    generation_table,
+    mention_details,
+    mention_time,
+    window_starts,
+)
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 
-OVERALL = "all"  # the slot name of the overall counts; the windowed ones use COUNT_WINDOWS names
-
 
 class MentionCounts:
-    """The count tables as slots: `("all", kind, key)` or `(window, kind, key, window range)`."""
+    """The count tables; a slot is `(kind, key)`: an actor code or a place."""
 
     def __init__(self, tables: Tables):
         self.tables = tables
 
-    def _overall(self, kind: str) -> faust.Table:
+    def _table(self, kind: str) -> faust.Table:
         return self.tables.actor_counts if kind == "actor" else self.tables.location_counts
 
-    def _windows(self, kind: str) -> dict:
-        return self.tables.actor_windows if kind == "actor" else self.tables.location_windows
-
-    def slots(self, event) -> tuple[Hashable, ...]:
-        """Where one entities message counts: overall first, then one window of each size."""
-        kind, key, at = event.value.kind, event.value.key, mention_time(event)
-        return ((OVERALL, kind, key), *(
-            (name, kind, key, tuple(wrapper.table.window.ranges(at)[0]))
-            for name, wrapper in self._windows(kind).items()))
-
     def read(self, slot: tuple, event) -> dict | None:
-        """A slot's value; `event` is one of its messages (a window is found by its time)."""
-        name, kind, key = slot[:3]
-        if name == OVERALL:
-            return self._overall(kind).get(key)
+        """A slot's value; `event` is one of its messages (the store of its partition)."""
+        kind, key = slot
         with current(event):
-            return self._windows(kind)[name][key].value()
+            return self._table(kind).get(key)
 
     def write(self, slot: tuple, event, value: dict) -> None:
-        name, kind, key = slot[:3]
-        with current(event):  # the key's partition, and for a window its time
-            if name == OVERALL:
-                self._overall(kind)[key] = value
-            else:
-                self._windows(kind)[name][key] = value
+        kind, key = slot
+        with current(event):  # the key's partition
+            self._table(kind)[key] = value
 
 
 class CountedOffsets:
@@ -169,13 +158,14 @@ def register_counting(app: faust.App, topics: Topics, tables: Tables, settings: 
         value = event.value
         return Mention(
             offset=event.message.offset, partition=event.message.partition,
-            timestamp=event.message.timestamp, slots=counts.slots(event),
+            timestamp=event.message.timestamp, slot=(value.kind, value.key),
+            windows=window_starts(mention_time(event)),
             ledger_key=mention_ledger_key(parse_origin(event.headers), value.kind, value.key),
             mention_id=f"{value.field}:{value.start}", first_in_article=value.first_in_article)
 
     def write(mentions: list[tuple[object, Mention]]) -> None:
         """One read and one write per slot, one write per ledger entry that changed."""
-        by_slot = {slot: event for event, mention in mentions for slot in mention.slots}
+        by_slot = {mention.slot: event for event, mention in mentions}
         by_partition = {mention.partition: event for event, mention in mentions}
         values = {slot: counts.read(slot, event) for slot, event in by_slot.items()}
         ledger_keys = {m.ledger_key for _, m in mentions if m.ledger_key is not None}

@@ -1,15 +1,20 @@
 """What a batch of `entities` messages changes in the counts: pure decisions, no Faust.
 
 The count agent takes `entities` in batches and writes each count once per batch, not once per
-mention. A count lives in a *slot* (an actor or place, overall or in one window); each message
-counts into its slots, each slot's value carries `applied_offset`, the last entities offset
-counted into it. One ledger entry per (articles message, key) holds the mentions of that
-article already counted under that key, `{"field:start": entities offset}`, and serves every
-slot of the key (the plain and the windowed counts read `entities` once, in one agent).
+mention. A count lives in a *slot*, one per actor or place: its overall numbers and, beside
+them, its newest window of each size (`windows`), so one write and one changelog message per
+key and batch serve the overall and the windowed counts. Each slot's value carries
+`applied_offset`, the last entities offset counted into it. One ledger entry per (articles
+message, key) holds the mentions of that article already counted under that key,
+`{"field:start": entities offset}`.
+
+A slot keeps only its key's newest window of each size: a mention in an older window counts
+overall only. No answer loses by it: a worker's windowed answer is its newest window over all
+keys, never older than any key's newest, so an older window of a key is never shown.
 
 A message at offset `o` of mention `i` is the *first copy* unless the ledger holds `i` at
 another offset within the time to live (then it is a copy re-emitted when its article was
-processed again). A first copy counts into each of its slots whose `applied_offset` is below
+processed again). A first copy counts into its slot when the slot's `applied_offset` is below
 `o`; when the ledger lacked `i` it records `i` at `o`. That is exact after a crash whatever
 subset of a batch's count and ledger writes reached the broker, because offsets are committed
 only once the writes they cover are on the broker (docs/decisions/draining-producer-buffer.md),
@@ -23,7 +28,7 @@ and everything after the last commit is delivered again, in order:
 * a copy skipped as re-emitted, and the ledger write that named the first copy lost: the first
   copy was not committed either, so it is delivered again first and recorded again.
 
-Messages without an origin (not sent by the extract agent) count once per slot by offset alone.
+Messages without an origin (not sent by the extract agent) count once by offset alone.
 """
 
 from __future__ import annotations
@@ -39,7 +44,8 @@ class Mention:
     offset: int
     partition: int
     timestamp: float  # Kafka record timestamp: the ledger's time to live runs in stream time
-    slots: tuple[Hashable, ...]  # the counts it goes into, the overall count first
+    slot: Hashable  # the count it goes into: its actor or place
+    windows: tuple[tuple[str, float], ...]  # (window size's name, start) of each window it is in
     ledger_key: str | None  # its (articles message, key) ledger entry; None: no origin header
     mention_id: str  # where in the article: "field:start"
     first_in_article: bool  # the first mention of its key in its article: counts the article
@@ -52,6 +58,8 @@ class SlotChange:
     mentions: int = 0
     articles: int = 0
     applied_offset: int = -1
+    windows: dict[tuple[str, float], list[int]] = field(default_factory=dict)  # -> [mentions,
+    # articles] per (window size's name, start)
 
 
 @dataclass
@@ -60,8 +68,8 @@ class BatchWrites:
 
     slots: dict[Hashable, SlotChange] = field(default_factory=dict)
     ledger: dict[str, dict] = field(default_factory=dict)
-    counted: int = 0  # messages counted into their first slot (the overall count)
-    duplicates: int = 0  # the others: counted there already (re-emitted, or redelivered)
+    counted: int = 0  # messages counted
+    duplicates: int = 0  # the others: counted already (re-emitted, or redelivered)
 
 
 def mention_ledger_key(article_origin: str | None, kind: str, key: str) -> str | None:
@@ -87,25 +95,39 @@ def plan(batch: Iterable[Mention], applied: Mapping[Hashable, int | None],
                 entry = {"partition": mention.partition, "ts": mention.timestamp,
                          "ids": {**ids, mention.mention_id: mention.offset}}
                 entries[mention.ledger_key] = writes.ledger[mention.ledger_key] = entry
-        into = [slot for slot in mention.slots if first_copy and _below(
-            applied.get(slot), writes.slots.get(slot), mention.offset)]
-        for slot in into:
-            change = writes.slots.setdefault(slot, SlotChange())
-            change.mentions += 1
-            change.articles += 1 if mention.first_in_article else 0
-            change.applied_offset = mention.offset
-        if mention.slots and mention.slots[0] in into:  # the overall count, as /metrics reports
-            writes.counted += 1
-        else:
+        if not (first_copy and _below(applied.get(mention.slot), writes.slots.get(mention.slot),
+                                      mention.offset)):
             writes.duplicates += 1
+            continue
+        change = writes.slots.setdefault(mention.slot, SlotChange())
+        article = 1 if mention.first_in_article else 0
+        change.mentions += 1
+        change.articles += article
+        change.applied_offset = mention.offset
+        for window in mention.windows:
+            window_change = change.windows.setdefault(window, [0, 0])
+            window_change[0] += 1
+            window_change[1] += article
+        writes.counted += 1
     return writes
 
 
 def apply(value: dict | None, change: SlotChange, **details) -> dict:
-    """A slot's new value: its counts plus what the batch added (pure)."""
+    """A slot's new value: its counts plus what the batch added (pure). A window newer than the
+    one the slot holds for its size replaces it; an older one is left out (module docstring)."""
     value = value or {"mentions": 0, "articles": 0}
+    windows = dict(value.get("windows", {}))
+    for (name, start), (mentions, articles) in sorted(change.windows.items(),
+                                                      key=lambda item: item[0][1]):
+        held = windows.get(name)
+        if held is not None and start < held["start"]:
+            continue
+        if held is None or start > held["start"]:
+            held = {"start": start, "mentions": 0, "articles": 0}
+        windows[name] = {"start": start, "mentions": held["mentions"] + mentions,
+                         "articles": held["articles"] + articles}
     return {**value, **details, "mentions": value["mentions"] + change.mentions,
-            "articles": value["articles"] + change.articles,
+            "articles": value["articles"] + change.articles, "windows": windows,
             "applied_offset": change.applied_offset}
 
 

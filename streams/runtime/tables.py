@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
 import faust
+from faust.windows import TumblingWindow
 
 from streams.alerts.windows import event_time, rfc3339
 from streams.contract.daily import ranked
@@ -16,20 +18,22 @@ from streams.settings import Settings
 
 # Tumbling windows of the windowed counts, in event time: name -> (size, how long one is kept
 # after it ends; Faust measures that on the wall clock, so replayed old news goes at the next
-# table cleanup).
+# table cleanup, and the counts' own windows are answered for as long).
 COUNT_WINDOWS = {
     "1h": (timedelta(hours=1), timedelta(days=2)),
     "1d": (timedelta(days=1), timedelta(days=30)),
 }
+WINDOW_SHAPES = {name: TumblingWindow(size.total_seconds(), expires=keep.total_seconds())
+                 for name, (size, keep) in COUNT_WINDOWS.items()}
 
 
 @dataclass(frozen=True)
 class Tables:
-    actor_counts: faust.Table  # actor code -> {"mentions", "articles", ...}
-    location_counts: faust.Table  # GeoNames id (str) -> {"mentions", "articles", "name", ...}
-    # COUNT_WINDOWS name -> a tumbling table with the same keys and values, per window
-    actor_windows: dict[str, faust.types.tables.WindowWrapperT]
-    location_windows: dict[str, faust.types.tables.WindowWrapperT]
+    # actor code -> {"mentions", "articles", ..., "windows": {COUNT_WINDOWS name -> the key's
+    # newest window of that size: {"start", "mentions", "articles"}}}
+    # (streams/runtime/mention_batches.py)
+    actor_counts: faust.Table
+    location_counts: faust.Table  # GeoNames id (str) -> the same, with "name", "lat", ...
     # COUNT_WINDOWS name -> GeoNames id -> {"1": events, ..., "4": events} by quad class
     location_quads: dict[str, faust.types.tables.WindowWrapperT]
     # actor code or GeoNames id -> the alert rules' windows and fired set (streams.alerts.tracker)
@@ -65,8 +69,6 @@ def declare_tables(app: faust.App, settings: Settings) -> Tables:
     return Tables(
         actor_counts=table("actor_counts", "Mentions and distinct articles per actor code"),
         location_counts=table("location_counts", "Mentions and distinct articles per place"),
-        actor_windows=windowed("actor_counts", "Mentions per actor code", mention_time),
-        location_windows=windowed("location_counts", "Mentions per place", mention_time),
         location_quads=windowed("location_quads", "Events per place and quad class",
                                 subject_event_time),
         alert_state=table("alert_state", "Alert windows and fired alerts per actor or place"),
@@ -134,30 +136,46 @@ def subject_event_time(event) -> float:
     return event.value.event_time
 
 
-def top_in_window(table: faust.Table, n: int) -> list[tuple[str, dict, tuple[float, float]]]:
-    """The n keys with most mentions in the newest window this worker holds counts for, as
-    (key, value, window range), ties by key; empty when it holds none. `table` is the Table
-    behind a windowed one (`wrapper.table`)."""
-    by_window: dict[tuple[float, float], list] = defaultdict(list)
-    for raw_key, value in table.items():
-        key, (start, end) = raw_key  # stored as (key, (start, end)); lists after JSON
-        if value:
-            by_window[(start, end)].append((key, value))
-    if not by_window:
+def window_starts(at: float) -> tuple[tuple[str, float], ...]:
+    """(COUNT_WINDOWS name, start) of the window of each size that event time `at` falls in."""
+    return tuple((name, shape.ranges(at)[0][0]) for name, shape in WINDOW_SHAPES.items())
+
+
+def window_range(window: str, start: float) -> tuple[float, float]:
+    """The Faust window range of the `window`-sized window starting at `start`."""
+    return tuple(WINDOW_SHAPES[window].ranges(start)[0])
+
+
+def top_in_window(table: faust.Table, window: str, n: int, now: float | None = None
+                  ) -> list[tuple[str, dict, tuple[float, float]]]:
+    """The n keys of a count table with most mentions in the newest `window`-sized window this
+    worker holds counts for, as (key, the key's value with the window's counts, window range),
+    ties by key; empty when it holds none. A window ended longer ago than COUNT_WINDOWS keeps
+    one (on the wall clock, `now`) is not answered for, as Faust drops the quads' windows."""
+    shape, now = WINDOW_SHAPES[window], time.time() if now is None else now
+    by_start: dict[float, list] = defaultdict(list)
+    for key, value in table.items():
+        held = (value or {}).get("windows", {}).get(window)
+        if held and not shape.stale(window_range(window, held["start"])[1], now):
+            by_start[held["start"]].append((key, {**public(value), "mentions": held["mentions"],
+                                                  "articles": held["articles"]}))
+    if not by_start:
         return []
-    newest = max(by_window)
-    items = sorted(by_window[newest], key=lambda item: (-item[1]["mentions"], item[0]))
-    return [(key, value, newest) for key, value in items[:n]]
+    newest = max(by_start)
+    items = sorted(by_start[newest], key=lambda item: (-item[1]["mentions"], item[0]))
+    return [(key, value, window_range(window, newest)) for key, value in items[:n]]
 
 
 # What a value keeps for exactness, not for readers: the last entities offset counted into it
 # (streams/runtime/guard.py) and the generation that wrote it (streams/runtime/generation_table.py).
 BOOKKEEPING = ("applied_offset", GENERATION)
+WINDOWS = "windows"  # a count's newest windows: answered by ?window=, not in its overall row
 
 
 def public(value: dict) -> dict:
-    """A table value without its bookkeeping."""
-    return {name: field for name, field in value.items() if name not in BOOKKEEPING}
+    """A table value without its bookkeeping and windows."""
+    return {name: field for name, field in value.items()
+            if name not in BOOKKEEPING and name != WINDOWS}
 
 
 def in_window(table: faust.Table, key: str, window_range: tuple[float, float]) -> dict:

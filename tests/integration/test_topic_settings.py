@@ -104,8 +104,7 @@ def test_the_worker_creates_its_topics_with_min_insync_replicas(start_worker, ka
     tables = ["actor_counts", "location_counts", "alert_state", "seen_articles",
               "counted_mentions", "counted_offsets", "counted_subject_events",
               "daily_records", "counted_daily_events",
-              *(f"{name}_{window}" for name in ("actor_counts", "location_counts", "location_quads")
-                for window in COUNT_WINDOWS)]
+              *(f"{name}_{window}" for name in ("location_quads",) for window in COUNT_WINDOWS)]
     internal = [f"{settings.app_id}-{table}-changelog" for table in tables]
     internal += [f"{settings.app_id}-events-by-subject", f"{settings.app_id}-events-by-record"]
 
@@ -127,7 +126,7 @@ def test_the_own_topics_exist_and_are_listed_when_the_call_returns(kafka_bootstr
     settings = replace(Settings(), bootstrap=kafka_bootstrap, app_id=f"it-{run}", store="memory://")
     topics = own_topics(create_app(settings))
     names = [topic.name for topic in topics]
-    assert len(names) == 17  # 15 changelogs, 2 internal topics
+    assert len(names) == 13  # 11 changelogs, 2 internal topics
 
     assert asyncio.run(create_listed(settings, topics)) == names
     found = asyncio.run(describe(kafka_bootstrap, names))

@@ -103,4 +103,5 @@ def test_a_dead_letter_keeps_the_bytes_of_a_header_name_that_is_not_utf8():
 def test_counts_add_mentions_and_distinct_articles():
     value = apply(None, SlotChange(mentions=2, articles=1, applied_offset=4), code="SYRREB")
     value = apply(value, SlotChange(mentions=1, articles=1, applied_offset=9), code="SYRREB")
-    assert value == {"mentions": 3, "articles": 2, "code": "SYRREB", "applied_offset": 9}
+    assert value == {"mentions": 3, "articles": 2, "code": "SYRREB", "windows": {},
+                     "applied_offset": 9}

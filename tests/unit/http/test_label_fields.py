@@ -21,16 +21,18 @@ class Request:
         self.query = query
 
 
-def test_top_rows_have_labels_and_no_applied_offset():
-    actors = {"SYRMIL": {"code": "SYRMIL", "mentions": 3, "articles": 1, "applied_offset": 41},
+def test_top_rows_have_labels_and_no_applied_offset_nor_windows():
+    hour = {"1h": {"start": 0.0, "mentions": 3, "articles": 1}}
+    actors = {"SYRMIL": {"code": "SYRMIL", "mentions": 3, "articles": 1, "applied_offset": 41,
+                         "windows": hour},
               "IGO": {"code": "IGO", "mentions": 5, "articles": 2, "applied_offset": 7}}
-    assert _local_top(actors, 2, "code", {}, None, "overall") == [
+    assert _local_top(actors, 2, "code", None, "overall") == [
         {"code": "IGO", "mentions": 5, "articles": 2,
          "code_label": "intergovernmental organisation"},
         {"code": "SYRMIL", "mentions": 3, "articles": 1, "code_label": "Syria · military"}]
     places = {"170063": {"geonameid": 170063, "name": "Aleppo", "country": "SYR", "mentions": 2,
                          "articles": 1, "applied_offset": 3}}
-    assert _local_top(places, 1, "geonameid", {}, None, "overall")[0]["place_label"] == \
+    assert _local_top(places, 1, "geonameid", None, "overall")[0]["place_label"] == \
         "Aleppo, Syria"
 
 

@@ -37,25 +37,32 @@ def mention(article_id, published_at, first=True, key="170063"):
                          first_in_article=first, published_at=published_at)
 
 
+def windows(app, key: str) -> dict[str, tuple[float, int, int]]:
+    """A place's newest windows: name -> (start, mentions, articles)."""
+    return {name: (window["start"], window["mentions"], window["articles"])
+            for name, window in app.tables["location_counts"][key]["windows"].items()}
+
+
 async def test_windowed_counts_use_published_at_else_the_message_timestamp(app):
     async with counting(app) as agent:
-        for article_id, published, first in (("a", "2016-09-04T00:10:00Z", True),
-                                             ("a", "2016-09-04T00:10:00Z", False),
-                                             ("b", "2016-09-04T00:50:00Z", True),
-                                             ("c", "2016-09-04T01:00:00Z", True),
-                                             ("d", None, True)):
-            await agent.put(mention(article_id, published, first), key="170063",
+        for article_id, published, first, key in (("a", "2016-09-04T00:10:00Z", True, "170063"),
+                                                  ("a", "2016-09-04T00:10:00Z", False, "170063"),
+                                                  ("b", "2016-09-04T00:50:00Z", True, "170063"),
+                                                  ("c", None, True, "163843")):
+            await agent.put(mention(article_id, published, first, key=key), key=key,
                             timestamp=INGESTED)
-    hourly = {tuple(key[1]): (value["mentions"], value["articles"])
-              for key, value in app.tables["location_counts_1h"].items()}
-    assert hourly == {
-        (SEP_4_2016, SEP_4_2016 + 3599.9): (3, 2),
-        (SEP_4_2016 + 3600, SEP_4_2016 + 7199.9): (1, 1),
-        (1699999200.0, 1700002799.9): (1, 1),  # no published_at: the hour it reached Kafka
-    }
-    daily = {tuple(key[1]): value["mentions"]
-             for key, value in app.tables["location_counts_1d"].items()}
-    assert daily == {(SEP_4_2016, SEP_4_2016 + 86399.9): 4, (1699920000.0, 1700006399.9): 1}
+    assert windows(app, "170063") == {"1h": (SEP_4_2016, 3, 2), "1d": (SEP_4_2016, 3, 2)}
+    # no published_at: the hour and day it reached Kafka
+    assert windows(app, "163843") == {"1h": (1699999200.0, 1, 1), "1d": (1699920000.0, 1, 1)}
+
+
+async def test_a_key_keeps_its_newest_window_and_counts_an_older_one_overall_only(app):
+    async with counting(app) as agent:
+        for article_id, published in (("a", "2016-09-04T00:10:00Z"), ("b", "2016-09-04T01:00:00Z"),
+                                      ("c", "2016-09-04T00:20:00Z")):
+            await agent.put(mention(article_id, published), key="170063", timestamp=INGESTED)
+    assert windows(app, "170063") == {"1h": (SEP_4_2016 + 3600, 1, 1), "1d": (SEP_4_2016, 3, 3)}
+    assert app.tables["location_counts"]["170063"]["mentions"] == 3
 
 
 async def test_a_mention_sent_again_is_not_counted_again_in_the_windows(app):
@@ -65,9 +72,7 @@ async def test_a_mention_sent_again_is_not_counted_again_in_the_windows(app):
         for article_offset in (7, 7, 8):
             await agent.put(mention("a", "2016-09-04T00:10:00Z"), key="170063",
                             timestamp=INGESTED, headers={ORIGIN_HEADER: origin(0, article_offset)})
-    for name in ("location_counts_1h", "location_counts_1d"):
-        [value] = app.tables[name].values()
-        assert (value["mentions"], value["articles"]) == (2, 2), name
+    assert windows(app, "170063") == {"1h": (SEP_4_2016, 2, 2), "1d": (SEP_4_2016, 2, 2)}
 
 
 async def test_top_in_the_newest_window(app):
@@ -78,13 +83,17 @@ async def test_top_in_the_newest_window(app):
                                 timestamp=INGESTED)
         await agent.put(mention("old", "2016-09-04T00:10:00Z", key="1"), key="1",
                         timestamp=INGESTED)
-    rows = top_in_window(app.tables["location_counts_1h"], 10)
+    table, soon = app.tables["location_counts"], INGESTED + 60
+    rows = top_in_window(table, "1h", 10, now=soon)
     assert [(key, value["mentions"], value["articles"]) for key, value, _ in rows] == [
         ("170063", 3, 3), ("163843", 1, 1)]
+    assert (rows[0][1]["name"], "windows" in rows[0][1]) == ("Aleppo", False)
     assert window_bounds(rows[0][2]) == {"start": "2023-11-14T22:00:00Z",
                                          "end": "2023-11-14T23:00:00Z"}
-    assert [key for key, _, _ in top_in_window(app.tables["location_counts_1h"], 1)] == [
-        "170063"]
+    assert [key for key, _, _ in top_in_window(table, "1h", 1, now=soon)] == ["170063"]
+    # kept for two days after it ends on the wall clock, as the quads' windows (COUNT_WINDOWS)
+    assert top_in_window(table, "1h", 10, now=INGESTED + 3 * 86_400) == []
+    assert len(top_in_window(table, "1d", 10, now=INGESTED + 3 * 86_400)) == 2
 
 
 async def test_an_event_sent_again_is_counted_once_per_subject(app):

@@ -58,9 +58,9 @@ async def test_one_batch_counts_overall_and_in_windows_and_skips_re_emitted_copi
         await until(lambda: handled() - before == len(sent))
     overall = app.tables["location_counts"]["170063"]
     assert (overall["mentions"], overall["articles"], overall["applied_offset"]) == (3, 2, 3)
-    for name in ("location_counts_1h", "location_counts_1d"):
-        [value] = app.tables[name].values()
-        assert (value["mentions"], value["articles"]) == (3, 2), name
+    sep_4_2016 = 1_472_947_200.0  # the hour and the day of its published_at
+    assert overall["windows"] == {name: {"start": sep_4_2016, "mentions": 3, "articles": 2}
+                                  for name in ("1h", "1d")}
     assert m.METRICS.value(m.MENTIONS_COUNTED) - before_counted == 3
     ledger = app.tables["counted_mentions"]
     assert ledger["0:7|location|170063"]["ids"] == {"body:0": 0, "body:40": 1}

@@ -90,8 +90,8 @@ def memory_app(tmp_path):
 
 def test_every_table_is_one(memory_app):
     tables = memory_app.tables
-    expected = ["actor_counts", "location_counts", "alert_state", "actor_counts_1h",
-                "location_counts_1d", "location_quads_1h", "daily_records", "seen_articles",
+    expected = ["actor_counts", "location_counts", "alert_state", "location_quads_1d",
+                "location_quads_1h", "daily_records", "seen_articles",
                 "counted_mentions", "counted_subject_events", "counted_daily_events"]
     assert set(expected) <= set(tables)
     assert all(isinstance(table, GenerationTable) for table in tables.values())
@@ -113,9 +113,9 @@ def test_a_ledger_entry_of_the_cut_off_worker_does_not_hide_a_mention_the_new_ow
         record(key, entry({"body:0": 5, "body:40": 6}, 5), 2),    # the new owner
         record(key, entry({"body:0": 5}, 4), 3)])                 # the old owner, late
     assert ledger.data[key]["ids"] == {"body:0": 5, "body:40": 6}
-    copy = Mention(offset=9, partition=0, timestamp=2.0, slots=("SYRREB",), ledger_key=key,
-                   mention_id="body:40", first_in_article=False)
-    writes = plan([copy], {"SYRREB": 6}, {key: ledger.data[key]}, ttl=3600)
+    copy = Mention(offset=9, partition=0, timestamp=2.0, slot=("actor", "SYRREB"), windows=(),
+                   ledger_key=key, mention_id="body:40", first_in_article=False)
+    writes = plan([copy], {("actor", "SYRREB"): 6}, {key: ledger.data[key]}, ttl=3600)
     assert (writes.counted, writes.duplicates, writes.slots) == (0, 1, {})
 
 

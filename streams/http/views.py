@@ -23,10 +23,10 @@ from streams.runtime.tables import (
     COUNT_WINDOWS,
     OwnershipMoving,
     Tables,
-    in_window,
     merge_daily,
     merge_tops,
     public,
+    quads_in,
     top,
     top_in_window,
     window_bounds,
@@ -57,7 +57,7 @@ def register_views(app: faust.App, topics: Topics, tables: Tables, web_token: st
     @app.page("/locations/top")
     async def locations_top(self, request):
         return await _cluster_top(app, self, request, peers, tables.location_counts, "geonameid",
-                                  tables.location_quads)
+                                  alert_state=tables.alert_state)
 
     # Routed to the worker that owns the key's partition of `entities`, where the count agent
     # keeps it. Not `table_route`: it hashes the table's JSON-serialised key ('"SYRMIL"'), while
@@ -74,8 +74,9 @@ def register_views(app: faust.App, topics: Topics, tables: Tables, web_token: st
 
 
 async def _cluster_top(app: faust.App, view, request, peers: dict, table, key_name: str,
-                       quads: dict | None = None):
-    """Top n of the cluster: this worker's rows and every other worker's, ranked together."""
+                       alert_state: faust.Table | None = None):
+    """Top n of the cluster: this worker's rows and every other worker's, ranked together;
+    `alert_state` for places, whose windowed rows carry the events by quad class it holds."""
     try:
         n = _top_n(request.query)
     except ValueError as exc:
@@ -85,7 +86,7 @@ async def _cluster_top(app: faust.App, view, request, peers: dict, table, key_na
         return view.error(400, f"window must be one of {', '.join([OVERALL, *COUNT_WINDOWS])}")
     if app.rebalancing or app.in_recovery:  # its tables may hold partitions it is losing
         return view.error(503, REASSIGNING)
-    mine = _local_top(table, n, key_name, quads, window)
+    mine = _local_top(table, n, key_name, alert_state, window)
     query = {"n": str(n), "window": window, "scope": LOCAL}
     return await _cluster_answer(app, view, request, peers, mine, query,
                                  lambda answers: merge_tops(answers, n, key_name))
@@ -160,7 +161,7 @@ async def _rows_of(session: aiohttp.ClientSession, url: str, query: dict) -> lis
         return await response.json()
 
 
-def _local_top(table, n: int, key_name: str, quads: dict | None, window: str):
+def _local_top(table, n: int, key_name: str, alert_state, window: str):
     """This worker's top n overall, or in its newest window (?window=1h|1d) with the bounds on
     every row and, for places, the window's events by quad class; each row labelled."""
     labelled = LABELS[key_name]
@@ -169,8 +170,8 @@ def _local_top(table, n: int, key_name: str, quads: dict | None, window: str):
     rows = []
     for key, value, window_range in top_in_window(table, window, n):
         row = {key_name: key, **value, "window": window_bounds(window_range)}
-        if quads is not None:
-            row["quad_classes"] = in_window(quads[window].table, key, window_range)
+        if alert_state is not None:
+            row["quad_classes"] = quads_in(alert_state.get(key), window, window_range)
         rows.append(labelled(row))
     return rows
 

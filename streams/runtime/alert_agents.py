@@ -3,10 +3,10 @@
 - agent `alert_subjects` (events -> internal `events-by-subject`): each event once for every
   actor and place it is about, keyed like `entities` (actor code or GeoNames id), with its event
   time (published_at, else when the article reached Kafka).
-- agent `alert` (events-by-subject -> alerts): counts a place's events by quad class in the
-  windowed `location_quads_*` tables, updates the subject's alert state (`alert_state`, keyed
-  like the topic it reads) and sends what the rules raise; on a tick it closes the windows of
-  its partition whose time is up.
+- agent `alert` (events-by-subject -> alerts): updates the subject's alert state
+  (`alert_state`, keyed like the topic it reads: the rules' windows and, for a place, its
+  events by quad class in its newest 1-hour and 1-day window) and sends what the rules raise;
+  on a tick it closes the windows of its partition whose time is up.
 - agent `check_alerts` (alerts -> nothing): the group's one reader of `alerts`, so a stray
   message there is dead-lettered like on every derived topic and the topic's lag is reported.
   The dashboard's alert list reads the topic itself (`streams.runtime.recent_reader`).
@@ -33,7 +33,7 @@ from streams.contract.topics import Topics
 from streams.labels import with_alert_labels
 from streams.runtime.agents import failed
 from streams.runtime.guard import Guard
-from streams.runtime.tables import Tables
+from streams.runtime.tables import Tables, add_quad
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
 
     @app.agent(topics.events_by_subject, name="alert")
     async def raise_alerts(stream):
-        """events-by-subject -> location_quads_*, alert_state and alerts."""
+        """events-by-subject -> alert_state and alerts."""
         active = rules()
         async for event in stream.events():
             try:
@@ -79,17 +79,17 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
         message, now = event.value, clock()
         if message.tick is not None:
             return close_partition(event.message.partition, active, now)
-        alerts: list[dict] = []
-        event_id = message.event.get("event_id")
-        if message.subject["kind"] == "location":
-            count_quad(event.key, message.event["quad_class"], event_id)
         current = tables.alert_state.get(event.key)
-        if guard.should_count_event(event.key, event_id, current):  # not counted yet
-            state, alerts = observe(current, message.subject, message.event,
-                                    message.event_time, active, now)
-            if state["rules"] or current:  # no rule looks at it: nothing to keep
-                tables.alert_state[event.key] = guard.stamp(
-                    {**state, "partition": event.message.partition})
+        if not guard.should_count_event(event.key, message.event.get("event_id"), current):
+            return []  # counted already
+        state, alerts = observe(current, message.subject, message.event, message.event_time,
+                                active, now)
+        if message.subject["kind"] == "location":
+            state["quads"] = add_quad(state.get("quads"), message.event["quad_class"],
+                                      message.event_time)
+        if state["rules"] or current or state.get("quads"):  # else nothing to keep
+            tables.alert_state[event.key] = guard.stamp(
+                {**state, "partition": event.message.partition})
         return alerts
 
     def close_partition(partition: int, active: tuple[Rule, ...], now: float) -> list[dict]:
@@ -102,13 +102,6 @@ def register_alerting(app: faust.App, topics: Topics, tables: Tables, settings: 
                 tables.alert_state[key] = state
                 alerts.extend(raised)
         return alerts
-
-    def count_quad(key: str, quad_class: int, event_id: str | None) -> None:
-        for table in tables.location_quads.values():
-            current = table[key].value()
-            if guard.should_count_event(key, event_id, current):
-                table[key] = guard.stamp(
-                    {**current, str(quad_class): current.get(str(quad_class), 0) + 1})
 
     @app.agent(topics.alerts, name="check_alerts")
     async def check_alerts(stream):

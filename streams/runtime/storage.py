@@ -1,6 +1,6 @@
 """RocksDB for the tables: one bounded memory budget for every database of the worker.
 
-Faust opens one RocksDB database per table and partition (11 tables times the partitions: 44
+Faust opens one RocksDB database per table and partition (9 tables times the partitions: 36
 databases with 4 partitions) and by default gives each a 64 MB write buffer (up to 3 of them) and
 a 2 GB block cache of its own. Every count update appends to a memtable, so a worker's memory
 then grows with every article until each memtable fills: `ops/soak` measured +28 % in six

@@ -16,9 +16,9 @@ from streams.runtime.generation_table import GENERATION, GenerationTable
 from streams.runtime.storage import table_options
 from streams.settings import Settings
 
-# Tumbling windows of the windowed counts, in event time: name -> (size, how long one is kept
-# after it ends; Faust measures that on the wall clock, so replayed old news goes at the next
-# table cleanup, and the counts' own windows are answered for as long).
+# Tumbling windows of the windowed counts, in event time: name -> (size, how long one is
+# answered for after it ends, on the wall clock, as Faust kept its windowed tables: the windows
+# of old news replayed today are not shown).
 COUNT_WINDOWS = {
     "1h": (timedelta(hours=1), timedelta(days=2)),
     "1d": (timedelta(days=1), timedelta(days=30)),
@@ -34,9 +34,9 @@ class Tables:
     # (streams/runtime/mention_batches.py)
     actor_counts: faust.Table
     location_counts: faust.Table  # GeoNames id (str) -> the same, with "name", "lat", ...
-    # COUNT_WINDOWS name -> GeoNames id -> {"1": events, ..., "4": events} by quad class
-    location_quads: dict[str, faust.types.tables.WindowWrapperT]
     # actor code or GeoNames id -> the alert rules' windows and fired set (streams.alerts.tracker)
+    # and, for a place, "quads": its newest window of each size's events by quad class
+    # {COUNT_WINDOWS name -> {"start", "1": events, ..., "4": events}} (`add_quad`)
     alert_state: faust.Table
     # events.daily record id -> {"record": the published record, and what merging needs}
     # (streams.contract.daily)
@@ -57,21 +57,11 @@ def declare_tables(app: faust.App, settings: Settings) -> Tables:
     def table(name: str, help_text: str) -> faust.Table:
         return generation_table(app, name, settings, default=None, help=help_text)
 
-    def windowed(name: str, help_text: str, relative_to) -> dict:
-        return {
-            window: generation_table(app, f"{name}_{window}", settings, default=dict,
-                                     help=f"{help_text} in {window} windows")
-            .tumbling(size, expires=keep)
-            .relative_to(relative_to)
-            for window, (size, keep) in COUNT_WINDOWS.items()
-        }
-
     return Tables(
         actor_counts=table("actor_counts", "Mentions and distinct articles per actor code"),
         location_counts=table("location_counts", "Mentions and distinct articles per place"),
-        location_quads=windowed("location_quads", "Events per place and quad class",
-                                subject_event_time),
-        alert_state=table("alert_state", "Alert windows and fired alerts per actor or place"),
+        alert_state=table("alert_state", "Alert windows and fired alerts per actor or place, "
+                                         "events per place and quad class"),
         daily_records=table("daily_records", "One record per real-world event (events.daily)"),
     )
 
@@ -131,11 +121,6 @@ def mention_time(event) -> float:
     return event_time(event.value.published_at, event.message.timestamp)
 
 
-def subject_event_time(event) -> float:
-    """Event time of an internal `events-by-subject` message (set when it was re-keyed)."""
-    return event.value.event_time
-
-
 def window_starts(at: float) -> tuple[tuple[str, float], ...]:
     """(COUNT_WINDOWS name, start) of the window of each size that event time `at` falls in."""
     return tuple((name, shape.ranges(at)[0][0]) for name, shape in WINDOW_SHAPES.items())
@@ -178,10 +163,28 @@ def public(value: dict) -> dict:
             if name not in BOOKKEEPING and name != WINDOWS}
 
 
-def in_window(table: faust.Table, key: str, window_range: tuple[float, float]) -> dict:
-    """A key's value in one window (the Table behind a windowed one; {} when it has none),
-    without its bookkeeping."""
-    return public(table.get((key, tuple(window_range))) or {})
+def add_quad(quads: dict | None, quad_class: int, at: float) -> dict:
+    """A place's events by quad class in its newest window of each size, with one event of
+    `quad_class` at event time `at` added: a newer window replaces the one held, an event in an
+    older one is left out (as the counts' windows, streams/runtime/mention_batches.py)."""
+    quads = dict(quads or {})
+    for name, start in window_starts(at):
+        held = quads.get(name)
+        if held is not None and start < held["start"]:
+            continue
+        if held is None or start > held["start"]:
+            held = {"start": start}
+        quads[name] = {**held, str(quad_class): held.get(str(quad_class), 0) + 1}
+    return quads
+
+
+def quads_in(state: dict | None, window: str, window_range: tuple[float, float]) -> dict:
+    """A place's events by quad class in one window ({} when it holds none for it): the
+    "quads" of its alert state (`add_quad`)."""
+    held = (state or {}).get("quads", {}).get(window)
+    if held is None or held["start"] != window_range[0]:
+        return {}
+    return {quad: events for quad, events in held.items() if quad != "start"}
 
 
 def window_bounds(window_range: tuple[float, float]) -> dict[str, str]:

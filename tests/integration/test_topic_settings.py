@@ -19,7 +19,6 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from streams.cli import TOPICS_DIFFER
 from streams.loadtest.workers import settings_env
-from streams.runtime.tables import COUNT_WINDOWS
 from streams.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,8 +102,7 @@ def test_the_worker_creates_its_topics_with_min_insync_replicas(start_worker, ka
     settings = start_worker("replication", store="memory://")
     tables = ["actor_counts", "location_counts", "alert_state", "seen_articles",
               "counted_mentions", "counted_offsets", "counted_subject_events",
-              "daily_records", "counted_daily_events",
-              *(f"{name}_{window}" for name in ("location_quads",) for window in COUNT_WINDOWS)]
+              "daily_records", "counted_daily_events"]
     internal = [f"{settings.app_id}-{table}-changelog" for table in tables]
     internal += [f"{settings.app_id}-events-by-subject", f"{settings.app_id}-events-by-record"]
 
@@ -126,7 +124,7 @@ def test_the_own_topics_exist_and_are_listed_when_the_call_returns(kafka_bootstr
     settings = replace(Settings(), bootstrap=kafka_bootstrap, app_id=f"it-{run}", store="memory://")
     topics = own_topics(create_app(settings))
     names = [topic.name for topic in topics]
-    assert len(names) == 13  # 11 changelogs, 2 internal topics
+    assert len(names) == 11  # 9 changelogs, 2 internal topics
 
     assert asyncio.run(create_listed(settings, topics)) == names
     found = asyncio.run(describe(kafka_bootstrap, names))

@@ -10,7 +10,7 @@ from waiting import counting
 from streams.contract.models import EntityMention, SubjectEvent
 from streams.runtime.app import create_app
 from streams.runtime.dedupe import ORIGIN_HEADER, origin
-from streams.runtime.tables import in_window, top_in_window, window_bounds
+from streams.runtime.tables import add_quad, quads_in, top_in_window, window_bounds
 from streams.settings import Settings
 
 SEP_4_2016 = 1472947200.0
@@ -104,8 +104,8 @@ async def test_an_event_sent_again_is_counted_once_per_subject(app):
             await agent.put(SubjectEvent(subject=ALEPPO, event=event, event_time=SEP_4_2016),
                             key="170063", partition=2)
         state = app.tables["alert_state"]["170063"]
-    quads = app.tables["location_quads_1h"]
-    assert in_window(quads, "170063", (SEP_4_2016, SEP_4_2016 + 3599.9)) == {"4": 2}
+    assert quads_in(state, "1h", (SEP_4_2016, SEP_4_2016 + 3599.9)) == {"4": 2}
+    assert quads_in(state, "1d", (SEP_4_2016, SEP_4_2016 + 86399.9)) == {"4": 2}
     window = state["rules"]["many"]["windows"][str(int(SEP_4_2016))]
     assert (window["count"], window["event_ids"]) == (2, ["a:0", "b:0"])
 
@@ -123,10 +123,22 @@ async def test_the_alert_agent_counts_quad_classes_and_keeps_state_per_partition
         untouched = state["170063"]
         await agent.put(SubjectEvent(tick=1e12), partition=2)  # long after: the window closes
         closed = state["170063"]
-    quads = app.tables["location_quads_1h"]
-    assert in_window(quads, "170063", (SEP_4_2016, SEP_4_2016 + 3599.9)) == {"4": 2, "1": 1}
+    assert quads_in(closed, "1h", (SEP_4_2016, SEP_4_2016 + 3599.9)) == {"4": 2, "1": 1}
     window = kept["rules"]["many"]["windows"][start]
     assert (kept["partition"], window["count"], window["closed"]) == (2, 3, False)
     assert untouched == kept and kept["due"] is not None
     assert closed["rules"]["many"]["windows"][start]["closed"] is True
     assert (closed["due"], closed["rules"]["many"]["fired"]) == (None, [])
+
+
+def test_a_place_keeps_the_quads_of_its_newest_window_of_each_size():
+    quads = add_quad(add_quad(None, 4, SEP_4_2016 + 10), 1, SEP_4_2016 + 3600)
+    assert quads == {"1h": {"start": SEP_4_2016 + 3600, "1": 1},
+                     "1d": {"start": SEP_4_2016, "4": 1, "1": 1}}
+    late = add_quad(quads, 3, SEP_4_2016 + 20)  # an older hour: counted in the day only
+    assert late == {"1h": {"start": SEP_4_2016 + 3600, "1": 1},
+                    "1d": {"start": SEP_4_2016, "4": 1, "1": 1, "3": 1}}
+    state = {"quads": late}
+    assert quads_in(state, "1h", (SEP_4_2016 + 3600, SEP_4_2016 + 7199.9)) == {"1": 1}
+    assert quads_in(state, "1h", (SEP_4_2016, SEP_4_2016 + 3599.9)) == {}
+    assert quads_in(None, "1d", (SEP_4_2016, SEP_4_2016 + 86399.9)) == {}

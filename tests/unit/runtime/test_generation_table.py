@@ -90,8 +90,7 @@ def memory_app(tmp_path):
 
 def test_every_table_is_one(memory_app):
     tables = memory_app.tables
-    expected = ["actor_counts", "location_counts", "alert_state", "location_quads_1d",
-                "location_quads_1h", "daily_records", "seen_articles",
+    expected = ["actor_counts", "location_counts", "alert_state", "daily_records", "seen_articles",
                 "counted_mentions", "counted_subject_events", "counted_daily_events"]
     assert set(expected) <= set(tables)
     assert all(isinstance(table, GenerationTable) for table in tables.values())

@@ -22,7 +22,7 @@ def topics():
 def test_every_table_changelog_and_internal_topic_is_there(topics):
     app = create_app(SETTINGS)
     changelogs = {f"own-{name}-changelog" for name in app.tables}
-    assert len(changelogs) == 11
+    assert len(changelogs) == 9
     assert set(topics) == changelogs | {"own-events-by-subject", "own-events-by-record"}
 
 
@@ -30,13 +30,6 @@ def test_a_changelog_is_compacted_and_partitioned_as_its_table(topics):
     counts = topics["own-actor_counts-changelog"]
     assert (counts.num_partitions, counts.replication_factor) == (6, 1)
     assert counts.topic_configs == {"cleanup.policy": "compact", "min.insync.replicas": "1"}
-
-
-def test_a_windowed_changelog_also_deletes_after_its_retention(topics):
-    hourly = topics["own-location_quads_1h-changelog"]
-    assert hourly.topic_configs == {"cleanup.policy": "compact,delete",
-                                    "retention.ms": str(2 * 24 * 3600 * 1000),
-                                    "min.insync.replicas": "1"}
 
 
 def test_an_internal_topic_keeps_the_default_cleanup(topics):

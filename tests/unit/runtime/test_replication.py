@@ -26,12 +26,10 @@ def test_faust_creates_its_topics_with_the_replication_factor(app):
 
 def test_every_changelog_asks_min_insync_replicas(app):
     changelogs = {name: table.changelog_topic for name, table in app.tables.items()}
-    # counts (windows inside), quad windows, alert state, daily records and the dedupe ledgers
-    assert len(changelogs) == 11
+    # counts (windows inside), alert state, daily records and the dedupe ledgers
+    assert len(changelogs) == 9
     assert {name: topic.config for name, topic in changelogs.items()} == {
         name: {"min.insync.replicas": "2"} for name in changelogs}
-    # Windowed tables keep their retention beside it (Faust merges the two when it declares).
-    assert changelogs["location_quads_1h"].retention == 2 * 24 * 3600
 
 
 def test_the_internal_topic_asks_min_insync_replicas(app):

@@ -29,8 +29,8 @@ def test_every_table_has_small_write_buffers_on_the_shared_budget(tmp_path):
     app = create_app(replace(Settings(), app_id="unit-storage", store="rocksdb://",
                              data_dir=str(tmp_path)))
     app.finalize()
-    assert len(app.tables) == 11  # the counts, the quads' windows, alert state, daily records,
-    # 4 ledgers, the offsets counted
+    assert len(app.tables) == 9  # the counts, alert state, daily records, 4 ledgers, the
+    # offsets counted
     for name, table in app.tables.items():
         options = table.data.rocksdb_options
         assert isinstance(options, SharedMemoryOptions), name
@@ -126,7 +126,7 @@ def test_the_shared_cache_is_counted_once_and_the_rest_summed():
 
 def test_a_table_key_kept_in_the_key_index_is_not_a_4_kb_buffer():
     """Faust's RocksDB store keeps the last 1,000 keys of each table, encoded, in its key index
-    (11 tables). orjson 3.12 and later return each result in a buffer of at least 4 KB that they
+    (9 tables). orjson 3.12 and later return each result in a buffer of at least 4 KB that they
     never shrink: 60 MB held by short keys, what the soak saw grow in the first minutes. The
     pinned orjson returns about 1 KB; this fails if an upgrade brings the 4 KB back."""
     app = create_app(replace(Settings(), store="memory://"))

@@ -42,7 +42,8 @@ class WorkerProcess:
         self.host = host
         self.settings = replace(settings, web_port=free_port(),
                                 web_host=ops_cluster("address", host) if host else settings.web_host,
-                                data_dir=str(run_dir / f"{self.name}-state"))
+                                # absolute: the worker runs in the project's folder
+                                data_dir=str(run_dir.resolve() / f"{self.name}-state"))
         self.log_path = run_dir / f"{self.name}.log"
         self.process: subprocess.Popen | None = None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -19,6 +20,13 @@ def test_a_worker_runs_here_by_default(tmp_path):
     assert worker.command[:2] == [sys.executable, "-m"]
     assert worker.settings.web_host == "127.0.0.1"
     assert worker.settings.data_dir == str(tmp_path / "worker-1-state")
+
+
+def test_a_relative_run_folder_is_made_absolute_for_the_worker(tmp_path, monkeypatch):
+    # the worker runs in the project's folder, the load test wherever it was started
+    monkeypatch.chdir(tmp_path)
+    worker = WorkerProcess(Settings(), 1, Path("runs") / "r1")
+    assert worker.settings.data_dir == str(tmp_path / "runs" / "r1" / "worker-1-state")
 
 
 def test_a_worker_on_a_cluster_host_runs_through_ops_cluster_exec_and_serves_on_its_address(

@@ -119,16 +119,23 @@ def apply(value: dict | None, change: SlotChange, **details) -> dict:
     windows = dict(value.get("windows", {}))
     for (name, start), (mentions, articles) in sorted(change.windows.items(),
                                                       key=lambda item: item[0][1]):
-        held = windows.get(name)
-        if held is not None and start < held["start"]:
-            continue
-        if held is None or start > held["start"]:
-            held = {"start": start, "mentions": 0, "articles": 0}
-        windows[name] = {"start": start, "mentions": held["mentions"] + mentions,
-                         "articles": held["articles"] + articles}
+        added = add_to_window(windows.get(name), start, {"mentions": mentions,
+                                                         "articles": articles})
+        if added is not None:
+            windows[name] = added
     return {**value, **details, "mentions": value["mentions"] + change.mentions,
             "articles": value["articles"] + change.articles, "windows": windows,
             "applied_offset": change.applied_offset}
+
+
+def add_to_window(held: dict | None, start: float, amounts: dict[str, int]) -> dict | None:
+    """A key's newest window of one size after adding `amounts` to the window starting at
+    `start`: added to `held` (the newest it holds, {"start", ...}) when that is the one, a fresh
+    window when newer; None when older (that is counted overall only, module docstring)."""
+    if held is not None and start < held["start"]:
+        return None
+    base = held if held is not None and start == held["start"] else {"start": start}
+    return {**base, **{name: base.get(name, 0) + amount for name, amount in amounts.items()}}
 
 
 def _below(applied: int | None, change: SlotChange | None, offset: int) -> bool:

@@ -13,6 +13,7 @@ from faust.windows import TumblingWindow
 from streams.alerts.windows import event_time, rfc3339
 from streams.contract.daily import ranked
 from streams.runtime.generation_table import GENERATION, GenerationTable
+from streams.runtime.mention_batches import add_to_window
 from streams.runtime.storage import table_options
 from streams.settings import Settings
 
@@ -166,15 +167,12 @@ def public(value: dict) -> dict:
 def add_quad(quads: dict | None, quad_class: int, at: float) -> dict:
     """A place's events by quad class in its newest window of each size, with one event of
     `quad_class` at event time `at` added: a newer window replaces the one held, an event in an
-    older one is left out (as the counts' windows, streams/runtime/mention_batches.py)."""
+    older one is left out, as for the counts' windows (`add_to_window`)."""
     quads = dict(quads or {})
     for name, start in window_starts(at):
-        held = quads.get(name)
-        if held is not None and start < held["start"]:
-            continue
-        if held is None or start > held["start"]:
-            held = {"start": start}
-        quads[name] = {**held, str(quad_class): held.get(str(quad_class), 0) + 1}
+        added = add_to_window(quads.get(name), start, {str(quad_class): 1})
+        if added is not None:
+            quads[name] = added
     return quads
 
 

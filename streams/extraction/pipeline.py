@@ -56,13 +56,11 @@ class Extractor:
         sources = {name: article.get(name) or "" for name in FIELDS}  # what the offsets index
         finder = self.finder.at(published_day(article))  # people coded as of the article's date
         countries = finder.article_countries(doc for _, doc in fields)
-        found, sentence_offset = [], 0
-        for name, doc in fields:
-            field_mentions = finder.find(doc, name, countries, sentence_offset, sources[name])
-            for mention in field_mentions:  # the parse saw re-cased headlines; report the source
-                mention.text = sources[name][mention.start : mention.end]
-            found.append((name, doc, field_mentions, sentence_offset))
-            sentence_offset += sum(1 for _ in doc.sents) if len(doc) else 0
+        found = self._find_mentions(finder, fields, sources, countries)
+        if not countries:  # no name says where: the places a first reading found do
+            countries = countries_of(m for _, _, ms, _ in found for m in ms)
+            if countries:
+                found = self._find_mentions(finder, fields, sources, countries)
         resolve_in_context(self.finder.gazetteer, [m for _, _, ms, _ in found for m in ms], sources,
                            countries)
         repeat_names(found, sources)
@@ -81,6 +79,19 @@ class Extractor:
             "entities": [entity_dict(m) for m in mentions],
             "events": events,
         }
+
+    @staticmethod
+    def _find_mentions(finder, fields: list, sources: dict[str, str],
+                       countries: list[str]) -> list[tuple]:
+        """(field name, doc, its mentions, its first sentence's index) of each field."""
+        found, sentence_offset = [], 0
+        for name, doc in fields:
+            field_mentions = finder.find(doc, name, countries, sentence_offset, sources[name])
+            for mention in field_mentions:  # the parse saw re-cased headlines; report the source
+                mention.text = sources[name][mention.start : mention.end]
+            found.append((name, doc, field_mentions, sentence_offset))
+            sentence_offset += sum(1 for _ in doc.sents) if len(doc) else 0
+        return found
 
     def _code_events(self, doc, mentions: list[Mention], sentence_offset: int,
                      parsed: list) -> list[dict]:
@@ -105,6 +116,13 @@ def published_day(article: dict[str, Any]) -> dt.date | None:
     """The UTC day of the article's `published_at`, None when missing or unreadable."""
     timestamp = parse_timestamp(article.get("published_at"))
     return dt.datetime.fromtimestamp(timestamp, dt.UTC).date() if timestamp is not None else None
+
+
+def countries_of(mentions: Iterable[Mention]) -> list[str]:
+    """The countries of the located mentions, most mentioned first."""
+    counts = Counter(m.place.country for m in mentions
+                     if m.kind == "location" and m.place is not None and m.place.country)
+    return [country for country, _ in counts.most_common()]
 
 
 def sentence_location(mentions: Iterable[Mention]) -> Place | None:

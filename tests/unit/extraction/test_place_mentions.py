@@ -93,3 +93,16 @@ def test_a_capital_standing_for_its_government_is_a_place_named_but_not_the_even
     assert [(e["text"], e["kind"]) for e in result["entities"]][:2] == [
         ("Moscow", "actor"), ("Moscow", "location")]
     assert {e["location"]["name"] for e in result["events"]} == {"Aleppo"}
+
+
+def test_an_article_no_name_places_in_a_country_is_read_again_with_its_places_countries():
+    # no NER place gives a country; the state inside the body's name does (USA), and on the
+    # second reading the town the NER took for a nationality is a town of that country
+    body = ("Deputies of the Minnesota Department of Public Safety found the car. "
+            "Brainerd police helped.")
+    entities = extract({"id": "t", "title": "", "body": body})["entities"]
+    assert [(e["text"], e["kind"], e["country"], e["code"]) for e in entities] == [
+        ("Minnesota Department of Public Safety", "actor", None, None),
+        ("Minnesota", "location", "USA", None),
+        ("Brainerd", "location", "USA", None),
+        ("police", "actor", None, "USACOP")]

@@ -54,6 +54,11 @@ LEADING_WORDS = {"the"}
 TRAILING_WORDS = {"'s", "'", "’s", "’"}
 # a town named inside an organisation's name must be this large ("King Nut" is not King, NC)
 NESTED_TOWN_POPULATION = 15000
+# ...unless the name's other words are a local public body's, which serves the place it names
+# ("the Hopkinton Police Department", "Oakdale Fire Department"); schools and hospitals are not
+# among them: they are named after people too ("Roosevelt High School")
+LOCAL_BODY_WORDS = {"police", "sheriff", "sheriff's", "sheriff’s", "fire", "council", "library",
+                    "township", "selectmen", "aldermen", "commissioners", "constabulary"}
 # offices held in an organisation, not in a person's name ("Ericsson chairman"); not
 # "spokesman": a president's spokesman is named after the president
 OFFICES = ("chairman", "chairwoman", "ceo", "chief executive", "general manager",
@@ -252,14 +257,16 @@ class MentionFinder:
         spans = [(ent.start, ent.start + k) for k in range(len(words) - 1, 0, -1)]
         spans += [(t.i + 1, ent.end) for t in words[1:-1] if t.lower_ == "of"]
         for first, last in spans:
-            if not all(doc[i].is_title or doc[i].is_upper for i in range(first, last)):
+            if not all(_capitalised(doc[i]) for i in range(first, last)):
                 continue
             if last < ent.end and doc[last].lower_ == "of":
                 continue  # "University of ...": the head word is not a place
             span = doc[first:last]
+            local_body = _local_body(doc[last : ent.end])
             place = self._local_place(span.text, countries)
             if place is not None and (place.feature_class != "P"
-                                      or place.population >= NESTED_TOWN_POPULATION) \
+                                      or place.population >= NESTED_TOWN_POPULATION
+                                      or local_body) \
                     and self.actors.country_of(span.text) in (None, place.country):
                 return [Mention(span.text, field, span.start_char, span.end_char, "GPE",
                                 kind="location", place=place, nested=True)]
@@ -335,7 +342,7 @@ class MentionFinder:
             spans = []
         for first, last in spans:
             span = doc[first:last]
-            if not all(word.is_title or word.is_upper for word in span) or span[-1].lower_ == "of":
+            if not all(_capitalised(word) for word in span) or span[-1].lower_ == "of":
                 continue
             place = self._local_place(span.text, countries)
             if place is None and self.gazetteer.contains(span.text):
@@ -363,6 +370,17 @@ class MentionFinder:
         if place.feature_code in AREA_CODES or place.feature_class == "L":
             return place
         return place if place.country in countries else None
+
+
+def _capitalised(word) -> bool:
+    """A word of a name: "Springfield", "SPRINGFIELD", and "McMinn" or "DeKalb", which
+    str.istitle (spaCy's is_title) refuses."""
+    return word.text[:1].isupper()
+
+
+def _local_body(words) -> bool:
+    """Do the words name a town's own public body ("Police Department", "Public Library")?"""
+    return any(word.lower_ in LOCAL_BODY_WORDS for word in words)
 
 
 def _part_of_name(text: str, place: Place) -> bool:

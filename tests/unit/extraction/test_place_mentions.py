@@ -106,3 +106,14 @@ def test_an_article_no_name_places_in_a_country_is_read_again_with_its_places_co
         ("Minnesota", "location", "USA", None),
         ("Brainerd", "location", "USA", None),
         ("police", "actor", None, "USACOP")]
+
+
+def test_a_small_town_leading_a_local_body_and_a_county_written_mc_are_nested_places():
+    # a town of 1,000 people leads the police's name (a school's name alone would not do);
+    # "McMinn" is a name's word though str.istitle refuses it
+    for body, nested in (("In Texas, the Brownsboro Police went to an address on Monday.",
+                          ("Brownsboro", "USA")),
+                         ("The McMinn County School Board met in Tennessee.",
+                          ("McMinn County", "USA"))):
+        entities = extract({"id": "t", "title": "", "body": body})["entities"]
+        assert [(e["text"], e["country"]) for e in entities if e["nested"]] == [nested]

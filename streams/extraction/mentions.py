@@ -20,6 +20,7 @@ from spacy.attrs import SENT_START
 from spacy.tokens import Span
 
 from streams.extraction.acronyms import long_form
+from streams.extraction.county_lists import county_lists
 from streams.extraction.datelines import find_dateline
 from streams.extraction.nlp import text_of
 from streams.extraction.results_lines import split_at_scores, team_of, team_spans
@@ -138,6 +139,7 @@ class MentionFinder:
             generic = Mention(text[start:end], field, start, end, "ORG", kind="actor", code=code,
                               nominal=True)
             mentions = _merge_generic(mentions, generic)
+        mentions = self._with_county_lists(doc, mentions, field, countries)
         if field == "body":
             mentions = self._with_dateline(mentions, field, source or text_of(doc), countries)
         for mention in mentions:
@@ -271,6 +273,18 @@ class MentionFinder:
                 return [Mention(span.text, field, span.start_char, span.end_char, "GPE",
                                 kind="location", place=place, nested=True)]
         return []
+
+    def _with_county_lists(self, doc, mentions: list[Mention], field: str,
+                           countries: list[str]) -> list[Mention]:
+        """Each name of "Walton and Oconee counties" is its county, whatever the NER made of it."""
+        for start, end, name in county_lists(doc):
+            place = self.gazetteer.lookup(name, countries)
+            if place is None or place.feature_code != "ADM2":
+                continue
+            mentions = [m for m in mentions if m.end <= start or end <= m.start]
+            mentions.append(Mention(text_of(doc)[start:end], field, start, end, "GPE",
+                                    kind="location", place=place, lookup_name=name))
+        return mentions
 
     def _with_dateline(self, mentions: list[Mention], field: str, text: str,
                        countries: list[str]) -> list[Mention]:
@@ -477,7 +491,8 @@ def _agree_on_persons(fields: list[tuple], readings: dict[str, Mention]) -> None
     for _, _, mentions, _ in fields:
         for mention in mentions:
             seen = readings.get(mention.text)
-            if mention.nominal or not seen or seen.type != "PERSON" or mention.type == "PERSON":
+            if (mention.nominal or not seen or seen.type != "PERSON" or mention.type == "PERSON"
+                    or mention.lookup_name):
                 continue
             if mention.kind == "location" and _country_named_around(mention, located):
                 continue
@@ -498,6 +513,8 @@ def _country_named_around(mention: Mention, located: list[Mention]) -> bool:
 def _repeatable(mention: Mention) -> bool:
     if mention.nominal or len(mention.text) < 3 or mention.type == "NORP":
         return False  # a nationality word's actor is not repeated, so neither is its country
+    if mention.lookup_name:
+        return False  # "Walton" of "Walton and Oconee counties" says nothing of "Walton" alone
     if mention.kind == "location":
         return mention.place is not None
     return mention.type in {"PERSON", "ORG"}

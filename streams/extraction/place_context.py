@@ -81,7 +81,7 @@ def resolve_in_context(gazetteer, mentions: Sequence[Mention], sources: dict[str
         return
     by_name: dict[str, list[Mention]] = defaultdict(list)
     for mention in located:
-        by_name[mention.text].append(mention)
+        by_name[mention.lookup_name or mention.text].append(mention)
     containers = _qualifiers(located, sources)
     readings: dict[str, tuple[Place, bool]] = {}
     qualified = set()

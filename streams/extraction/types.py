@@ -51,3 +51,6 @@ class Mention:
     # a capital standing for its government ("Moscow said"): a place named, not where events
     # happen (not published)
     metonym: bool = False
+    # the name the place is looked up by when not the text: "Walton County" for the "Walton" of
+    # "Walton and Oconee counties" (not published)
+    lookup_name: str | None = None

@@ -22,6 +22,7 @@ from spacy.tokens import Span
 from streams.extraction.acronyms import long_form
 from streams.extraction.county_lists import county_lists
 from streams.extraction.datelines import find_dateline
+from streams.extraction.party_tags import party_tags
 from streams.extraction.nlp import text_of
 from streams.extraction.results_lines import split_at_scores, team_of, team_spans
 from streams.extraction.sports_results import result_sides
@@ -140,6 +141,7 @@ class MentionFinder:
                               nominal=True)
             mentions = _merge_generic(mentions, generic)
         mentions = self._with_county_lists(doc, mentions, field, countries)
+        mentions = self._with_party_tags(text_of(doc), mentions, field, countries)
         if field == "body":
             mentions = self._with_dateline(mentions, field, source or text_of(doc), countries)
         for mention in mentions:
@@ -284,6 +286,24 @@ class MentionFinder:
             mentions = [m for m in mentions if m.end <= start or end <= m.start]
             mentions.append(Mention(text_of(doc)[start:end], field, start, end, "GPE",
                                     kind="location", place=place, lookup_name=name))
+        return mentions
+
+    def _with_party_tags(self, text: str, mentions: list[Mention], field: str,
+                         countries: list[str]) -> list[Mention]:
+        """The place of "Rep. Jane Roe, D-Calif., said" is a place, whatever the NER made of it."""
+        for start, end in party_tags(text):
+            name, place = text[start:end], None
+            if name.endswith("."):  # "Pa." and "N.D." are written so; "D-Hardy." ends a sentence
+                place = self.gazetteer.lookup(name, countries)
+                if place is None or place.feature_code != "ADM1":
+                    name, end, place = name[:-1], end - 1, None
+            for candidate in (name, f"{name}.", f"{name} County"):  # "Calif", "Kanawha"
+                if place is None and self.gazetteer.contains(candidate):
+                    place = self.gazetteer.lookup(candidate, countries)
+            if place is None:
+                continue
+            mentions = [m for m in mentions if m.end <= start - 2 or end <= m.start]
+            mentions.append(Mention(name, field, start, end, "GPE", kind="location", place=place))
         return mentions
 
     def _with_dateline(self, mentions: list[Mention], field: str, text: str,

@@ -23,6 +23,7 @@ from streams.extraction.acronyms import long_form
 from streams.extraction.county_lists import county_lists
 from streams.extraction.datelines import find_dateline
 from streams.extraction.party_tags import party_tags
+from streams.extraction.untagged_places import locative_names
 from streams.extraction.nlp import text_of
 from streams.extraction.results_lines import split_at_scores, team_of, team_spans
 from streams.extraction.sports_results import result_sides
@@ -142,6 +143,7 @@ class MentionFinder:
             mentions = _merge_generic(mentions, generic)
         mentions = self._with_county_lists(doc, mentions, field, countries)
         mentions = self._with_party_tags(text_of(doc), mentions, field, countries)
+        mentions += self._untagged_places(doc, field, countries)
         if field == "body":
             mentions = self._with_dateline(mentions, field, source or text_of(doc), countries)
         for mention in mentions:
@@ -305,6 +307,19 @@ class MentionFinder:
             mentions = [m for m in mentions if m.end <= start - 2 or end <= m.start]
             mentions.append(Mention(name, field, start, end, "GPE", kind="location", place=place))
         return mentions
+
+    def _untagged_places(self, doc, field: str, countries: list[str]) -> list[Mention]:
+        """Towns and regions the NER missed after a preposition of place ("in Euclid")."""
+        found = []
+        for start, end in locative_names(doc):
+            span = doc[start:end]
+            place = self._local_place(span.text, countries)
+            if place is None or (place.feature_class == "P"
+                                 and place.population < NESTED_TOWN_POPULATION):
+                continue
+            found.append(Mention(span.text, field, span.start_char, span.end_char, "GPE",
+                                 kind="location", place=place))
+        return found
 
     def _with_dateline(self, mentions: list[Mention], field: str, text: str,
                        countries: list[str]) -> list[Mention]:

@@ -271,11 +271,13 @@ def _belongs_to(mention: Mention, obj, source: Mention | None) -> bool:
     """The source's own people or forces: "Israel ... its soldiers", "the UN ... UN monitors"."""
     if source is None or not source.code or not mention.code:
         return False
-    if mention.code[:3] != source.code[:3]:
-        return False  # not "Syrian forces attacked Syrian rebels" either: those are other actors
     owned = obj is not None and any(
         c.dep_ == "poss" and c.lower_ in POSSESSIVE_PRONOUNS for c in obj.children
     )
+    if owned and mention.nominal:
+        return True  # "Russia withdrew its troops": whatever country the bare noun was given
+    if mention.code[:3] != source.code[:3]:
+        return False  # not "Syrian forces attacked Syrian rebels" either: those are other actors
     state = source.code[3:6] in STATE_ROLES
     return owned or mention.code == source.code or (state and mention.code[3:6] in OWN_FORCE_ROLES)
 

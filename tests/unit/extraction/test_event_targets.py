@@ -71,6 +71,15 @@ def test_withdrawing_from_a_place_targets_its_country(nlp):
     assert found == [("0356", "AGREE", "ISR", "LBN")]
 
 
+def test_own_troops_coded_with_another_country_are_still_the_sources_own(nlp):
+    # the bare noun took the country of the place after it; "its" says whose troops they are
+    text = "Israel will withdraw its soldiers from Lebanon."
+    nominal = actor(text, "its soldiers", "LBNMIL")
+    nominal.nominal = True
+    found = code(nlp, text, actor(text, "Israel", "ISR"), nominal, place(text, "Lebanon", "LBN"))
+    assert found == [("0356", "AGREE", "ISR", "LBN")]
+
+
 def test_a_place_in_the_object_phrase_is_the_target_when_no_actor_is(nlp):
     text = "Egypt evacuated the villages in Sudan."
     found = code(nlp, text, actor(text, "Egypt", "EGY"), place(text, "Sudan", "SDN"))

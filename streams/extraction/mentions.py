@@ -62,6 +62,9 @@ NESTED_TOWN_POPULATION = 15000
 # among them: they are named after people too ("Roosevelt High School")
 LOCAL_BODY_WORDS = {"police", "sheriff", "sheriff's", "sheriff’s", "fire", "council", "library",
                     "township", "selectmen", "aldermen", "commissioners", "constabulary"}
+# the gazetteer has no townships; one is read as the town it is named after, in the article's
+# countries ("Hamilton Township": the township holds or lies near a Hamilton)
+TOWNSHIP_WORDS = {"township", "twp"}
 # offices held in an organisation, not in a person's name ("Ericsson chairman"); not
 # "spokesman": a president's spokesman is named after the president
 OFFICES = ("chairman", "chairwoman", "ceo", "chief executive", "general manager",
@@ -358,6 +361,9 @@ class MentionFinder:
         place = self.gazetteer.lookup(ent.text, countries)
         if place is None and text_of(ent.doc)[ent.end_char : ent.end_char + 1] == ".":
             place = self.gazetteer.lookup(ent.text + ".", countries)  # "W.Va" of "W.Va."
+        if place is None and len(ent) > 1 and ent[-1].lower_.rstrip(".") in TOWNSHIP_WORDS:
+            place = self._local_place(ent[:-1].text, countries)  # "Hamilton Township"
+            mention.lookup_name = ent[:-1].text if place else None  # read in context as the town
         country = self.gazetteer.country_code(ent.text)
         capital_of = self.actors.capital_country(ent.text)
         found = []

@@ -117,3 +117,9 @@ def test_a_small_town_leading_a_local_body_and_a_county_written_mc_are_nested_pl
                           ("McMinn County", "USA"))):
         entities = extract({"id": "t", "title": "", "body": body})["entities"]
         assert [(e["text"], e["country"]) for e in entities if e["nested"]] == [nested]
+
+
+def test_a_township_the_gazetteer_lacks_is_read_as_the_town_it_is_named_after():
+    # the Jackson in Ohio (4515318), which the qualifier picks, not the largest one (Mississippi)
+    assert places("She was born in Jackson Township, Ohio.") == [
+        ("Jackson Township", 16, 32, "location", 4515318), ("Ohio", 34, 38, "location", 5165418)]

@@ -22,12 +22,12 @@ from spacy.tokens import Span
 from streams.extraction.acronyms import long_form
 from streams.extraction.county_lists import county_lists
 from streams.extraction.datelines import find_dateline
-from streams.extraction.party_tags import party_tags
-from streams.extraction.untagged_places import locative_names
 from streams.extraction.nlp import text_of
+from streams.extraction.party_tags import party_tags
 from streams.extraction.results_lines import split_at_scores, team_of, team_spans
 from streams.extraction.sports_results import result_sides
 from streams.extraction.types import Mention, Place
+from streams.extraction.untagged_places import locative_names
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 ACTOR_LABELS = {"PERSON", "ORG", "NORP"}

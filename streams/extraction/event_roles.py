@@ -41,6 +41,13 @@ STATE_ROLES = frozenset({"", "GOV", "MIL"})
 REPORTING_VERBS = frozenset(
     {"say", "tell", "report", "announce", "add", "state", "claim", "confirm", "write", "quote"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+# what an actor issues and what then acts for it: "X adopted a resolution condemning Y"
+DOCUMENTS = frozenset(
+    {"law", "bill", "decree", "resolution", "order", "measure", "statement", "declaration",
+     "motion", "amendment", "ordinance", "directive", "regulation", "communique", "letter"})
+ISSUING_VERBS = frozenset(
+    {"approve", "pass", "adopt", "sign", "issue", "enact", "introduce", "publish", "release",
+     "send", "draft", "unveil", "endorse"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "who", "which", "that", "this"})
 MAX_SUBJECT_CLIMB = 6  # clauses climbed to find a borrowed subject; parses have no cycles
 
@@ -189,6 +196,13 @@ def _agent(verb, actors: ActorIndex) -> Argument:
     return NO_ARGUMENT
 
 
+def _authored(noun) -> bool:
+    """A document its author issues, as object of the issuing: "X passed a law recognizing Y"
+    (the law acts for X; "X condemned the attack killing Y" does not make X the attacker)."""
+    return (noun.lemma_.lower() in DOCUMENTS and noun.dep_ == "dobj"
+            and noun.head.lemma_.lower() in ISSUING_VERBS)
+
+
 def clause_subject(verb, actors: ActorIndex, climbs: int = 0) -> Argument:
     """The doer of `verb`: its own subject, or one borrowed from the clause it hangs on."""
     if is_passive(verb):
@@ -216,7 +230,10 @@ def _borrowed_subject(verb, actors: ActorIndex, climbs: int) -> Argument:
     if dep in ("conj", "advcl", "ccomp", "acomp") and head.pos_ in ("VERB", "AUX"):
         return clause_subject(head, actors, climbs)
     if dep in ("relcl", "acl"):  # "rebels who attacked ...", "troops advancing on ..."
-        return Argument(actors.in_tokens([head], head=head), head.text)
+        actor = actors.in_tokens([head], head=head)
+        if actor is None and dep == "acl" and _authored(head):
+            return clause_subject(head.head, actors, climbs)  # "X passed a law recognizing Y"
+        return Argument(actor, head.text)
     return NO_ARGUMENT
 
 

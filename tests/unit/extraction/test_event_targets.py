@@ -104,6 +104,16 @@ def test_the_source_is_not_taken_from_the_objects_relative_clause(nlp):
     assert found == [("070", "AID", "IRN", "LBNREB"), ("1384", "THREATEN", "LBNREB", None)]
 
 
+def test_a_document_acts_for_the_actor_that_issues_it_and_nothing_else_does(nlp):
+    text = "The Chilean senate passed a resolution condemning Peru."
+    found = code(nlp, text, actor(text, "Chilean senate", "CHLLEG"), actor(text, "Peru", "PER"))
+    assert ("111", "DISAPPROVE", "CHLLEG", "PER") in found
+    text = "Chile condemned the raid killing five Peruvian soldiers."
+    found = code(nlp, text, actor(text, "Chile", "CHL"),
+                 actor(text, "Peruvian soldiers", "PERMIL"))
+    assert [event for event in found if event[2] == "CHL"] == [("1123", "DISAPPROVE", "CHL", None)]
+
+
 def test_the_source_is_not_taken_from_the_subjects_relative_clause(nlp):
     text = "The guerrillas, whom Iran arms, attacked the army."
     found = code(

@@ -146,7 +146,7 @@ class MentionFinder:
             mentions = _merge_generic(mentions, generic)
         mentions = self._with_county_lists(doc, mentions, field, countries)
         mentions = self._with_party_tags(text_of(doc), mentions, field, countries)
-        mentions += self._untagged_places(doc, field, countries)
+        mentions += self._untagged_places(doc, mentions, field, countries)
         if field == "body":
             mentions = self._with_dateline(mentions, field, source or text_of(doc), countries)
         for mention in mentions:
@@ -311,11 +311,15 @@ class MentionFinder:
             mentions.append(Mention(name, field, start, end, "GPE", kind="location", place=place))
         return mentions
 
-    def _untagged_places(self, doc, field: str, countries: list[str]) -> list[Mention]:
-        """Towns and regions the NER missed after a preposition of place ("in Euclid")."""
+    def _untagged_places(self, doc, mentions: list[Mention], field: str,
+                         countries: list[str]) -> list[Mention]:
+        """Towns and regions the NER missed after a preposition of place ("in Euclid"), where
+        no mention is yet (a county list's: "in Butler and Warren counties")."""
         found = []
         for start, end in locative_names(doc):
             span = doc[start:end]
+            if any(m.start < span.end_char and span.start_char < m.end for m in mentions):
+                continue
             place = self._local_place(span.text, countries)
             if place is None or (place.feature_class == "P"
                                  and place.population < NESTED_TOWN_POPULATION):

@@ -48,3 +48,11 @@ def test_the_listed_names_are_their_counties_not_the_namesake_towns():
             if e["kind"] == "location"] == [
         ("Butler", "Butler County", "USA"), ("Hamilton", "Hamilton County", "USA"),
         ("Warren", "Warren County", "USA"), ("Ohio", "Ohio", "USA")]
+
+
+def test_a_listed_name_after_in_is_its_county_only_not_also_a_town():
+    # "in Portage" alone would be the town (untagged_places.py); here it is only the county
+    result = extract({"id": "t", "title": "", "body": "Fires burned in Portage and Warren "
+                      "counties in Ohio on Monday."})
+    assert [(e["text"], e["name"]) for e in result["entities"] if e["kind"] == "location"] == [
+        ("Portage", "Portage County"), ("Warren", "Warren County"), ("Ohio", "Ohio")]
